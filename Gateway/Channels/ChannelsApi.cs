@@ -1,0 +1,59 @@
+using Outbound.Channels;
+using Outbound.Gateway.Catalog;
+using Outbound.Gateway.Problems;
+
+namespace Outbound.Gateway.Channels;
+
+public sealed record ChannelRequest(
+    string? Name, string? Type, string? Provider, string? From, string? MessagingServiceSid, TwilioRequest? Twilio, AcsRequest? Acs);
+
+/// <param name="AuthToken">Write-only. Leave it out on a replace to keep the stored one.</param>
+public sealed record TwilioRequest(string? AccountSid, string? AuthToken);
+
+/// <param name="AccessKey">Write-only. Leave it out on a replace to keep the stored one.</param>
+public sealed record AcsRequest(string? Endpoint, string? AccessKey);
+
+/// <summary>A channel as the API shows it: secrets are never returned, only whether one is set.</summary>
+public sealed record ChannelResponse(
+    Guid Id, string Name, string Type, string Provider, string? From, string? MessagingServiceSid,
+    TwilioResponse? Twilio, AcsResponse? Acs, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record TwilioResponse(string AccountSid, bool AuthTokenSet);
+
+public sealed record AcsResponse(string Endpoint, bool AccessKeySet);
+
+public static class ChannelsApi
+{
+    public static RouteGroupBuilder MapChannels(this RouteGroupBuilder v1) =>
+        v1.MapGroup("/channels").WithTags("Channels").MapCatalog<IChannelGrain, Channel, ChannelRequest, ChannelResponse>(
+            new(CatalogKind.Channel, "id", "channel", ToChannel, ToResponse));
+
+    private static Channel? ToChannel(ChannelRequest request, FieldErrors errors)
+    {
+        var type = errors.Choice(request.Type, "type", WireNames.ChannelTypes);
+        var provider = errors.Choice(request.Provider, "provider", WireNames.Providers);
+        if (type is null || provider is null)
+        {
+            return null;
+        }
+
+        return new Channel(
+            request.Name ?? "",
+            type.Value,
+            provider.Value,
+            request.From,
+            request.MessagingServiceSid,
+            request.Twilio is { } t ? new TwilioAccount(t.AccountSid ?? "", t.AuthToken is null ? null : new Secret(t.AuthToken)) : null,
+            request.Acs is { } a ? new AcsResource(a.Endpoint ?? "", a.AccessKey is null ? null : new Secret(a.AccessKey)) : null);
+    }
+
+    private static ChannelResponse ToResponse(StoredItem<Channel> stored)
+    {
+        var c = stored.Item;
+        return new ChannelResponse(
+            stored.Id, c.Name, WireNames.Of(c.Type), WireNames.Of(c.Provider), c.From, c.MessagingServiceSid,
+            c.Twilio is { } t ? new TwilioResponse(t.AccountSid, t.AuthToken is not null) : null,
+            c.Acs is { } a ? new AcsResponse(a.Endpoint, a.AccessKey is not null) : null,
+            stored.Version, stored.CreatedAt, stored.UpdatedAt);
+    }
+}

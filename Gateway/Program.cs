@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Authentication;
+using Orleans.Configuration;
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Channels;
+using Outbound.Gateway.Configurations;
+using Outbound.Gateway.Orgs;
+using Outbound.Gateway.Problems;
+using Outbound.Gateway.Templates;
+using Outbound.Hosting;
+
+namespace Outbound.Gateway;
+
+public static class Program
+{
+    private const string AdminPolicy = "admin";
+    private const string OrgPolicy = "org";
+
+    public static Task Main(string[] args) => Create(args).RunAsync();
+
+    /// <summary>Builds the gateway: the <c>/v1</c> HTTP API as an Orleans client of the cluster.</summary>
+    /// <param name="configure">Lets tests add configuration or services before the host is built.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var settings = GatewaySettings.From(builder.Configuration);
+
+        builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = settings.ClusterId;
+                o.ServiceId = settings.ServiceId;
+            });
+            client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Surface unreadable bodies as exceptions so BadRequestExceptionHandler can name the field.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddAuthentication()
+            .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireRole(AdminKeyAuthenticationHandler.Role))
+            .AddPolicy(OrgPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.OrgIdClaim));
+        builder.Services.AddLifecycleHealth();
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        // Empty 401/404/405 responses get an RFC 9457 body too.
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapLifecycleHealth();
+        app.MapOpenApi();
+
+        var v1 = app.MapGroup("/v1");
+        v1.MapOrgAdministration(AdminPolicy);
+        var org = v1.MapGroup("").RequireAuthorization(OrgPolicy);
+        org.MapOrgProfile();
+        org.MapChannels();
+        org.MapTemplates();
+        org.MapOutboundConfigurations();
+        return app;
+    }
+}

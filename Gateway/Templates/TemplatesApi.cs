@@ -1,0 +1,65 @@
+using Outbound.Gateway.Catalog;
+using Outbound.Gateway.Problems;
+using Outbound.Gateway.Auth;
+using Outbound.Templates;
+
+namespace Outbound.Gateway.Templates;
+
+public sealed record TemplateRequest(string? Name, string? ChannelType, string? DefaultLocale, Dictionary<string, TemplateVersionRequest?>? Versions);
+
+/// <param name="Body">SMS: the text, with <c>{Slug}</c> placeholders.</param>
+/// <param name="ContentSid">WhatsApp: the Twilio Content Template SID.</param>
+/// <param name="Variables">WhatsApp: content-variable key → slug name.</param>
+public sealed record TemplateVersionRequest(string? Body, string? ContentSid, Dictionary<string, string>? Variables);
+
+public sealed record TemplateResponse(
+    Guid Id, string Name, string ChannelType, string DefaultLocale, IReadOnlyDictionary<string, TemplateVersionResponse> Versions,
+    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record TemplateVersionResponse(string? Body, string? ContentSid, IReadOnlyDictionary<string, string>? Variables);
+
+public static class TemplatesApi
+{
+    public static RouteGroupBuilder MapTemplates(this RouteGroupBuilder v1)
+    {
+        var templates = v1.MapGroup("/templates").WithTags("Templates")
+            .MapCatalog<ITemplateGrain, MessageTemplate, TemplateRequest, TemplateResponse>(
+                new(CatalogKind.Template, "id", "template", ToTemplate, ToResponse));
+
+        templates.MapPost("/{id:guid}/render", async (Guid id, RenderRequest request, HttpContext http, IGrainFactory grains) =>
+            RenderApi.ToResult(
+                await grains.GetGrain<ITemplateGrain>(CatalogKeys.Item(http.OrgId(), id)).RenderAsync(request.Locale, RenderApi.ContextItems(request)),
+                () => Problem.NotFound($"No template '{id}' exists.")))
+            .Produces<RenderResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return templates;
+    }
+
+    private static MessageTemplate? ToTemplate(TemplateRequest request, FieldErrors errors)
+    {
+        var channelType = errors.Choice(request.ChannelType, "channelType", WireNames.ChannelTypes);
+        var versions = ImmutableDictionary.CreateBuilder<string, TemplateVersion>();
+        foreach (var (locale, version) in request.Versions ?? [])
+        {
+            if (version is null)
+            {
+                errors.Add($"versions.{locale}", "A version is an object: { body } for SMS, { contentSid, variables } for WhatsApp.");
+                continue;
+            }
+
+            versions[locale] = new TemplateVersion(version.Body, version.ContentSid, version.Variables?.ToImmutableDictionary());
+        }
+
+        return channelType is null ? null : new MessageTemplate(request.Name ?? "", channelType.Value, request.DefaultLocale ?? "", versions.ToImmutable());
+    }
+
+    private static TemplateResponse ToResponse(StoredItem<MessageTemplate> stored)
+    {
+        var t = stored.Item;
+        return new TemplateResponse(
+            stored.Id, t.Name, WireNames.Of(t.ChannelType), t.DefaultLocale,
+            t.Versions.ToDictionary(v => v.Key, v => new TemplateVersionResponse(v.Value.Body, v.Value.ContentSid, v.Value.Variables)),
+            stored.Version, stored.CreatedAt, stored.UpdatedAt);
+    }
+}

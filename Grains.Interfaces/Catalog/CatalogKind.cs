@@ -1,0 +1,9 @@
+namespace Outbound.Catalog;
+
+/// <summary>The kinds of things a tenant admin configures. Each kind has its own per-org index.</summary>
+public enum CatalogKind
+{
+    Channel = 0,
+    Template = 1,
+    Configuration = 2,
+}

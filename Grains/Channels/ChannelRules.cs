@@ -1,0 +1,153 @@
+using System.Text.RegularExpressions;
+using Outbound.Channels;
+using PhoneNumbers;
+
+namespace Outbound.Grains.Channels;
+
+/// <summary>What makes a channel valid. Errors are keyed by the JSON field path of the HTTP API.</summary>
+public static partial class ChannelRules
+{
+    public const int MaxNameLength = 200;
+    private const string WhatsAppPrefix = "whatsapp:";
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// Validates <paramref name="channel"/>; on a replace, secrets left out are taken from <paramref name="existing"/>
+    /// (secrets are write-only, so a client that read the channel cannot send them back).
+    /// </summary>
+    public static (Channel Channel, ImmutableDictionary<string, string[]> Errors) Prepare(Channel channel, Channel? existing)
+    {
+        var errors = ImmutableDictionary.CreateBuilder<string, string[]>();
+        void Error(string field, string message) => errors[field] = [message];
+
+        if (string.IsNullOrWhiteSpace(channel.Name) || channel.Name.Length > MaxNameLength)
+        {
+            Error("name", $"name is required and at most {MaxNameLength} characters.");
+        }
+
+        if (channel.Type == ChannelType.WhatsApp && channel.Provider != ProviderKind.Twilio)
+        {
+            Error("provider", "WhatsApp channels are on Twilio.");
+        }
+
+        channel = channel.Provider switch
+        {
+            ProviderKind.Twilio => PrepareTwilio(channel, existing, Error),
+            _ => PrepareAcs(channel, existing, Error),
+        };
+
+        if (channel.Type == ChannelType.WhatsApp)
+        {
+            if (channel.From is null || !channel.From.StartsWith(WhatsAppPrefix, StringComparison.Ordinal) || !IsE164(channel.From[WhatsAppPrefix.Length..]))
+            {
+                Error("from", "A WhatsApp sender is 'whatsapp:' followed by an E.164 number, for example whatsapp:+14155550100.");
+            }
+        }
+        else if (channel.From is not null ? !IsE164(channel.From) : channel.MessagingServiceSid is null)
+        {
+            Error("from", "An SMS sender is an E.164 number such as +14155550100 (or, on Twilio, give messagingServiceSid instead).");
+        }
+
+        return (channel, errors.ToImmutable());
+    }
+
+    /// <summary>Whether <paramref name="number"/> is a valid phone number written in E.164 form (<c>+</c>, country code, number).</summary>
+    public static bool IsE164(string number)
+    {
+        if (!number.StartsWith('+'))
+        {
+            return false;
+        }
+
+        try
+        {
+            var parsed = Phones.Parse(number, null);
+            return Phones.IsValidNumber(parsed) && Phones.Format(parsed, PhoneNumberFormat.E164) == number;
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+
+    private static Channel PrepareTwilio(Channel channel, Channel? existing, Action<string, string> error)
+    {
+        if (channel.Acs is not null)
+        {
+            error("acs", "acs settings are only for provider 'acs'.");
+        }
+
+        if (channel.MessagingServiceSid is { } mg && !MessagingServiceSid().IsMatch(mg))
+        {
+            error("messagingServiceSid", "messagingServiceSid is 'MG' followed by 32 hexadecimal digits.");
+        }
+
+        if (channel.Type == ChannelType.WhatsApp && channel.MessagingServiceSid is not null)
+        {
+            error("messagingServiceSid", "messagingServiceSid is for SMS channels.");
+        }
+
+        if (channel.Twilio is not { } twilio)
+        {
+            error("twilio", "twilio { accountSid, authToken } is required for provider 'twilio'.");
+            return channel;
+        }
+
+        if (!AccountSid().IsMatch(twilio.AccountSid ?? ""))
+        {
+            error("twilio.accountSid", "accountSid is 'AC' followed by 32 hexadecimal digits.");
+        }
+
+        var token = twilio.AuthToken ?? (existing?.Twilio?.AccountSid == twilio.AccountSid ? existing?.Twilio?.AuthToken : null);
+        if (string.IsNullOrEmpty(token?.Value) || token.Value.Length > 256)
+        {
+            error("twilio.authToken", "authToken is required (at most 256 characters).");
+        }
+
+        return channel with { Twilio = twilio with { AuthToken = token } };
+    }
+
+    private static Channel PrepareAcs(Channel channel, Channel? existing, Action<string, string> error)
+    {
+        if (channel.Twilio is not null)
+        {
+            error("twilio", "twilio settings are only for provider 'twilio'.");
+        }
+
+        if (channel.MessagingServiceSid is not null)
+        {
+            error("messagingServiceSid", "messagingServiceSid is a Twilio setting.");
+        }
+
+        if (channel.Acs is not { } acs)
+        {
+            error("acs", "acs { endpoint, accessKey } is required for provider 'acs'.");
+            return channel;
+        }
+
+        // Plain http is allowed only on loopback, where the provider fake runs.
+        if (!Uri.TryCreate(acs.Endpoint, UriKind.Absolute, out var endpoint)
+            || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback))
+            || endpoint.AbsolutePath != "/" || endpoint.Query.Length > 0)
+        {
+            error("acs.endpoint", "endpoint is the resource's https URL, for example https://contoso.communication.azure.com/.");
+        }
+
+        var key = acs.AccessKey ?? (existing?.Acs?.Endpoint == acs.Endpoint ? existing?.Acs?.AccessKey : null);
+        if (key is null || !IsBase64(key.Value))
+        {
+            error("acs.accessKey", "accessKey is required: the resource's base64 access key.");
+        }
+
+        return channel with { Acs = acs with { AccessKey = key } };
+    }
+
+    private static bool IsBase64(string value) =>
+        value.Length > 0 && Convert.TryFromBase64String(value, new byte[value.Length], out var written) && written > 0;
+
+    [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
+    private static partial Regex AccountSid();
+
+    [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
+    private static partial Regex MessagingServiceSid();
+}

@@ -1,0 +1,8 @@
+namespace Outbound.Grains;
+
+/// <summary>Grain storage provider names the silo registers.</summary>
+public static class StorageNames
+{
+    /// <summary>Org profiles and the catalog (channels, templates, configurations): small, rarely written, read through caches.</summary>
+    public const string Catalog = "catalog";
+}

@@ -1,0 +1,62 @@
+using Azure.Data.Tables;
+using Microsoft.AspNetCore.Authentication;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using Outbound.Grains;
+using Outbound.Hosting;
+
+namespace Outbound.Silo;
+
+public static class Program
+{
+    public static Task Main(string[] args) => Create(args).RunAsync();
+
+    /// <summary>Builds the silo host: Orleans on Azure Table storage plus the health endpoints and the dashboard.</summary>
+    /// <param name="configure">Lets tests add configuration or services before the host is built.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var settings = SiloSettings.From(builder.Configuration);
+
+        builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
+        builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
+
+        builder.Services.AddLifecycleHealth();
+        builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey);
+        builder.Services.AddAuthorization();
+
+        var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLifecycleHealth();
+        // The dashboard shows grain keys and state: an operator surface, never public.
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(p => p.RequireRole(AdminKeyAuthenticationHandler.Role));
+        return app;
+    }
+
+    /// <summary>Clustering, grain storage and reminders on Azure Table storage, all from one connection string.</summary>
+    public static ISiloBuilder AddOutboundSilo(this ISiloBuilder silo, SiloSettings settings)
+    {
+        var tables = new TableServiceClient(settings.StorageConnectionString);
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyAddress);
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+        silo.AddAzureTableGrainStorage(StorageNames.Catalog, o =>
+        {
+            o.TableServiceClient = tables;
+            o.TableName = "Catalog";
+        });
+        silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
+        // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
+        silo.UseSystemTextJsonGrainStorageSerializer();
+        silo.AddDashboard();
+        return silo;
+    }
+}

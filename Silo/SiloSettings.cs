@@ -1,0 +1,37 @@
+using System.Net;
+
+namespace Outbound.Silo;
+
+/// <summary>
+/// The silo's settings, read from configuration keys that double as environment variable names
+/// (the same names in <c>run.sh</c>, the README and the Kubernetes manifests).
+/// </summary>
+public sealed record SiloSettings(
+    string StorageConnectionString,
+    string ClusterId,
+    string ServiceId,
+    int SiloPort,
+    int GatewayPort,
+    int HttpPort,
+    IPAddress AdvertisedAddress,
+    bool ListenOnAnyAddress,
+    string AdminKey)
+{
+    public const string DevelopmentStorage = "UseDevelopmentStorage=true";
+
+    public static SiloSettings From(IConfiguration configuration)
+    {
+        // In a pod, POD_IP (downward API) is what other silos and gateways must dial; locally, loopback.
+        var podIp = configuration["POD_IP"];
+        return new SiloSettings(
+            StorageConnectionString: configuration["STORAGE_CONNECTION_STRING"] is { Length: > 0 } s ? s : DevelopmentStorage,
+            ClusterId: configuration["ORLEANS_CLUSTER_ID"] ?? "local",
+            ServiceId: configuration["ORLEANS_SERVICE_ID"] ?? "outbound",
+            SiloPort: configuration.GetValue("SILO_PORT", 11111),
+            GatewayPort: configuration.GetValue("SILO_GATEWAY_PORT", 30000),
+            HttpPort: configuration.GetValue("SILO_HTTP_PORT", 8081),
+            AdvertisedAddress: podIp is { Length: > 0 } ? IPAddress.Parse(podIp) : IPAddress.Loopback,
+            ListenOnAnyAddress: podIp is { Length: > 0 },
+            AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the silo needs the admin key to protect its dashboard."));
+    }
+}

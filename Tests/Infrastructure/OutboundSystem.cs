@@ -1,0 +1,118 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Outbound.Tests.Infrastructure;
+
+/// <summary>
+/// The real system in one test process: a silo and a gateway, each built by its own Program, on Azure Table
+/// storage in Azurite, talking over loopback TCP. Every instance gets its own cluster and service id, so
+/// runs never see each other's silos or state.
+/// </summary>
+public sealed class OutboundSystem : IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+
+    private readonly string _serviceId = $"test-{Guid.NewGuid():N}";
+    private readonly int _siloPort = TestEnvironment.FreePort();
+    private readonly int _siloGatewayPort = TestEnvironment.FreePort();
+    private readonly int _siloHttpPort = TestEnvironment.FreePort();
+    private readonly int _gatewayPort = TestEnvironment.FreePort();
+    private WebApplication? _silo;
+    private WebApplication? _gateway;
+
+    public Uri GatewayUrl => new($"http://127.0.0.1:{_gatewayPort}");
+
+    public Uri SiloUrl => new($"http://127.0.0.1:{_siloHttpPort}");
+
+    public string ServiceId => _serviceId;
+
+    public async Task InitializeAsync()
+    {
+        await StartSiloAsync();
+        _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(("GATEWAY_PORT", _gatewayPort))));
+        await _gateway.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.DisposeAsync();
+        }
+    }
+
+    /// <summary>Stops the silo gracefully and starts a new one, as a rolling restart of a pod would.</summary>
+    public async Task RestartSiloAsync()
+    {
+        await _silo!.StopAsync();
+        await _silo.DisposeAsync();
+        await StartSiloAsync();
+    }
+
+    /// <summary>A client that sends no credentials.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = GatewayUrl };
+
+    public HttpClient Admin() => WithBearer(AdminKey);
+
+    public HttpClient WithBearer(string key)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Creates an org through the API and returns a client authenticated as it.</summary>
+    public async Task<OrgClient> CreateOrgAsync(string name = "Contoso")
+    {
+        using var admin = Admin();
+        var response = await admin.PostAsJsonAsync("/v1/orgs", new { name });
+        response.EnsureSuccessStatusCode();
+        var created = (await response.Content.ReadFromJsonAsync<CreatedOrg>())!;
+        return new OrgClient(created.OrgId, created.ApiKey, WithBearer(created.ApiKey));
+    }
+
+    private async Task StartSiloAsync()
+    {
+        _silo = Silo.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(
+            ("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort))));
+        await _silo.StartAsync();
+    }
+
+    private Dictionary<string, string?> Settings(params (string Key, object Value)[] extra)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["STORAGE_CONNECTION_STRING"] = TestEnvironment.StorageConnectionString,
+            ["ORLEANS_CLUSTER_ID"] = _serviceId,
+            ["ORLEANS_SERVICE_ID"] = _serviceId,
+            ["ADMIN_KEY"] = AdminKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Orleans"] = "Error",
+        };
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value.ToString();
+        }
+
+        return settings;
+    }
+
+    private sealed record CreatedOrg(Guid OrgId, string ApiKey);
+}
+
+/// <summary>An org as the tests see it: its id, its API key and a client that sends the key.</summary>
+public sealed record OrgClient(Guid OrgId, string ApiKey, HttpClient Http);
+
+/// <summary>One system shared by the end-to-end test classes; each test creates its own orgs, so they don't interfere.</summary>
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<OutboundSystem>
+{
+    public const string Name = "system";
+}

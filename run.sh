@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Runs the whole system locally, in the foreground: Azurite (storage emulator), the Orleans
+# silo and the HTTP gateway. Ctrl-C stops everything this script started. Data lives under
+# .data/ and survives restarts. Every port and the admin key can be changed through the
+# environment variables below, e.g. GATEWAY_PORT=9080 ./run.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+LOG_TAG=run
+
+# --- configuration: the C# side reads the exported variables ---------------------------
+AZURITE_BLOB_PORT=${AZURITE_BLOB_PORT:-10000}
+AZURITE_QUEUE_PORT=${AZURITE_QUEUE_PORT:-10001}
+AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10002}
+export GATEWAY_PORT=${GATEWAY_PORT:-8080}
+export SILO_PORT=${SILO_PORT:-11111}
+export SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-30000}
+export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
+# A development key only: set ADMIN_KEY to something secret anywhere that is not your laptop.
+export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
+export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
+export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
+# Provider fake (tools/ProviderFake, not written yet): its port is reserved here already.
+export PROVIDER_FAKE_PORT=${PROVIDER_FAKE_PORT:-8090}
+
+CONFIG=Release
+DATA_DIR=.data
+LOG_DIR=$DATA_DIR/logs
+RUN_DIR=.run
+SILO_LOG=$LOG_DIR/silo.log
+GATEWAY_LOG=$LOG_DIR/gateway.log
+AZURITE_LOG=$LOG_DIR/azurite.log
+BUILD_LOG=$LOG_DIR/build.log
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+# Both hosts would otherwise default to Production; Development is what a local run is.
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
+export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
+
+# --- cleanup: stop what we started, newest first ----------------------------------------
+# The gateway goes before the silo, and storage last, so the silo can still write its
+# "leaving the cluster" entry to the membership table while it shuts down.
+SILO_PID="" GATEWAY_PID="" AZURITE_PID=""
+# shellcheck disable=SC2317 # called through the trap
+cleanup() {
+    trap - EXIT
+    # Stopping must finish whatever happens to our terminal: a second Ctrl-C only says to
+    # wait (the stops below are bounded), and a closed stdout (`./run.sh | tee x`, with tee
+    # gone on Ctrl-C) must not kill us with SIGPIPE, nor a failed write stop us under -e.
+    trap 'log "still stopping, please wait..."' INT TERM HUP
+    trap '' PIPE
+    set +e
+    local stopped=0
+    # (provider fake, once it exists: stop it here first)
+    if [[ -n $GATEWAY_PID ]]; then
+        log "Stopping gateway (pid $GATEWAY_PID)"
+        stop_pid "$GATEWAY_PID" 20
+        rm -f "$RUN_DIR/gateway.pid"
+        stopped=1
+    fi
+    if [[ -n $SILO_PID ]]; then
+        log "Stopping silo (pid $SILO_PID)"
+        stop_pid "$SILO_PID" 40
+        rm -f "$RUN_DIR/silo.pid"
+        stopped=1
+    fi
+    if [[ -n $AZURITE_PID ]]; then
+        log "Stopping Azurite (pid $AZURITE_PID)"
+        stop_pid "$AZURITE_PID" 10
+        rm -f "$DATA_DIR/azurite/azurite.pid"
+        stopped=1
+    fi
+    if ((stopped)); then
+        log "Stopped. Data is kept in $DATA_DIR/ for the next run."
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Prints the last lines of a log and exits (the EXIT trap stops what runs).
+fail_with_log() {
+    err "$1"
+    if [[ -f $2 ]]; then
+        echo "----- last lines of $2 -----" >&2
+        tail -n 60 "$2" >&2
+        echo "-----" >&2
+    fi
+    exit 1
+}
+
+# --- 1. ports: fail fast, before starting or building anything ---------------------------
+for var in GATEWAY_PORT SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT; do
+    if port_in_use "${!var}"; then
+        err "$(port_taken_message "${!var}" "$var")"
+        exit 1
+    fi
+done
+
+# --- 2. tools and storage ---------------------------------------------------------------
+command -v dotnet >/dev/null 2>&1 || { err "the .NET SDK (dotnet) is not on PATH"; exit 1; }
+ensure_node_tools
+# Data under .data/azurite, so the cluster's tables, grain state and reminders survive.
+start_azurite "$DATA_DIR/azurite" "$AZURITE_BLOB_PORT" "$AZURITE_QUEUE_PORT" \
+    "$AZURITE_TABLE_PORT" "$AZURITE_LOG" AZURITE
+STORAGE_CONNECTION_STRING=$(azurite_connection_string "$AZURITE_BLOB_PORT" \
+    "$AZURITE_QUEUE_PORT" "$AZURITE_TABLE_PORT")
+export STORAGE_CONNECTION_STRING
+
+# --- 3. build -----------------------------------------------------------------------------
+log "Building Orleans.sln ($CONFIG; log: $BUILD_LOG)..."
+# Quiet build; on failure show just the errors (the whole output is in the log).
+if ! dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$BUILD_LOG" 2>&1; then
+    err "build failed (full output: $BUILD_LOG):"
+    errors=$(grep -E ': error [A-Z]+[0-9]+' "$BUILD_LOG" | sort -u) || true
+    if [[ -n $errors ]]; then
+        head -n 50 <<<"$errors" >&2
+    else
+        tail -n 40 "$BUILD_LOG" >&2
+    fi
+    exit 1
+fi
+
+# --- 4. silo ------------------------------------------------------------------------------
+log "Starting silo (log: $SILO_LOG)"
+echo "===== $(date '+%F %T') run.sh: silo starting =====" >>"$SILO_LOG"
+# Started in its output folder: ASP.NET Core takes the working directory as content root,
+# which is where it looks for appsettings.json.
+start_bg -C "Silo/bin/$CONFIG/net10.0" "$SILO_LOG" dotnet Silo.dll
+SILO_PID=$BG_PID
+echo "$SILO_PID" >"$RUN_DIR/silo.pid"
+wait_http "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" 90 "$SILO_PID" ||
+    fail_with_log "the silo did not become ready on http://127.0.0.1:$SILO_HTTP_PORT/health/ready" "$SILO_LOG"
+
+# --- 5. provider fake (later) -------------------------------------------------------------
+# HOOK (provider fake, other issue): once tools/ProviderFake exists, build and start it here
+# with start_bg on $PROVIDER_FAKE_PORT (log: $LOG_DIR/provider-fake.log), record its pid in
+# $RUN_DIR/provider-fake.pid, wait_http on it, stop it first in cleanup(), and print its URL.
+
+# --- 6. gateway ---------------------------------------------------------------------------
+log "Starting gateway (log: $GATEWAY_LOG)"
+echo "===== $(date '+%F %T') run.sh: gateway starting =====" >>"$GATEWAY_LOG"
+start_bg -C "Gateway/bin/$CONFIG/net10.0" "$GATEWAY_LOG" dotnet Gateway.dll
+GATEWAY_PID=$BG_PID
+echo "$GATEWAY_PID" >"$RUN_DIR/gateway.pid"
+wait_http "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90 "$GATEWAY_PID" ||
+    fail_with_log "the gateway did not become ready on http://127.0.0.1:$GATEWAY_PORT/health/ready" "$GATEWAY_LOG"
+
+# --- 7. ready -------------------------------------------------------------------------------
+cat <<EOF
+
+  Outbound messaging platform is running.
+
+  API          http://127.0.0.1:$GATEWAY_PORT/v1/
+  OpenAPI      http://127.0.0.1:$GATEWAY_PORT/openapi/v1.json
+  Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)
+  Admin key    $ADMIN_KEY   (a development key: never use it outside your machine)
+
+  Logs         $SILO_LOG
+               $GATEWAY_LOG
+               $AZURITE_LOG
+  Data         $DATA_DIR/azurite (kept between runs)
+
+  Press Ctrl-C to stop.
+
+EOF
+
+# --- 8. stay in the foreground ----------------------------------------------------------------
+# Returns when one of our processes dies (or on Ctrl-C, through the traps).
+watch_pids=("$SILO_PID" "$GATEWAY_PID")
+if [[ -n $AZURITE_PID ]]; then
+    watch_pids+=("$AZURITE_PID")
+fi
+rc=0
+wait -n "${watch_pids[@]}" || rc=$?
+for name in silo gateway azurite; do
+    pid_var=${name^^}_PID
+    if [[ -n ${!pid_var} ]] && ! pid_alive "${!pid_var}"; then
+        log_file=$LOG_DIR/$name.log
+        fail_with_log "$name (pid ${!pid_var}) exited unexpectedly (exit code $rc); stopping the rest" "$log_file"
+    fi
+done
+exit "$rc"

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs every test of the solution against a dedicated, throw-away Azurite.
+# The LAST line printed is always "N passed, N failed" (", N skipped" when some were).
+# Exit 0 only when nothing failed and at least one test passed.
+# Extra arguments go to `dotnet test`, e.g. ./test.sh --filter Templates
+set -euo pipefail
+cd "$(dirname "$0")"
+# shellcheck source=tools/lib.sh
+source tools/lib.sh
+LOG_TAG='test'
+
+# Ports of the test Azurite: not run.sh's 10000-10002, so tests never touch dev data and
+# can run while ./run.sh is up.
+TEST_AZURITE_BLOB_PORT=${TEST_AZURITE_BLOB_PORT:-10100}
+TEST_AZURITE_QUEUE_PORT=${TEST_AZURITE_QUEUE_PORT:-10101}
+TEST_AZURITE_TABLE_PORT=${TEST_AZURITE_TABLE_PORT:-10102}
+
+# A single test running longer than this is taken as hung: the test host is killed and the
+# run fails, instead of eating CI's whole time budget.
+TEST_HANG_TIMEOUT=${TEST_HANG_TIMEOUT:-5m}
+
+LOG_DIR=.data/logs
+RESULTS_DIR=.data/test-results
+TEST_LOG=$LOG_DIR/test.log
+mkdir -p "$LOG_DIR"
+
+# No first-run banner or telemetry attempts (the network is closed anyway); no terminal
+# logger, whose live view would replace the classic summary lines we also parse.
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+export MSBUILDTERMINALLOGGER=off
+
+AZURITE_DIR=""
+# shellcheck disable=SC2317 # called through the trap
+cleanup() {
+    # Always stop the Azurite we started (not one we reused) and drop its temp data.
+    if [[ -n ${AZURITE_PID:-} ]]; then
+        # stderr to the log: nothing may print after the counting line.
+        stop_pid "$AZURITE_PID" 10 2>>"$LOG_DIR/test-azurite.log"
+    fi
+    if [[ -n $AZURITE_DIR ]]; then
+        rm -rf "$AZURITE_DIR"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Any failure before the tests ran still has to end with the counting line.
+fail_setup() {
+    err "$1"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+
+ensure_node_tools || fail_setup "could not install the node tools (Azurite)"
+
+AZURITE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/outbound-test-azurite.XXXXXX")
+start_azurite "$AZURITE_DIR" "$TEST_AZURITE_BLOB_PORT" "$TEST_AZURITE_QUEUE_PORT" \
+    "$TEST_AZURITE_TABLE_PORT" "$LOG_DIR/test-azurite.log" TEST_AZURITE ||
+    fail_setup "could not start the test Azurite"
+STORAGE_CONNECTION_STRING=$(azurite_connection_string "$TEST_AZURITE_BLOB_PORT" \
+    "$TEST_AZURITE_QUEUE_PORT" "$TEST_AZURITE_TABLE_PORT")
+export STORAGE_CONNECTION_STRING
+
+# Old trx files would be counted again: start from an empty results folder.
+rm -rf "$RESULTS_DIR"
+mkdir -p "$RESULTS_DIR"
+
+# The results directory is given absolute: dotnet test may resolve a relative one per project.
+# Extra arguments come last, so they can add to or override these options.
+log "Running dotnet test (output also in $TEST_LOG, trx in $RESULTS_DIR)"
+rc=0
+dotnet test Orleans.sln -c Release \
+    --blame-hang-timeout "$TEST_HANG_TIMEOUT" --blame-hang-dump-type none \
+    --logger "console;verbosity=normal" \
+    --logger "trx;LogFilePrefix=tests" \
+    --results-directory "$PWD/$RESULTS_DIR" \
+    "$@" 2>&1 | tee "$TEST_LOG" || rc=$?
+
+if ! counts=$(summarize_test_results "$RESULTS_DIR" "$TEST_LOG"); then
+    # No trx and no summary line: the build failed or the test host never started.
+    err "dotnet test produced no test results (exit code $rc); see $TEST_LOG"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+read -r passed failed skipped <<<"$counts"
+
+if ((rc != 0 && failed == 0)); then
+    # e.g. one test project did not build, or a test host crashed after the others passed.
+    err "dotnet test exited with code $rc although no test failed; counting it as 1 failure"
+    failed=1
+fi
+
+summary="$passed passed, $failed failed"
+if ((skipped > 0)); then
+    summary+=", $skipped skipped"
+fi
+echo "$summary"
+if ((failed == 0 && passed > 0)); then
+    exit 0
+fi
+exit 1
