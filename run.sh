@@ -21,14 +21,23 @@ export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
 export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
 export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
 export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
-# Provider fake (tools/ProviderFake, not written yet): its port is reserved here already.
+# Provider fake (tools/ProviderFake): a loopback Twilio + ACS that the silo sends to instead of
+# the real providers. USE_REAL_PROVIDERS=1 skips it and leaves the real endpoints in place.
+# The fake's own settings (FAKE_TWILIO_ACCOUNTS, FAKE_ACS_KEYS, FAKE_ACS_EVENTS_URL, FAKE_FAULT_*...)
+# pass through from the environment; see tools/ProviderFake/README.md.
+USE_REAL_PROVIDERS=${USE_REAL_PROVIDERS:-0}
 export PROVIDER_FAKE_PORT=${PROVIDER_FAKE_PORT:-8090}
+if [[ $USE_REAL_PROVIDERS != 1 ]]; then
+    # The silo's Twilio client sends here; ACS channels carry their own endpoint (point them at this URL too).
+    export TWILIO_BASE_URL=http://127.0.0.1:$PROVIDER_FAKE_PORT
+fi
 
 CONFIG=Release
 DATA_DIR=.data
 LOG_DIR=$DATA_DIR/logs
 RUN_DIR=.run
 SILO_LOG=$LOG_DIR/silo.log
+FAKE_LOG=$LOG_DIR/provider-fake.log
 GATEWAY_LOG=$LOG_DIR/gateway.log
 AZURITE_LOG=$LOG_DIR/azurite.log
 BUILD_LOG=$LOG_DIR/build.log
@@ -42,7 +51,7 @@ export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
 # --- cleanup: stop what we started, newest first ----------------------------------------
 # The gateway goes before the silo, and storage last, so the silo can still write its
 # "leaving the cluster" entry to the membership table while it shuts down.
-SILO_PID="" GATEWAY_PID="" AZURITE_PID=""
+SILO_PID="" GATEWAY_PID="" AZURITE_PID="" FAKE_PID=""
 # shellcheck disable=SC2317 # called through the trap
 cleanup() {
     trap - EXIT
@@ -53,7 +62,12 @@ cleanup() {
     trap '' PIPE
     set +e
     local stopped=0
-    # (provider fake, once it exists: stop it here first)
+    if [[ -n $FAKE_PID ]]; then
+        log "Stopping provider fake (pid $FAKE_PID)"
+        stop_pid "$FAKE_PID" 10
+        rm -f "$RUN_DIR/provider-fake.pid"
+        stopped=1
+    fi
     if [[ -n $GATEWAY_PID ]]; then
         log "Stopping gateway (pid $GATEWAY_PID)"
         stop_pid "$GATEWAY_PID" 20
@@ -93,7 +107,11 @@ fail_with_log() {
 }
 
 # --- 1. ports: fail fast, before starting or building anything ---------------------------
-for var in GATEWAY_PORT SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT; do
+port_vars=(GATEWAY_PORT SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT)
+if [[ $USE_REAL_PROVIDERS != 1 ]]; then
+    port_vars+=(PROVIDER_FAKE_PORT)
+fi
+for var in "${port_vars[@]}"; do
     if port_in_use "${!var}"; then
         err "$(port_taken_message "${!var}" "$var")"
         exit 1
@@ -135,10 +153,20 @@ echo "$SILO_PID" >"$RUN_DIR/silo.pid"
 wait_http "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" 90 "$SILO_PID" ||
     fail_with_log "the silo did not become ready on http://127.0.0.1:$SILO_HTTP_PORT/health/ready" "$SILO_LOG"
 
-# --- 5. provider fake (later) -------------------------------------------------------------
-# HOOK (provider fake, other issue): once tools/ProviderFake exists, build and start it here
-# with start_bg on $PROVIDER_FAKE_PORT (log: $LOG_DIR/provider-fake.log), record its pid in
-# $RUN_DIR/provider-fake.pid, wait_http on it, stop it first in cleanup(), and print its URL.
+# --- 5. provider fake ---------------------------------------------------------------------
+# Up before the gateway, so nothing can be sent before the fake listens.
+if [[ $USE_REAL_PROVIDERS != 1 ]]; then
+    log "Starting provider fake (log: $FAKE_LOG)"
+    echo "===== $(date '+%F %T') run.sh: provider fake starting =====" >>"$FAKE_LOG"
+    # In its output folder, like the silo: the content root is the working directory.
+    start_bg -C "tools/ProviderFake/bin/$CONFIG/net10.0" "$FAKE_LOG" dotnet ProviderFake.dll
+    FAKE_PID=$BG_PID
+    echo "$FAKE_PID" >"$RUN_DIR/provider-fake.pid"
+    wait_http "http://127.0.0.1:$PROVIDER_FAKE_PORT/health" 30 "$FAKE_PID" ||
+        fail_with_log "the provider fake did not answer on http://127.0.0.1:$PROVIDER_FAKE_PORT/health" "$FAKE_LOG"
+else
+    log "USE_REAL_PROVIDERS=1: not starting the provider fake; messages go to the real Twilio and ACS"
+fi
 
 # --- 6. gateway ---------------------------------------------------------------------------
 log "Starting gateway (log: $GATEWAY_LOG)"
@@ -150,6 +178,16 @@ wait_http "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90 "$GATEWAY_PID" ||
     fail_with_log "the gateway did not become ready on http://127.0.0.1:$GATEWAY_PORT/health/ready" "$GATEWAY_LOG"
 
 # --- 7. ready -------------------------------------------------------------------------------
+if [[ -n $FAKE_PID ]]; then
+    # The fake's development credentials (tools/ProviderFake/README.md), unless overridden.
+    twilio_account=${FAKE_TWILIO_ACCOUNTS:-AC00000000000000000000000000000000:dev-twilio-token}
+    acs_key=${FAKE_ACS_KEYS:-ZGV2LWFjcy1hY2Nlc3Mta2V5LWZvci10aGUtcHJvdmlkZXItZmFrZQ==}
+    PROVIDERS_INFO="  Providers    http://127.0.0.1:$PROVIDER_FAKE_PORT   (fake Twilio + ACS: /_ledger, /_faults, /_inbound/...)
+               Twilio AccountSid:AuthToken ${twilio_account%%,*}
+               ACS    endpoint=http://127.0.0.1:$PROVIDER_FAKE_PORT/;accesskey=${acs_key%%,*}"
+else
+    PROVIDERS_INFO="  Providers    the real Twilio and ACS (USE_REAL_PROVIDERS=1)"
+fi
 cat <<EOF
 
   Outbound messaging platform is running.
@@ -158,10 +196,12 @@ cat <<EOF
   OpenAPI      http://127.0.0.1:$GATEWAY_PORT/openapi/v1.json
   Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)
   Admin key    $ADMIN_KEY   (a development key: never use it outside your machine)
+$PROVIDERS_INFO
 
   Logs         $SILO_LOG
                $GATEWAY_LOG
-               $AZURITE_LOG
+               $AZURITE_LOG${FAKE_PID:+
+               $FAKE_LOG}
   Data         $DATA_DIR/azurite (kept between runs)
 
   Press Ctrl-C to stop.
@@ -171,6 +211,9 @@ EOF
 # --- 8. stay in the foreground ----------------------------------------------------------------
 # Returns when one of our processes dies (or on Ctrl-C, through the traps).
 watch_pids=("$SILO_PID" "$GATEWAY_PID")
+if [[ -n $FAKE_PID ]]; then
+    watch_pids+=("$FAKE_PID")
+fi
 if [[ -n $AZURITE_PID ]]; then
     watch_pids+=("$AZURITE_PID")
 fi
@@ -183,4 +226,7 @@ for name in silo gateway azurite; do
         fail_with_log "$name (pid ${!pid_var}) exited unexpectedly (exit code $rc); stopping the rest" "$log_file"
     fi
 done
+if [[ -n $FAKE_PID ]] && ! pid_alive "$FAKE_PID"; then
+    fail_with_log "the provider fake (pid $FAKE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$FAKE_LOG"
+fi
 exit "$rc"

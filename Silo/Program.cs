@@ -22,6 +22,7 @@ public static class Program
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
         builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
+        builder.Services.AddMessageProviders(builder.Configuration);
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)

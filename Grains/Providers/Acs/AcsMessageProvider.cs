@@ -1,0 +1,353 @@
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Outbound.Channels;
+using Outbound.Providers;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Outbound.Grains.Providers.Acs;
+
+/// <summary>
+/// Sends SMS through Azure Communication Services over REST (<c>POST {endpoint}/sms?api-version=2021-03-07</c>,
+/// HMAC-signed by <see cref="AcsRequestSigner"/>): there is no ACS SMS package for .NET to build on.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every recipient carries the message's stored <c>repeatabilityRequestId</c> and <c>repeatabilityFirstSent</c>,
+/// unchanged on every retry, so ACS deduplicates a resend: that is why, unlike Twilio, a timeout or a 5xx here is
+/// <see cref="SendStatus.Retryable"/> rather than ambiguous, and why the HTTP client may retry 5xx and transport
+/// failures by itself.
+/// </para>
+/// <para>
+/// ACS answers 202 with one result per recipient: item 202 → Accepted; item 400 → Permanent; item 429 →
+/// Retryable; item 5xx → Retryable. For the whole request: 401/403 → Permanent (wrong key, endpoint or an
+/// unowned From); 429 → Retryable with the Retry-After header; 408/5xx → Retryable; other 4xx → Permanent.
+/// </para>
+/// </remarks>
+public sealed partial class AcsMessageProvider : IMessageProvider
+{
+    /// <summary>The name of the <see cref="HttpClient"/> this client gets from the factory.</summary>
+    public const string HttpClientName = "Acs";
+
+    /// <summary>The SMS API version (the one the official JS SDK 1.1.0 uses).</summary>
+    public const string ApiVersion = "2021-03-07";
+
+    /// <summary>The most recipients ACS takes in one send request.</summary>
+    public const int MaxRecipientsPerRequest = 100;
+
+    private const int MaxErrorMessageLength = 500;
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly AcsRequestSigner _signer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AcsMessageProvider> _logger;
+
+    public AcsMessageProvider(IHttpClientFactory httpClientFactory, AcsRequestSigner signer, TimeProvider time, ILogger<AcsMessageProvider> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _signer = signer;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public ProviderKind Kind => ProviderKind.AzureCommunicationServices;
+
+    /// <inheritdoc/>
+    public async Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return (await SendBatchAsync([message], channel, cancellationToken))[0];
+    }
+
+    /// <summary>
+    /// Sends the messages in as few requests as ACS allows: one request per distinct body, up to
+    /// <see cref="MaxRecipientsPerRequest"/> recipients each, each recipient at most once per request (results are
+    /// matched to messages by recipient). Requests go one after the other, to stay within the number's rate limit.
+    /// </summary>
+    /// <remarks>
+    /// A single-recipient request carries the message id as the delivery-report <c>tag</c>; a multi-recipient one
+    /// has no tag (it is per request, not per recipient), so its reports are matched by the returned message id.
+    /// </remarks>
+    public async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(channel);
+        cancellationToken.ThrowIfCancellationRequested();
+        var outcomes = new SendOutcome[messages.Count];
+
+        if (ConfigurationError(channel) is { } configError)
+        {
+            Array.Fill(outcomes, SendOutcome.Failed(SendStatus.Permanent, "channel-config", configError));
+            return Log(messages, outcomes);
+        }
+
+        var sendable = new List<int>(messages.Count);
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (Validate(messages[i]) is { } invalid)
+            {
+                outcomes[i] = SendOutcome.Failed(SendStatus.Permanent, "invalid-message", invalid);
+            }
+            else
+            {
+                sendable.Add(i);
+            }
+        }
+
+        var uri = SendUri(channel.Acs!.Endpoint);
+        foreach (var request in Plan(messages, sendable))
+        {
+            var results = await SendRequestAsync(uri, channel.From!, channel.Acs.AccessKey!, request.Select(i => messages[i]).ToList(), cancellationToken);
+            for (var j = 0; j < request.Count; j++)
+            {
+                outcomes[request[j]] = results[j];
+            }
+        }
+
+        return Log(messages, outcomes);
+    }
+
+    /// <summary>The request URI: the resource endpoint (with or without a trailing slash) + <c>sms?api-version=…</c>.</summary>
+    internal static Uri SendUri(string endpoint) =>
+        new(new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute), $"sms?api-version={ApiVersion}");
+
+    private static string? ConfigurationError(Channel channel)
+    {
+        if (channel.Acs is not { AccessKey: not null } acs)
+        {
+            return "The channel has no ACS resource credentials.";
+        }
+
+        if (!Uri.TryCreate(acs.Endpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        {
+            return "The channel's ACS endpoint is not an absolute http(s) URL.";
+        }
+
+        return string.IsNullOrEmpty(channel.From) ? "The channel has no From number." : null;
+    }
+
+    private static string? Validate(ProviderMessage message)
+    {
+        if (string.IsNullOrWhiteSpace(message.To))
+        {
+            return "The message has no recipient.";
+        }
+
+        if (string.IsNullOrEmpty(message.Body))
+        {
+            return "An ACS SMS needs a Body.";
+        }
+
+        return message.ContentSid is null ? null : "ACS does not send content templates (ContentSid); only Twilio WhatsApp does.";
+    }
+
+    /// <summary>Groups message indexes into requests: same body, at most 100, each recipient once.</summary>
+    internal static List<List<int>> Plan(IReadOnlyList<ProviderMessage> messages, IEnumerable<int> indexes)
+    {
+        var requests = new List<List<int>>();
+        var open = new Dictionary<string, List<(List<int> Indexes, HashSet<string> Recipients)>>(StringComparer.Ordinal);
+        foreach (var i in indexes)
+        {
+            var message = messages[i];
+            if (!open.TryGetValue(message.Body!, out var candidates))
+            {
+                open[message.Body!] = candidates = [];
+            }
+
+            var target = candidates.FirstOrDefault(c => c.Indexes.Count < MaxRecipientsPerRequest && !c.Recipients.Contains(message.To));
+            if (target.Indexes is null)
+            {
+                target = ([], new HashSet<string>(StringComparer.Ordinal));
+                candidates.Add(target);
+                requests.Add(target.Indexes);
+            }
+
+            target.Indexes.Add(i);
+            target.Recipients.Add(message.To);
+        }
+
+        return requests;
+    }
+
+    private async Task<SendOutcome[]> SendRequestAsync(Uri uri, string from, Secret accessKey, IReadOnlyList<ProviderMessage> recipients, CancellationToken cancellationToken)
+    {
+        var payload = new AcsSendRequest(
+            from,
+            recipients.Select(m => new AcsRecipient(m.To, m.RepeatabilityRequestId.ToString("D"), m.RepeatabilityFirstSentRfc1123)).ToList(),
+            recipients[0].Body!,
+            new AcsSendOptions(EnableDeliveryReport: true, Tag: recipients.Count == 1 ? recipients[0].MessageId.ToString("N") : null));
+        var body = JsonSerializer.SerializeToUtf8Bytes(payload, AcsJson.Options);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = Json;
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        try
+        {
+            // Signed once, before the resilience handler: its retries resend the identical request (date and
+            // signature included), as the official SDKs' pipelines do; they are seconds apart, well within ACS's
+            // clock-skew window.
+            _signer.Sign(request, body, accessKey);
+        }
+        catch (ArgumentException e)
+        {
+            return All(recipients.Count, SendOutcome.Failed(SendStatus.Permanent, "channel-config", e.Message));
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                // Safe to throw even after the request left: a resend with the same repeatability ids is deduplicated.
+                throw new OperationCanceledException("The send was cancelled.", e, cancellationToken);
+            }
+
+            // Sent or not, a resend is idempotent (same repeatability ids), so a transport failure is retryable.
+            return All(recipients.Count, SendOutcome.Failed(SendStatus.Retryable, ProviderFailures.Code(e), "No answer from ACS (timeout, broken connection or circuit open)."));
+        }
+
+        using (response)
+        {
+            var retryAfter = ProviderFailures.RetryAfter(response, _time);
+            if (response.IsSuccessStatusCode)
+            {
+                var parsed = await ReadAsync<AcsSendResponse>(response, cancellationToken);
+                return MatchItems(recipients, parsed?.Value ?? [], retryAfter);
+            }
+
+            var status = (int)response.StatusCode;
+            var text = await ErrorTextAsync(response, cancellationToken);
+            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var outcome = response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden =>
+                    SendOutcome.Failed(SendStatus.Permanent, code, $"ACS refused the credentials (check the channel's endpoint, access key and From number): {text}"),
+                HttpStatusCode.TooManyRequests => SendOutcome.Failed(SendStatus.Retryable, code, text, retryAfter),
+                HttpStatusCode.RequestTimeout => SendOutcome.Failed(SendStatus.Retryable, code, text, retryAfter),
+                _ when status >= 500 => SendOutcome.Failed(SendStatus.Retryable, code, text, retryAfter),
+                _ => SendOutcome.Failed(SendStatus.Permanent, code, text),
+            };
+            return All(recipients.Count, outcome);
+        }
+    }
+
+    /// <summary>Matches results to recipients by <c>to</c>, or by position when ACS echoes numbers differently.</summary>
+    private static SendOutcome[] MatchItems(IReadOnlyList<ProviderMessage> recipients, IReadOnlyList<AcsSendResponseItem> items, TimeSpan? retryAfter)
+    {
+        var byRecipient = new Dictionary<string, AcsSendResponseItem>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            if (item.To is not null)
+            {
+                byRecipient.TryAdd(item.To, item);
+            }
+        }
+
+        var outcomes = new SendOutcome[recipients.Count];
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var item = byRecipient.GetValueOrDefault(recipients[i].To) ?? (items.Count == recipients.Count ? items[i] : null);
+            outcomes[i] = item is null
+                ? SendOutcome.Failed(SendStatus.Retryable, "no-result", "ACS returned no result for this recipient; a resend is deduplicated.")
+                : FromItem(item, retryAfter);
+        }
+
+        return outcomes;
+    }
+
+    private static SendOutcome FromItem(AcsSendResponseItem item, TimeSpan? retryAfter)
+    {
+        if (item.Successful)
+        {
+            return SendOutcome.Accepted(item.MessageId);
+        }
+
+        var code = item.HttpStatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var text = item.ErrorMessage ?? $"ACS refused the recipient ({code}).";
+        return item.HttpStatusCode switch
+        {
+            // Invalid number, or repeatabilityResult "rejected" (an invalid first-sent value).
+            400 => SendOutcome.Failed(SendStatus.Permanent, code, text),
+            429 => SendOutcome.Failed(SendStatus.Retryable, code, text, retryAfter),
+            408 or >= 500 => SendOutcome.Failed(SendStatus.Retryable, code, text, retryAfter),
+            _ => SendOutcome.Failed(SendStatus.Permanent, code, text),
+        };
+    }
+
+    private static async Task<T?> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(AcsJson.Options, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The error's message: <c>{"error":{"code","message"}}</c>, or the raw (truncated) body for other shapes.</summary>
+    private static async Task<string> ErrorTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var raw = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            if (JsonSerializer.Deserialize<AcsErrorResponse>(raw, AcsJson.Options)?.Error is { } error)
+            {
+                var text = string.Join(": ", new[] { error.Code, error.Message }.Where(s => !string.IsNullOrEmpty(s)));
+                if (text.Length > 0)
+                {
+                    return text;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not the Azure error shape (e.g. ASP.NET's {"From":["Invalid from phone number format."]}): use it raw.
+        }
+
+        raw = raw.Trim();
+        if (raw.Length == 0)
+        {
+            return response.ReasonPhrase ?? response.StatusCode.ToString();
+        }
+
+        return raw.Length > MaxErrorMessageLength ? raw[..MaxErrorMessageLength] : raw;
+    }
+
+    private static SendOutcome[] All(int count, SendOutcome outcome) => Enumerable.Repeat(outcome, count).ToArray();
+
+    private SendOutcome[] Log(IReadOnlyList<ProviderMessage> messages, SendOutcome[] outcomes)
+    {
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (outcomes[i].Status == SendStatus.Accepted)
+            {
+                LogAccepted(messages[i].MessageId, outcomes[i].ProviderMessageId);
+            }
+            else
+            {
+                LogFailed(messages[i].MessageId, outcomes[i].Status, outcomes[i].ErrorCode);
+            }
+        }
+
+        return outcomes;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ACS accepted message {MessageId} as {ProviderMessageId}")]
+    private partial void LogAccepted(Guid messageId, string? providerMessageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ACS send of message {MessageId} failed: {Status} ({ErrorCode})")]
+    private partial void LogFailed(Guid messageId, SendStatus status, string? errorCode);
+}

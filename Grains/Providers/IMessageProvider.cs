@@ -1,0 +1,36 @@
+using Outbound.Channels;
+using Outbound.Providers;
+
+namespace Outbound.Grains.Providers;
+
+/// <summary>Sends messages through one provider (Twilio or Azure Communication Services).</summary>
+/// <remarks>
+/// Provider and transport failures come back as a <see cref="SendOutcome"/>, never as an exception: the caller
+/// decides about retries from <see cref="SendOutcome.Status"/>. The one exception is cancellation: an
+/// <see cref="OperationCanceledException"/> is thrown only when a plain resend of the same message is safe
+/// (nothing was sent, or the provider deduplicates the resend). When a cancelled request may already have been
+/// processed by a provider without idempotency (Twilio), the result is <see cref="SendStatus.Ambiguous"/> instead.
+/// </remarks>
+public interface IMessageProvider
+{
+    /// <summary>The provider this client talks to.</summary>
+    ProviderKind Kind { get; }
+
+    /// <summary>Sends one message from <paramref name="channel"/>'s sender with the channel's credentials.</summary>
+    Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sends several messages from one channel; the outcomes are in the order of <paramref name="messages"/>.
+    /// By default one request per message; a provider with a batch API (ACS) overrides this.
+    /// </summary>
+    async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken)
+    {
+        var outcomes = new SendOutcome[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            outcomes[i] = await SendAsync(messages[i], channel, cancellationToken);
+        }
+
+        return outcomes;
+    }
+}

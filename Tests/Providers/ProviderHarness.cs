@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Outbound.Channels;
+using Outbound.Grains.Providers;
+
+namespace Outbound.Tests.Providers;
+
+/// <summary>The provider clients as the silo registers them (AddMessageProviders), with every log captured at Trace.</summary>
+public sealed class ProviderHarness : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private ProviderHarness(ServiceProvider services)
+    {
+        _services = services;
+    }
+
+    public IMessageProvider Twilio => _services.GetRequiredService<MessageProviders>().For(ProviderKind.Twilio);
+
+    public IMessageProvider Acs => _services.GetRequiredService<MessageProviders>().For(ProviderKind.AzureCommunicationServices);
+
+    public FakeLogCollector Logs => _services.GetFakeLogCollector();
+
+    public IServiceProvider Services => _services;
+
+    /// <param name="twilioBaseUrl">TWILIO_BASE_URL: where the Twilio SDK's requests go.</param>
+    /// <param name="timeoutSeconds">PROVIDER_TIMEOUT_SECONDS.</param>
+    public static ProviderHarness Create(Uri? twilioBaseUrl = null, double timeoutSeconds = 5)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [ProviderSettings.TwilioBaseUrlKey] = twilioBaseUrl?.ToString(),
+                [ProviderSettings.TimeoutSecondsKey] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace));
+        services.AddFakeLogging();
+        services.AddMessageProviders(configuration);
+        return new ProviderHarness(services.BuildServiceProvider());
+    }
+
+    public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
