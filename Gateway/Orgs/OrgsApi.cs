@@ -9,13 +9,20 @@ public sealed record CreateOrgRequest(string? Name);
 /// <param name="ApiKey">Shown once: only its hash is stored.</param>
 public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, OrgSettings Settings);
 
+/// <param name="MaxContactsPerRequest">Contacts one send request may carry (1–1,000; the seed's default is 100).</param>
+/// <param name="MaxRequestsPerHour">Send requests per UTC clock hour (the seed's default is 30,000).</param>
+public sealed record OrgSettingsRequest(int? MaxContactsPerRequest, int? MaxRequestsPerHour);
+
 public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, DateTimeOffset CreatedAt);
 
 public static class OrgsApi
 {
     public const int MaxNameLength = 200;
 
-    /// <summary><c>POST /v1/orgs</c>: the operator (admin key) creates an org.</summary>
+    /// <summary>A request's contacts are checked and stored together; this bounds one request's size.</summary>
+    public const int MaxContactsPerRequestCeiling = 1_000;
+
+    /// <summary><c>POST /v1/orgs</c> and <c>PUT /v1/orgs/{orgId}/settings</c>: the operator (admin key) creates orgs and changes their limits.</summary>
     public static RouteGroupBuilder MapOrgAdministration(this RouteGroupBuilder v1, string adminPolicy)
     {
         v1.MapPost("/orgs", async (CreateOrgRequest request, IGrainFactory grains, TimeProvider time) =>
@@ -35,6 +42,36 @@ public static class OrgsApi
         .WithTags("Orgs")
         .Produces<CreatedOrgResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
+
+        v1.MapPut("/orgs/{orgId:guid}/settings", async (Guid orgId, OrgSettingsRequest request, IGrainFactory grains) =>
+        {
+            var errors = new FieldErrors();
+            if (request.MaxContactsPerRequest is not (>= 1 and <= MaxContactsPerRequestCeiling))
+            {
+                errors.Add("maxContactsPerRequest", $"maxContactsPerRequest is between 1 and {MaxContactsPerRequestCeiling}.");
+            }
+
+            if (request.MaxRequestsPerHour is not >= 1)
+            {
+                errors.Add("maxRequestsPerHour", "maxRequestsPerHour is at least 1.");
+            }
+
+            if (errors.Any)
+            {
+                return errors.ToProblem();
+            }
+
+            var org = grains.GetGrain<IOrgGrain>(orgId);
+            return await org.UpdateSettingsAsync(new OrgSettings(request.MaxContactsPerRequest!.Value, request.MaxRequestsPerHour!.Value))
+                && await org.GetAsync() is { } updated
+                ? Results.Ok(new OrgResponse(updated.OrgId, updated.Name, updated.Settings, updated.CreatedAt))
+                : Problem.NotFound($"No org '{orgId}' exists.");
+        })
+        .RequireAuthorization(adminPolicy)
+        .WithTags("Orgs")
+        .Produces<OrgResponse>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound);
         return v1;
     }
 

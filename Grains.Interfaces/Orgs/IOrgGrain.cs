@@ -13,7 +13,26 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// <summary>Whether <paramref name="apiKeyHash"/> is the hash of one of the org's API keys.</summary>
     [AlwaysInterleave]
     Task<bool> VerifyApiKeyAsync(string apiKeyHash);
+
+    /// <summary>Replaces the org's limits (an operator action); false if the org does not exist.</summary>
+    Task<bool> UpdateSettingsAsync(OrgSettings settings);
+
+    /// <summary>
+    /// Takes one send request from the org's hourly quota. The quota window is the UTC clock hour. An allowed
+    /// request has been counted durably before this returns, so no crash can let the org exceed its limit.
+    /// </summary>
+    Task<QuotaDecision> TryAcquireSendAsync();
 }
+
+/// <summary>The answer to a quota request, with what the <c>RateLimit-*</c> response headers report.</summary>
+/// <param name="Remaining">Requests left in the current window after this one.</param>
+/// <param name="ResetAt">When the current window ends and the count starts again.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.QuotaDecision")]
+public sealed record QuotaDecision(
+    [property: Id(0)] bool Allowed,
+    [property: Id(1)] int Limit,
+    [property: Id(2)] int Remaining,
+    [property: Id(3)] DateTimeOffset ResetAt);
 
 /// <summary>Per-org limits; the defaults are the seed product's, and a tenant may have them changed.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.OrgSettings")]

@@ -62,4 +62,41 @@ public sealed class OrgApiTests(OutboundSystem system)
 
         await (await admin.PostAsJsonAsync("/v1/orgs", new { name = " " })).AssertProblemNaming("name");
     }
+
+    [Fact]
+    public async Task The_operator_can_change_an_orgs_limits()
+    {
+        var org = await system.CreateOrgAsync();
+        using var admin = system.Admin();
+
+        var updated = await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 250, maxRequestsPerHour = 120_000 }))
+            .Json(HttpStatusCode.OK);
+
+        Assert.Equal(250, updated["settings"]!["maxContactsPerRequest"]!.GetValue<int>());
+        var profile = await (await org.Http.GetAsync("/v1/org")).Json(HttpStatusCode.OK);
+        Assert.Equal(120_000, profile["settings"]!["maxRequestsPerHour"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_org_cannot_change_its_own_limits()
+    {
+        var org = await system.CreateOrgAsync();
+
+        var response = await org.Http.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 1000, maxRequestsPerHour = 1_000_000 });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData(0, 100, "maxContactsPerRequest")]
+    [InlineData(1001, 100, "maxContactsPerRequest")]
+    [InlineData(100, 0, "maxRequestsPerHour")]
+    public async Task Limits_out_of_range_are_named(int contacts, int requests, string field)
+    {
+        var org = await system.CreateOrgAsync();
+        using var admin = system.Admin();
+
+        await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = contacts, maxRequestsPerHour = requests }))
+            .AssertProblemNaming(field);
+    }
 }

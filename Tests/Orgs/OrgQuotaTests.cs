@@ -1,0 +1,112 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Outbound.Grains;
+using Outbound.Orgs;
+
+namespace Outbound.Tests.Orgs;
+
+/// <summary>The per-org hourly send quota kept by the OrgGrain.</summary>
+public sealed class OrgQuotaTests : IAsyncLifetime
+{
+    // 10:20 UTC: the current quota window is 10:00–11:00.
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 10, 20, 0, TimeSpan.Zero));
+    private InProcessTestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Catalog);
+            silo.UseSystemTextJsonGrainStorageSerializer();
+            silo.Services.AddSingleton<TimeProvider>(_time);
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    private async Task<IOrgGrain> OrgWithLimitAsync(int requestsPerHour)
+    {
+        var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
+        await org.CreateAsync("Contoso", "hash");
+        await org.UpdateSettingsAsync(new OrgSettings(MaxRequestsPerHour: requestsPerHour));
+        return org;
+    }
+
+    [Fact]
+    public async Task A_new_org_may_make_30000_requests_an_hour()
+    {
+        var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
+        await org.CreateAsync("Contoso", "hash");
+
+        var decision = await org.TryAcquireSendAsync();
+
+        Assert.Equal(new QuotaDecision(true, 30_000, 29_999, new DateTimeOffset(2026, 11, 28, 11, 0, 0, TimeSpan.Zero)), decision);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_get_exactly_the_limit_and_no_more()
+    {
+        var org = await OrgWithLimitAsync(500);
+
+        var callers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            var decisions = new List<QuotaDecision>();
+            for (var i = 0; i < 80; i++)
+            {
+                decisions.Add(await org.TryAcquireSendAsync());
+            }
+
+            return decisions;
+        }));
+        var all = (await Task.WhenAll(callers)).SelectMany(d => d).ToList();
+
+        var allowed = all.Where(d => d.Allowed).ToList();
+        Assert.Equal(500, allowed.Count);
+        Assert.Equal(Enumerable.Range(0, 500), allowed.Select(d => d.Remaining).Order());
+        Assert.All(all.Where(d => !d.Allowed), d => Assert.Equal(0, d.Remaining));
+    }
+
+    [Fact]
+    public async Task The_count_starts_again_with_the_next_clock_hour()
+    {
+        var org = await OrgWithLimitAsync(2);
+        await org.TryAcquireSendAsync();
+        await org.TryAcquireSendAsync();
+
+        var denied = await org.TryAcquireSendAsync();
+        _time.Advance(TimeSpan.FromMinutes(40));
+        var nextHour = await org.TryAcquireSendAsync();
+
+        Assert.False(denied.Allowed);
+        Assert.Equal(new DateTimeOffset(2026, 11, 28, 11, 0, 0, TimeSpan.Zero), denied.ResetAt);
+        Assert.True(nextHour.Allowed);
+        Assert.Equal(1, nextHour.Remaining);
+    }
+
+    [Fact]
+    public async Task Counted_requests_survive_the_grain_being_deactivated()
+    {
+        var org = await OrgWithLimitAsync(5);
+        for (var i = 0; i < 3; i++)
+        {
+            await org.TryAcquireSendAsync();
+        }
+
+        await _cluster.DeactivateAsync(org);
+        await _cluster.WaitForDeactivationAsync(org);
+
+        Assert.Equal(1, (await org.TryAcquireSendAsync()).Remaining);
+    }
+
+    [Fact]
+    public async Task An_org_that_does_not_exist_gets_no_quota()
+    {
+        var decision = await _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid()).TryAcquireSendAsync();
+
+        Assert.False(decision.Allowed);
+    }
+}
