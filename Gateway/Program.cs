@@ -7,6 +7,7 @@ using Outbound.Gateway.Channels;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
+using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Hosting;
 
@@ -71,6 +72,7 @@ public static class Program
         org.MapChannels();
         org.MapTemplates();
         org.MapOutboundConfigurations();
+        org.MapSending();
         return app;
     }
 }

@@ -5,4 +5,7 @@ public static class StorageNames
 {
     /// <summary>Org profiles and the catalog (channels, templates, configurations): small, rarely written, read through caches.</summary>
     public const string Catalog = "catalog";
+
+    /// <summary>Send batches and their messages: one entity per request, written at acceptance and per provider round.</summary>
+    public const string Messages = "messages";
 }

@@ -23,6 +23,7 @@ public static class Program
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
         builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
         builder.Services.AddMessageProviders(builder.Configuration);
+        builder.Services.AddSending(builder.Configuration);
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)
@@ -53,6 +54,11 @@ public static class Program
         {
             o.TableServiceClient = tables;
             o.TableName = "Catalog";
+        });
+        silo.AddAzureTableGrainStorage(StorageNames.Messages, o =>
+        {
+            o.TableServiceClient = tables;
+            o.TableName = "Messages";
         });
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.

@@ -1,4 +1,5 @@
 using Outbound.Catalog;
+using Outbound.Channels;
 using Outbound.Templates;
 
 namespace Outbound.Configurations;
@@ -12,6 +13,9 @@ public interface IConfigurationGrain : ICatalogItemGrain<OutboundConfiguration>
     /// <summary>Renders the configuration's template for one recipient; null if the configuration does not exist.</summary>
     Task<RenderResult?> RenderAsync(string? locale, ImmutableDictionary<string, string> contextItems);
 
+    /// <summary>The configuration with its resolved template and channel (credentials included, for sending); null if it does not exist.</summary>
+    Task<ConfigurationBinding?> GetBindingAsync();
+
     /// <summary>Drops the cached template and channel. Interleaves: it only clears memory and must not wait behind a render that is loading them.</summary>
     [AlwaysInterleave]
     Task InvalidateAsync();
@@ -20,3 +24,10 @@ public interface IConfigurationGrain : ICatalogItemGrain<OutboundConfiguration>
     [AlwaysInterleave]
     Task<bool> UsesAsync(Guid itemId);
 }
+
+/// <summary>What a send needs from a configuration: the configuration, its template and its channel.</summary>
+[GenerateSerializer, Immutable, Alias("Outbound.ConfigurationBinding")]
+public sealed record ConfigurationBinding(
+    [property: Id(0)] OutboundConfiguration Configuration,
+    [property: Id(1)] MessageTemplate Template,
+    [property: Id(2)] Channel Channel);

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Outbound.Channels;
-using PhoneNumbers;
+using Outbound.Grains.Contacts;
 
 namespace Outbound.Grains.Channels;
 
@@ -9,7 +9,6 @@ public static partial class ChannelRules
 {
     public const int MaxNameLength = 200;
     private const string WhatsAppPrefix = "whatsapp:";
-    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
     /// <summary>
     /// Validates <paramref name="channel"/>; on a replace, secrets left out are taken from <paramref name="existing"/>
@@ -38,36 +37,17 @@ public static partial class ChannelRules
 
         if (channel.Type == ChannelType.WhatsApp)
         {
-            if (channel.From is null || !channel.From.StartsWith(WhatsAppPrefix, StringComparison.Ordinal) || !IsE164(channel.From[WhatsAppPrefix.Length..]))
+            if (channel.From is null || !channel.From.StartsWith(WhatsAppPrefix, StringComparison.Ordinal) || !PhoneNumberRules.IsE164(channel.From[WhatsAppPrefix.Length..]))
             {
                 Error("from", "A WhatsApp sender is 'whatsapp:' followed by an E.164 number, for example whatsapp:+14155550100.");
             }
         }
-        else if (channel.From is not null ? !IsE164(channel.From) : channel.MessagingServiceSid is null)
+        else if (channel.From is not null ? !PhoneNumberRules.IsE164(channel.From) : channel.MessagingServiceSid is null)
         {
             Error("from", "An SMS sender is an E.164 number such as +14155550100 (or, on Twilio, give messagingServiceSid instead).");
         }
 
         return (channel, errors.ToImmutable());
-    }
-
-    /// <summary>Whether <paramref name="number"/> is a valid phone number written in E.164 form (<c>+</c>, country code, number).</summary>
-    public static bool IsE164(string number)
-    {
-        if (!number.StartsWith('+'))
-        {
-            return false;
-        }
-
-        try
-        {
-            var parsed = Phones.Parse(number, null);
-            return Phones.IsValidNumber(parsed) && Phones.Format(parsed, PhoneNumberFormat.E164) == number;
-        }
-        catch (NumberParseException)
-        {
-            return false;
-        }
     }
 
     private static Channel PrepareTwilio(Channel channel, Channel? existing, Action<string, string> error)

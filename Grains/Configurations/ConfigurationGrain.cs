@@ -17,7 +17,7 @@ public sealed class ConfigurationGrain(
 {
     public const int MaxNameLength = 200;
 
-    private Binding? _binding;
+    private ConfigurationBinding? _binding;
 
     // Bumped by every invalidation; a load that overlapped one must not fill the cache with what it read.
     private int _generation;
@@ -28,6 +28,32 @@ public sealed class ConfigurationGrain(
     {
         var binding = await GetBindingAsync();
         return binding is null ? null : TemplateRenderer.Render(binding.Template, locale, contextItems);
+    }
+
+    public async Task<ConfigurationBinding?> GetBindingAsync()
+    {
+        if (_binding is not null || !Exists)
+        {
+            return _binding;
+        }
+
+        var configuration = State.State.Item!;
+        var generation = _generation;
+        var template = Template(configuration.TemplateId).GetAsync();
+        var channel = Channel(configuration.ChannelId).GetAsync();
+        if (await template is not { } t || await channel is not { } c)
+        {
+            // Cannot happen while attachments hold (a used item refuses deletion); treat it as a missing configuration.
+            return null;
+        }
+
+        var binding = new ConfigurationBinding(configuration, t.Item, c.Item);
+        if (generation == _generation)
+        {
+            _binding = binding;
+        }
+
+        return binding;
     }
 
     public Task InvalidateAsync()
@@ -98,38 +124,9 @@ public sealed class ConfigurationGrain(
         await Task.WhenAll(Channel(deleted.ChannelId).DetachAsync(ItemId), Template(deleted.TemplateId).DetachAsync(ItemId));
     }
 
-    private async Task<Binding?> GetBindingAsync()
-    {
-        if (_binding is not null || !Exists)
-        {
-            return _binding;
-        }
-
-        var configuration = State.State.Item!;
-        var generation = _generation;
-        var template = Template(configuration.TemplateId).GetAsync();
-        var channel = Channel(configuration.ChannelId).GetAsync();
-        if (await template is not { } t || await channel is not { } c)
-        {
-            // Cannot happen while attachments hold (a used item refuses deletion); treat it as a missing configuration.
-            return null;
-        }
-
-        var binding = new Binding(t.Item, c.Item);
-        if (generation == _generation)
-        {
-            _binding = binding;
-        }
-
-        return binding;
-    }
-
     private static string Describe(ChannelType type) => type == ChannelType.Sms ? "SMS" : "WhatsApp";
 
     private IChannelGrain Channel(Guid id) => GrainFactory.GetGrain<IChannelGrain>(CatalogKeys.Item(OrgId, id));
 
     private ITemplateGrain Template(Guid id) => GrainFactory.GetGrain<ITemplateGrain>(CatalogKeys.Item(OrgId, id));
-
-    /// <summary>The resolved template and channel (with its credentials, for sending).</summary>
-    private sealed record Binding(MessageTemplate Template, Channel Channel);
 }

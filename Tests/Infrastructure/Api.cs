@@ -10,8 +10,9 @@ public static class Api
 {
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string ContentSid = "HX0123456789abcdef0123456789abcdef";
+    public const string TwilioAuthToken = "twilio-secret-token";
 
-    public static object TwilioSmsChannel(string from = "+14155550100", string authToken = "twilio-secret-token") => new
+    public static object TwilioSmsChannel(string from = "+14155550100", string authToken = TwilioAuthToken) => new
     {
         name = "Support SMS",
         type = "sms",

@@ -28,8 +28,12 @@ public sealed class OutboundSystem : IAsyncLifetime
 
     public string ServiceId => _serviceId;
 
+    /// <summary>The provider fake the silo sends to (Twilio through TWILIO_BASE_URL; ACS channels would name its URL).</summary>
+    public ProviderFake.FakeServer Providers { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
+        Providers = await ProviderFake.FakeServer.StartAsync(("FAKE_TWILIO_ACCOUNTS", $"{Api.AccountSid}:{Api.TwilioAuthToken}"));
         await StartSiloAsync();
         _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(("GATEWAY_PORT", _gatewayPort))));
         await _gateway.StartAsync();
@@ -45,6 +49,11 @@ public sealed class OutboundSystem : IAsyncLifetime
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
+        }
+
+        if (Providers is not null)
+        {
+            await Providers.DisposeAsync();
         }
     }
 
@@ -81,7 +90,8 @@ public sealed class OutboundSystem : IAsyncLifetime
     private async Task StartSiloAsync()
     {
         _silo = Silo.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(
-            ("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort))));
+            ("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
+            ("TWILIO_BASE_URL", Providers.BaseUrl))));
         await _silo.StartAsync();
     }
 

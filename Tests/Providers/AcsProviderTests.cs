@@ -17,7 +17,7 @@ public sealed class AcsProviderTests : IAsyncLifetime
     {
         _stub = await StubServer.StartAsync();
         _stub.Respond = AcceptAll;
-        _harness = ProviderHarness.Create(timeoutSeconds: 2);
+        _harness = ProviderHarness.Create(timeoutSeconds: 3);
     }
 
     public async Task DisposeAsync()

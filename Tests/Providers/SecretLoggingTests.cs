@@ -13,7 +13,7 @@ public sealed class SecretLoggingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _stub = await StubServer.StartAsync();
-        _harness = ProviderHarness.Create(_stub.Url, timeoutSeconds: 0.5);
+        _harness = ProviderHarness.Create(_stub.Url, timeoutSeconds: 2);
     }
 
     public async Task DisposeAsync()

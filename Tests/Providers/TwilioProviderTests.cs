@@ -18,7 +18,7 @@ public sealed class TwilioProviderTests : IAsyncLifetime
     {
         _stub = await StubServer.StartAsync();
         _stub.RespondWith(201, TwilioCreated);
-        _harness = ProviderHarness.Create(_stub.Url, timeoutSeconds: 1);
+        _harness = ProviderHarness.Create(_stub.Url, timeoutSeconds: 3);
     }
 
     public async Task DisposeAsync()

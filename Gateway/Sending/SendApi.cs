@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Orgs;
+using Outbound.Gateway.Problems;
+using Outbound.Sending;
+
+namespace Outbound.Gateway.Sending;
+
+/// <summary>A send request: the seed's contact list.</summary>
+public sealed record SendBody(List<ContactBody?>? Contacts);
+
+/// <summary>One contact, with the seed's field names.</summary>
+public sealed record ContactBody(
+    [property: JsonPropertyName("tocontactid")] string? ToContactId,
+    [property: JsonPropertyName("optin")] bool? OptIn,
+    [property: JsonPropertyName("locale")] string? Locale,
+    [property: JsonPropertyName("contextitems")] Dictionary<string, string?>? ContextItems,
+    [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName);
+
+/// <param name="Status"><c>accepted</c>, <c>skipped_no_optin</c>, <c>skipped_opted_out</c> or <c>invalid</c>.</param>
+public sealed record ContactResultResponse(string? MessageId, string Status, string? Reason);
+
+/// <summary>One result per contact, in the order of the request.</summary>
+public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
+
+public sealed record MessageResponse(
+    string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
+    string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt);
+
+public static class SendApi
+{
+    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxContextItems = 50;
+    public const int MaxContextValueLength = 1_024;
+    public const int MaxIdempotencyKeyLength = 255;
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public static RouteGroupBuilder MapSending(this RouteGroupBuilder org)
+    {
+        org.MapPost("/outbound-configurations/{configurationId:guid}/send", SendAsync)
+            .WithTags("Sending")
+            // Bounded before it is read: a contact list is at most a few dozen KiB.
+            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .Produces<SendResponse>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        org.MapGet("/messages/{messageId}", async (string messageId, HttpContext http, IGrainFactory grains) =>
+            MessageIds.TryParse(messageId, out var batchId, out var index)
+            && await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(http.OrgId(), batchId)).GetMessageAsync(index) is { } m
+                ? Results.Ok(new MessageResponse(
+                    m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, m.Provider, m.ProviderMessageId,
+                    m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt))
+                : Problem.NotFound($"No message '{messageId}' exists."))
+            .WithTags("Sending")
+            .Produces<MessageResponse>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return org;
+    }
+
+    private static async Task<IResult> SendAsync(Guid configurationId, SendBody body, HttpContext http, IGrainFactory grains, TimeProvider time)
+    {
+        var errors = new FieldErrors();
+        var contacts = ToContacts(body, errors);
+        var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (idempotencyKey.Length > MaxIdempotencyKeyLength)
+        {
+            errors.Add(IdempotencyKeyHeader, $"{IdempotencyKeyHeader} is at most {MaxIdempotencyKeyLength} characters.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var orgId = http.OrgId();
+        var request = new SendRequest(configurationId, contacts);
+        var batchId = idempotencyKey.Length > 0 ? BatchIdFor(orgId, idempotencyKey) : Guid.CreateVersion7(time.GetUtcNow());
+        var receipt = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).AcceptAsync(request, Hash(request));
+
+        if (receipt.Quota is { } quota)
+        {
+            var reset = Math.Max(0, (int)Math.Ceiling((quota.ResetAt - time.GetUtcNow()).TotalSeconds));
+            http.Response.Headers["RateLimit-Limit"] = quota.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["RateLimit-Remaining"] = quota.Remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["RateLimit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!quota.Allowed)
+            {
+                http.Response.Headers.RetryAfter = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (receipt.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+        }
+
+        return receipt.Status switch
+        {
+            ReceiptStatus.Accepted => Results.Json(
+                new SendResponse([.. receipt.Results.Select(r => new ContactResultResponse(r.MessageId, Wire(r.Status), r.Reason))]),
+                statusCode: StatusCodes.Status202Accepted),
+            ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
+            ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
+            ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The Idempotency-Key was used for a different request.",
+                detail: $"{IdempotencyKeyHeader} '{idempotencyKey}' was already used with another body or configuration; use a new key for a new request."),
+            _ => TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "The org's hourly send quota is used up.",
+                detail: $"At most {receipt.Quota?.Limit} send requests per hour (UTC clock hour); the count starts again at {receipt.Quota?.ResetAt:u}. Nothing was accepted."),
+        };
+    }
+
+    private static ImmutableArray<SendContact> ToContacts(SendBody body, FieldErrors errors)
+    {
+        if (body.Contacts is not { Count: > 0 } list)
+        {
+            errors.Add("contacts", "contacts is a list of 1 or more contacts.");
+            return [];
+        }
+
+        if (list.Count > OrgsApi.MaxContactsPerRequestCeiling)
+        {
+            errors.Add("contacts", $"A request carries at most {OrgsApi.MaxContactsPerRequestCeiling} contacts.");
+            return [];
+        }
+
+        var contacts = ImmutableArray.CreateBuilder<SendContact>(list.Count);
+        for (var i = 0; i < list.Count; i++)
+        {
+            var field = $"contacts[{i}]";
+            if (list[i] is not { } c)
+            {
+                errors.Add(field, "A contact is an object: { tocontactid, optin, locale, contextitems, entityrelationshipname }.");
+                continue;
+            }
+
+            if (c.OptIn is null)
+            {
+                errors.Add($"{field}.optin", "optin is required: true or false.");
+            }
+
+            var items = c.ContextItems ?? [];
+            if (items.Count > MaxContextItems)
+            {
+                errors.Add($"{field}.contextitems", $"contextitems holds at most {MaxContextItems} values.");
+            }
+
+            foreach (var (key, value) in items.Where(item => item.Value?.Length > MaxContextValueLength))
+            {
+                errors.Add($"{field}.contextitems.{key}", $"A context value is at most {MaxContextValueLength} characters.");
+            }
+
+            contacts.Add(new SendContact(
+                c.ToContactId ?? "",
+                c.OptIn ?? false,
+                c.Locale,
+                items.Where(item => item.Value is not null).ToImmutableDictionary(item => item.Key, item => item.Value!, StringComparer.OrdinalIgnoreCase),
+                c.EntityRelationshipName));
+        }
+
+        return contacts.MoveToImmutable();
+    }
+
+    /// <summary>The same key of the same org always names the same batch, so a repeat finds the original.</summary>
+    private static Guid BatchIdFor(Guid orgId, string idempotencyKey) =>
+        new(SHA256.HashData(Encoding.UTF8.GetBytes($"{orgId:N}:{idempotencyKey}")).AsSpan(0, 16));
+
+    /// <summary>What must match for a repeat to be the same request: the configuration and every contact field.</summary>
+    private static string Hash(SendRequest request)
+    {
+        var canonical = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            request.ConfigurationId,
+            Contacts = request.Contacts.Select(c => new { c.To, c.OptIn, c.Locale, Items = c.ContextItems.OrderBy(i => i.Key, StringComparer.Ordinal), c.EntityRelationshipName }),
+        });
+        return Convert.ToHexStringLower(SHA256.HashData(canonical));
+    }
+
+    private static string Wire(ContactStatus status) => status switch
+    {
+        ContactStatus.Accepted => "accepted",
+        ContactStatus.SkippedNoOptIn => "skipped_no_optin",
+        ContactStatus.SkippedOptedOut => "skipped_opted_out",
+        _ => "invalid",
+    };
+
+    private static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,36 @@
+namespace Outbound.Sending;
+
+/// <summary>
+/// One send request and its messages, keyed by <see cref="MessageIds.BatchKey"/>. Accepting stores every message
+/// in one write; delivery then runs in the grain's own timer, resumed by a reminder after a crash.
+/// </summary>
+public interface ISendBatchGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Accepts <paramref name="request"/> once. A repeat with the same <paramref name="requestHash"/> returns the
+    /// original receipt; a different hash is <see cref="ReceiptStatus.IdempotencyKeyReused"/>.
+    /// </summary>
+    Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash);
+
+    /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
+    [AlwaysInterleave]
+    Task<MessageView?> GetMessageAsync(int index);
+}
+
+/// <summary>Message ids name their batch and slot (<c>{batchId:N}-{index}</c>), so no index is needed to find them.</summary>
+public static class MessageIds
+{
+    public static string BatchKey(Guid orgId, Guid batchId) => $"{orgId:D}/{batchId:D}";
+
+    public static string Format(Guid batchId, int index) => $"{batchId:N}-{index}";
+
+    public static bool TryParse(string messageId, out Guid batchId, out int index)
+    {
+        batchId = default;
+        index = -1;
+        return messageId.Length > 33
+            && messageId[32] == '-'
+            && Guid.TryParseExact(messageId.AsSpan(0, 32), "N", out batchId)
+            && int.TryParse(messageId.AsSpan(33), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out index);
+    }
+}

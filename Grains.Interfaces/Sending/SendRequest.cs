@@ -1,0 +1,65 @@
+using Outbound.Orgs;
+
+namespace Outbound.Sending;
+
+/// <summary>One contact of a send request, with the seed's field names in the HTTP API.</summary>
+/// <param name="To">The customer's phone number (<c>tocontactid</c>), E.164.</param>
+/// <param name="OptIn">Whether the customer agreed to be contacted (<c>optin</c>).</param>
+/// <param name="Locale">SMS only: the customer's language; the template's fallback chain applies.</param>
+/// <param name="ContextItems">Slug values for this customer (<c>contextitems</c>).</param>
+/// <param name="EntityRelationshipName">What the message is regarding, for the timeline (<c>entityrelationshipname</c>).</param>
+[GenerateSerializer, Immutable, Alias("Outbound.SendContact")]
+public sealed record SendContact(
+    [property: Id(0)] string To,
+    [property: Id(1)] bool OptIn,
+    [property: Id(2)] string? Locale,
+    [property: Id(3)] ImmutableDictionary<string, string> ContextItems,
+    [property: Id(4)] string? EntityRelationshipName);
+
+/// <summary>A contact list sent against one outbound configuration.</summary>
+[GenerateSerializer, Immutable, Alias("Outbound.SendRequest")]
+public sealed record SendRequest(
+    [property: Id(0)] Guid ConfigurationId,
+    [property: Id(1)] ImmutableArray<SendContact> Contacts);
+
+/// <summary>What became of one contact of a request.</summary>
+public enum ContactStatus
+{
+    Accepted = 0,
+    SkippedNoOptIn = 1,
+    SkippedOptedOut = 2,
+    Invalid = 3,
+}
+
+/// <param name="MessageId">Set when <see cref="ContactStatus.Accepted"/>: the id to ask about the message.</param>
+/// <param name="Reason">Set when <see cref="ContactStatus.Invalid"/>: what is wrong, naming the field.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.ContactResult")]
+public sealed record ContactResult(
+    [property: Id(0)] string? MessageId,
+    [property: Id(1)] ContactStatus Status,
+    [property: Id(2)] string? Reason);
+
+/// <summary>Whether a request was taken.</summary>
+public enum ReceiptStatus
+{
+    /// <summary>Stored: every accepted message will be sent or end in a recorded terminal state.</summary>
+    Accepted = 0,
+    ConfigurationNotFound = 1,
+    QuotaExceeded = 2,
+    /// <summary>The Idempotency-Key was used before with a different request.</summary>
+    IdempotencyKeyReused = 3,
+    TooManyContacts = 4,
+}
+
+/// <summary>The answer to a send request.</summary>
+/// <param name="Results">One per contact, in input order (empty unless accepted).</param>
+/// <param name="Replayed">The same Idempotency-Key and request were seen before: this is the original answer.</param>
+/// <param name="Quota">The quota decision, for the <c>RateLimit-*</c> headers (null on a replay).</param>
+/// <param name="MaxContacts">With <see cref="ReceiptStatus.TooManyContacts"/>: the org's limit.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.SendReceipt")]
+public sealed record SendReceipt(
+    [property: Id(0)] ReceiptStatus Status,
+    [property: Id(1)] ImmutableArray<ContactResult> Results,
+    [property: Id(2)] bool Replayed,
+    [property: Id(3)] QuotaDecision? Quota,
+    [property: Id(4)] int MaxContacts = 0);

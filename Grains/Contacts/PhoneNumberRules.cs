@@ -1,0 +1,28 @@
+using PhoneNumbers;
+
+namespace Outbound.Grains.Contacts;
+
+/// <summary>Phone number checks, on libphonenumber.</summary>
+public static class PhoneNumberRules
+{
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+
+    /// <summary>Whether <paramref name="number"/> is a valid phone number written in E.164 form (<c>+</c>, country code, number).</summary>
+    public static bool IsE164(string? number)
+    {
+        if (number is null || !number.StartsWith('+'))
+        {
+            return false;
+        }
+
+        try
+        {
+            var parsed = Phones.Parse(number, null);
+            return Phones.IsValidNumber(parsed) && Phones.Format(parsed, PhoneNumberFormat.E164) == number;
+        }
+        catch (NumberParseException)
+        {
+            return false;
+        }
+    }
+}

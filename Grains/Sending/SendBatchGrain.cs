@@ -1,0 +1,310 @@
+using Microsoft.Extensions.Logging;
+using Outbound.Channels;
+using Outbound.Configurations;
+using Outbound.Grains.Contacts;
+using Outbound.Orgs;
+using Outbound.Providers;
+using Outbound.Sending;
+using Outbound.Templates;
+
+namespace Outbound.Grains.Sending;
+
+/// <summary>
+/// One send request. Accepting it costs one state write and one reminder registration whatever the number of
+/// contacts; delivery then runs in a grain timer (never in the request's turn), two writes per provider round.
+/// The reminder brings the grain back after a crash, and a message caught in flight is sent again (for ACS
+/// safely, thanks to its repeatability ids; for Twilio it is marked ambiguous).
+/// </summary>
+public sealed class SendBatchGrain(
+    [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
+    TimeProvider time,
+    ILogger<SendBatchGrain> logger)
+    : Grain, ISendBatchGrain, IRemindable
+{
+    private const string DeliveryReminder = "deliver";
+    private const int RoundSize = 100;
+
+    private Guid _orgId;
+    private Guid _batchId;
+    private IGrainTimer? _delivery;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        var key = this.GetPrimaryKeyString();
+        var slash = key.IndexOf('/');
+        _orgId = Guid.Parse(key.AsSpan(0, slash));
+        _batchId = Guid.Parse(key.AsSpan(slash + 1));
+
+        if (state.RecordExists && !state.State.Completed)
+        {
+            // A previous activation died (crash, or deactivated while waiting): whatever was in flight has an
+            // unknown outcome. ACS deduplicates a resend by its repeatability id; Twilio cannot, so say so.
+            foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Sending))
+            {
+                message.Status = MessageStatus.Accepted;
+                message.NextAttemptAt = null;
+                message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
+            }
+
+            ScheduleDelivery(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash)
+    {
+        if (state.RecordExists)
+        {
+            return state.State.RequestHash == requestHash
+                ? new SendReceipt(ReceiptStatus.Accepted, [.. state.State.Results], Replayed: true, Quota: null)
+                : new SendReceipt(ReceiptStatus.IdempotencyKeyReused, [], false, null);
+        }
+
+        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
+        var org = GrainFactory.GetGrain<IOrgGrain>(_orgId);
+        if (binding is null || await org.GetAsync() is not { } profile)
+        {
+            return new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null);
+        }
+
+        if (request.Contacts.Length > profile.Settings.MaxContactsPerRequest)
+        {
+            return new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, profile.Settings.MaxContactsPerRequest);
+        }
+
+        var quota = await org.TryAcquireSendAsync();
+        if (!quota.Allowed)
+        {
+            return new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota);
+        }
+
+        var now = time.GetUtcNow();
+        var batch = new SendBatchState
+        {
+            RequestHash = requestHash,
+            ConfigurationId = request.ConfigurationId,
+            Provider = binding.Channel.Provider,
+            AcceptedAt = now,
+        };
+        for (var index = 0; index < request.Contacts.Length; index++)
+        {
+            batch.Results.Add(Admit(request.Contacts[index], index, binding, now, batch.Messages));
+        }
+
+        if (batch.Messages.Count > 0)
+        {
+            // Reminder before state: a reminder without state just unregisters itself, while state without a
+            // reminder would be accepted messages that nothing resumes after a crash.
+            await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        }
+        else
+        {
+            batch.Completed = true;
+        }
+
+        state.State = batch;
+        await state.WriteStateAsync();
+        if (!batch.Completed)
+        {
+            ScheduleDelivery(TimeSpan.Zero);
+        }
+
+        return new SendReceipt(ReceiptStatus.Accepted, [.. batch.Results], false, quota);
+    }
+
+    public Task<MessageView?> GetMessageAsync(int index)
+    {
+        var message = state.RecordExists ? state.State.Messages.FirstOrDefault(m => m.Index == index) : null;
+        return Task.FromResult(message is null ? null : new MessageView(
+            MessageIds.Format(_batchId, index),
+            state.State.ConfigurationId,
+            message.Message.To,
+            message.Status,
+            message.Attempts,
+            state.State.Provider == ProviderKind.Twilio ? "twilio" : "acs",
+            message.ProviderMessageId,
+            message.ErrorCode,
+            message.ErrorMessage,
+            message.Ambiguous,
+            state.State.AcceptedAt,
+            message.UpdatedAt));
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!state.RecordExists || state.State.Completed)
+        {
+            if (await this.GetReminder(reminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            return;
+        }
+
+        // Activation already scheduled delivery; a tick on a live activation needs nothing else.
+        if (_delivery is null)
+        {
+            ScheduleDelivery(TimeSpan.Zero);
+        }
+    }
+
+    private ContactResult Admit(SendContact contact, int index, ConfigurationBinding binding, DateTimeOffset now, List<OutboundMessage> messages)
+    {
+        if (!contact.OptIn)
+        {
+            return new ContactResult(null, ContactStatus.SkippedNoOptIn, null);
+        }
+
+        if (!PhoneNumberRules.IsE164(contact.To))
+        {
+            return new ContactResult(null, ContactStatus.Invalid, "tocontactid is not a valid phone number in E.164 form, such as +14155550100.");
+        }
+
+        // The locale picks the version of SMS templates only; WhatsApp uses the template's default.
+        var locale = binding.Template.ChannelType == ChannelType.Sms ? contact.Locale : null;
+        var rendered = TemplateRenderer.Render(binding.Template, locale, contact.ContextItems);
+        if (rendered.Message is not { } message)
+        {
+            return new ContactResult(null, ContactStatus.Invalid,
+                $"contextitems has no value for {string.Join(", ", rendered.MissingSlugs.Select(s => $"{{{s}}}"))}.");
+        }
+
+        messages.Add(new OutboundMessage
+        {
+            Index = index,
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now),
+            Locale = message.Locale,
+            RegardingEntity = contact.EntityRelationshipName,
+            Status = MessageStatus.Accepted,
+            UpdatedAt = now,
+        });
+        return new ContactResult(MessageIds.Format(_batchId, index), ContactStatus.Accepted, null);
+    }
+
+    private void ScheduleDelivery(TimeSpan dueIn)
+    {
+        if (_delivery is null)
+        {
+            // KeepAlive: a batch with retries pending stays active rather than waiting for the next reminder tick.
+            _delivery = this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }
+        else
+        {
+            _delivery.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task DeliverAsync(CancellationToken cancellationToken)
+    {
+        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+        var channelId = binding?.Configuration.ChannelId ?? Guid.Empty;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var now = time.GetUtcNow();
+            var round = state.State.Messages
+                .Where(m => m.Status == MessageStatus.Accepted && (m.NextAttemptAt is null || m.NextAttemptAt <= now))
+                .Take(RoundSize)
+                .ToList();
+            if (round.Count == 0)
+            {
+                break;
+            }
+
+            if (binding is null)
+            {
+                round.ForEach(m => Fail(m, now, "configuration-deleted", "The outbound configuration was deleted before the message was sent."));
+                await state.WriteStateAsync();
+                continue;
+            }
+
+            // Stored as in flight first: after a crash we know these may have reached the provider.
+            foreach (var message in round)
+            {
+                message.Status = MessageStatus.Sending;
+                message.Attempts++;
+                message.UpdatedAt = now;
+            }
+
+            await state.WriteStateAsync();
+            var outcomes = await SendAsync(channelId, binding.Channel, round);
+            now = time.GetUtcNow();
+            for (var i = 0; i < round.Count; i++)
+            {
+                Apply(round[i], outcomes[i], now);
+            }
+
+            await state.WriteStateAsync();
+        }
+
+        await ScheduleNextOrCompleteAsync();
+    }
+
+    private async Task<ImmutableArray<SendOutcome>> SendAsync(Guid channelId, Channel channel, List<OutboundMessage> round)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<ISenderGrain>(0).SendAsync(channelId, channel, [.. round.Select(m => m.Message)]);
+        }
+        catch (Exception e)
+        {
+            // The sender may or may not have reached the provider before failing.
+            logger.LogWarning(e, "Sending {Count} messages of batch {BatchId} failed; they will be retried", round.Count, _batchId);
+            return [.. round.Select(_ => SendOutcome.Failed(SendStatus.Ambiguous, "sender-error", e.GetType().Name))];
+        }
+    }
+
+    private static void Apply(OutboundMessage message, SendOutcome outcome, DateTimeOffset now)
+    {
+        message.UpdatedAt = now;
+        switch (outcome.Status)
+        {
+            case SendStatus.Accepted:
+                message.Status = MessageStatus.Sent;
+                message.ProviderMessageId = outcome.ProviderMessageId;
+                message.ErrorCode = null;
+                message.ErrorMessage = null;
+                break;
+            case SendStatus.Retryable or SendStatus.Ambiguous when message.Attempts < RetryPolicy.MaxAttempts:
+                message.Status = MessageStatus.Accepted;
+                message.Ambiguous |= outcome.Status == SendStatus.Ambiguous;
+                message.ErrorCode = outcome.ErrorCode;
+                message.ErrorMessage = outcome.ErrorMessage;
+                message.NextAttemptAt = now + RetryPolicy.Delay(message.Attempts, outcome.RetryAfter, Random.Shared);
+                break;
+            default:
+                // Permanent, opted out, or out of attempts.
+                message.Ambiguous |= outcome.Status == SendStatus.Ambiguous;
+                Fail(message, now, outcome.ErrorCode, outcome.ErrorMessage);
+                break;
+        }
+    }
+
+    private static void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
+    {
+        message.Status = MessageStatus.Failed;
+        message.ErrorCode = code;
+        message.ErrorMessage = reason;
+        message.UpdatedAt = now;
+        message.NextAttemptAt = null;
+    }
+
+    private async Task ScheduleNextOrCompleteAsync()
+    {
+        var next = state.State.Messages.Where(m => m.Status == MessageStatus.Accepted).Min(m => m.NextAttemptAt);
+        if (next is { } at)
+        {
+            var wait = at - time.GetUtcNow();
+            ScheduleDelivery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            return;
+        }
+
+        state.State.Completed = true;
+        await state.WriteStateAsync();
+        if (await this.GetReminder(DeliveryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+}

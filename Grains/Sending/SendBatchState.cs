@@ -1,0 +1,41 @@
+using Outbound.Channels;
+using Outbound.Providers;
+using Outbound.Sending;
+
+namespace Outbound.Grains.Sending;
+
+/// <summary>A send request as stored: the receipt it was answered with and every accepted message.</summary>
+[GenerateSerializer]
+public sealed class SendBatchState
+{
+    [Id(0)] public string RequestHash { get; set; } = "";
+    [Id(1)] public Guid ConfigurationId { get; set; }
+    [Id(2)] public ProviderKind Provider { get; set; }
+    [Id(3)] public DateTimeOffset AcceptedAt { get; set; }
+    [Id(4)] public List<ContactResult> Results { get; set; } = [];
+    [Id(5)] public List<OutboundMessage> Messages { get; set; } = [];
+
+    /// <summary>Every message has reached a terminal send state; the delivery reminder is gone.</summary>
+    [Id(6)] public bool Completed { get; set; }
+}
+
+/// <summary>One accepted message and its send progress.</summary>
+[GenerateSerializer]
+public sealed class OutboundMessage
+{
+    /// <summary>The contact's position in the request; part of the message id.</summary>
+    [Id(0)] public int Index { get; set; }
+
+    /// <summary>What goes to the provider, rendered at acceptance; the same value (ACS repeatability ids included) on every attempt.</summary>
+    [Id(1)] public ProviderMessage Message { get; set; } = null!;
+    [Id(2)] public string Locale { get; set; } = "";
+    [Id(3)] public string? RegardingEntity { get; set; }
+    [Id(4)] public MessageStatus Status { get; set; }
+    [Id(5)] public int Attempts { get; set; }
+    [Id(6)] public string? ProviderMessageId { get; set; }
+    [Id(7)] public string? ErrorCode { get; set; }
+    [Id(8)] public string? ErrorMessage { get; set; }
+    [Id(9)] public bool Ambiguous { get; set; }
+    [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(11)] public DateTimeOffset? NextAttemptAt { get; set; }
+}
