@@ -21,6 +21,7 @@ public sealed class OutboundSystem : IAsyncLifetime
     private readonly int _gatewayPort = TestEnvironment.FreePort();
     private WebApplication? _silo;
     private WebApplication? _gateway;
+    private readonly List<WebApplication> _extraGateways = [];
 
     public Uri GatewayUrl => new($"http://127.0.0.1:{_gatewayPort}");
 
@@ -41,6 +42,11 @@ public sealed class OutboundSystem : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var gateway in _extraGateways)
+        {
+            await gateway.DisposeAsync();
+        }
+
         if (_gateway is not null)
         {
             await _gateway.DisposeAsync();
@@ -63,6 +69,16 @@ public sealed class OutboundSystem : IAsyncLifetime
         await _silo!.StopAsync();
         await _silo.DisposeAsync();
         await StartSiloAsync();
+    }
+
+    /// <summary>Starts another gateway on the same cluster (as a second pod would be) and returns its URL.</summary>
+    public async Task<Uri> StartAnotherGatewayAsync()
+    {
+        var port = TestEnvironment.FreePort();
+        var gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(("GATEWAY_PORT", port))));
+        await gateway.StartAsync();
+        _extraGateways.Add(gateway);
+        return new Uri($"http://127.0.0.1:{port}");
     }
 
     /// <summary>A client that sends no credentials.</summary>
