@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Orleans.Configuration;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Channels;
+using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
@@ -73,6 +74,7 @@ public static class Program
         org.MapTemplates();
         org.MapOutboundConfigurations();
         org.MapSending();
+        org.MapContacts();
         return app;
     }
 }

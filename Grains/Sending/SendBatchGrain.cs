@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Outbound.Channels;
 using Outbound.Configurations;
+using Outbound.Contacts;
 using Outbound.Grains.Contacts;
 using Outbound.Orgs;
 using Outbound.Providers;
@@ -79,6 +80,7 @@ public sealed class SendBatchGrain(
             return new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota);
         }
 
+        var optedOut = await OptedOutAsync(request.Contacts);
         var now = time.GetUtcNow();
         var batch = new SendBatchState
         {
@@ -89,7 +91,7 @@ public sealed class SendBatchGrain(
         };
         for (var index = 0; index < request.Contacts.Length; index++)
         {
-            batch.Results.Add(Admit(request.Contacts[index], index, binding, now, batch.Messages));
+            batch.Results.Add(Admit(request.Contacts[index], index, binding, optedOut, now, batch.Messages));
         }
 
         if (batch.Messages.Count > 0)
@@ -150,7 +152,19 @@ public sealed class SendBatchGrain(
         }
     }
 
-    private ContactResult Admit(SendContact contact, int index, ConfigurationBinding binding, DateTimeOffset now, List<OutboundMessage> messages)
+    /// <summary>The request's numbers that opted out, from the org's suppression list (one call per partition touched).</summary>
+    private async Task<HashSet<string>> OptedOutAsync(ImmutableArray<SendContact> contacts)
+    {
+        var lookups = contacts
+            .Where(c => c.OptIn && PhoneNumberRules.IsE164(c.To))
+            .Select(c => c.To)
+            .Distinct()
+            .GroupBy(ContactKeys.PartitionOf)
+            .Select(g => GrainFactory.GetGrain<ISuppressionListGrain>(ContactKeys.SuppressionPartition(_orgId, g.Key)).OptedOutAsync([.. g]));
+        return [.. (await Task.WhenAll(lookups)).SelectMany(numbers => numbers)];
+    }
+
+    private ContactResult Admit(SendContact contact, int index, ConfigurationBinding binding, HashSet<string> optedOut, DateTimeOffset now, List<OutboundMessage> messages)
     {
         if (!contact.OptIn)
         {
@@ -160,6 +174,11 @@ public sealed class SendBatchGrain(
         if (!PhoneNumberRules.IsE164(contact.To))
         {
             return new ContactResult(null, ContactStatus.Invalid, "tocontactid is not a valid phone number in E.164 form, such as +14155550100.");
+        }
+
+        if (optedOut.Contains(contact.To))
+        {
+            return new ContactResult(null, ContactStatus.SkippedOptedOut, "The customer opted out of messages from this org.");
         }
 
         // The locale picks the version of SMS templates only; WhatsApp uses the template's default.
@@ -236,6 +255,10 @@ public sealed class SendBatchGrain(
             }
 
             await state.WriteStateAsync();
+            // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.
+            await Task.WhenAll(round.Zip(outcomes)
+                .Where(pair => pair.Second.Status == SendStatus.OptedOut)
+                .Select(pair => GrainFactory.GetGrain<IContactGrain>(ContactKeys.Contact(_orgId, pair.First.Message.To)).OptOutAsync($"provider:{pair.Second.ErrorCode}")));
         }
 
         await ScheduleNextOrCompleteAsync();
