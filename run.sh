@@ -21,6 +21,8 @@ export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
 export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
 export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
 export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
+# Where providers post status callbacks: the gateway as they reach it (with real providers, a public URL).
+export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$GATEWAY_PORT}
 # Provider fake (tools/ProviderFake): a loopback Twilio + ACS that the silo sends to instead of
 # the real providers. USE_REAL_PROVIDERS=1 skips it and leaves the real endpoints in place.
 # The fake's own settings (FAKE_TWILIO_ACCOUNTS, FAKE_ACS_KEYS, FAKE_ACS_EVENTS_URL, FAKE_FAULT_*...)

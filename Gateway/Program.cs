@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication;
 using Orleans.Configuration;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Configurations;
@@ -68,6 +69,7 @@ public static class Program
 
         var v1 = app.MapGroup("/v1");
         v1.MapOrgAdministration(AdminPolicy);
+        v1.MapCallbacks(builder.Configuration);
         var org = v1.MapGroup("").RequireAuthorization(OrgPolicy);
         org.MapOrgProfile();
         org.MapChannels();

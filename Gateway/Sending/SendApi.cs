@@ -29,7 +29,10 @@ public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 
 public sealed record MessageResponse(
     string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
-    string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt);
+    string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<StatusChangeResponse> History);
+
+public sealed record StatusChangeResponse(string Status, DateTimeOffset At, string? ErrorCode);
 
 public static class SendApi
 {
@@ -56,7 +59,8 @@ public static class SendApi
             && await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(http.OrgId(), batchId)).GetMessageAsync(index) is { } m
                 ? Results.Ok(new MessageResponse(
                     m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, m.Provider, m.ProviderMessageId,
-                    m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt))
+                    m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt,
+                    [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))]))
                 : Problem.NotFound($"No message '{messageId}' exists."))
             .WithTags("Sending")
             .Produces<MessageResponse>()

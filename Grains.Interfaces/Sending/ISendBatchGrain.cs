@@ -12,6 +12,13 @@ public interface ISendBatchGrain : IGrainWithStringKey
     /// </summary>
     Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash);
 
+    /// <summary>
+    /// Applies a Twilio status callback to the message in slot <paramref name="index"/>, after checking its
+    /// <c>X-Twilio-Signature</c> against <paramref name="url"/> with the channel's auth token. Late, repeated or
+    /// out-of-order callbacks never move a message backwards. False if the signature is not valid.
+    /// </summary>
+    Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature);
+
     /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
     [AlwaysInterleave]
     Task<MessageView?> GetMessageAsync(int index);

@@ -27,4 +27,34 @@ public sealed record MessageView(
     [property: Id(8)] string? ErrorMessage,
     [property: Id(9)] bool Ambiguous,
     [property: Id(10)] DateTimeOffset AcceptedAt,
-    [property: Id(11)] DateTimeOffset UpdatedAt);
+    [property: Id(11)] DateTimeOffset UpdatedAt,
+    [property: Id(12)] ImmutableArray<StatusChange> History);
+
+/// <summary>One step of a message's status history.</summary>
+/// <param name="ErrorCode">The provider's code, when the step is a failure (for example 30003).</param>
+[GenerateSerializer, Immutable, Alias("Outbound.StatusChange")]
+public sealed record StatusChange(
+    [property: Id(0)] MessageStatus Status,
+    [property: Id(1)] DateTimeOffset At,
+    [property: Id(2)] string? ErrorCode);
+
+/// <summary>The one status machine for every provider: statuses only move forward, and final ones stay.</summary>
+public static class MessageStatusRules
+{
+    /// <summary>Whether a message in <paramref name="current"/> may move to <paramref name="next"/>.</summary>
+    public static bool CanMove(MessageStatus current, MessageStatus next) => current switch
+    {
+        MessageStatus.Failed or MessageStatus.Undelivered or MessageStatus.Read => false,
+        // Delivered is final for SMS; a WhatsApp message may still be read.
+        MessageStatus.Delivered => next == MessageStatus.Read,
+        _ => Rank(next) > Rank(current),
+    };
+
+    private static int Rank(MessageStatus status) => status switch
+    {
+        MessageStatus.Accepted => 0,
+        MessageStatus.Sending => 1,
+        MessageStatus.Sent => 2,
+        _ => 3,
+    };
+}

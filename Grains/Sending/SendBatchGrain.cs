@@ -19,6 +19,7 @@ namespace Outbound.Grains.Sending;
 public sealed class SendBatchGrain(
     [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
     TimeProvider time,
+    CallbackUrls callbackUrls,
     ILogger<SendBatchGrain> logger)
     : Grain, ISendBatchGrain, IRemindable
 {
@@ -27,7 +28,13 @@ public sealed class SendBatchGrain(
 
     private Guid _orgId;
     private Guid _batchId;
+    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(1);
+
     private IGrainTimer? _delivery;
+
+    // Callbacks are applied in memory and stored together: a bulk send's callbacks cost a few writes, not one each.
+    private IGrainTimer? _callbackFlush;
+    private bool _unflushedCallbacks;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -42,7 +49,7 @@ public sealed class SendBatchGrain(
             // unknown outcome. ACS deduplicates a resend by its repeatability id; Twilio cannot, so say so.
             foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Sending))
             {
-                message.Status = MessageStatus.Accepted;
+                message.MoveTo(MessageStatus.Accepted, time.GetUtcNow());
                 message.NextAttemptAt = null;
                 message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
             }
@@ -130,7 +137,84 @@ public sealed class SendBatchGrain(
             message.ErrorMessage,
             message.Ambiguous,
             state.State.AcceptedAt,
-            message.UpdatedAt));
+            message.UpdatedAt,
+            [.. message.History]));
+    }
+
+    public async Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
+    {
+        var binding = state.RecordExists
+            ? await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync()
+            : null;
+        if (binding?.Channel.Twilio?.AuthToken is not { } token || !new Providers.Twilio.TwilioSignature(token).IsValid(url, form, signature))
+        {
+            return false;
+        }
+
+        var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
+        if (message is null || !TryParseTwilioStatus(form.GetValueOrDefault("MessageStatus"), out var next))
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow();
+        if (message.Status is MessageStatus.Accepted or MessageStatus.Sending && next >= MessageStatus.Sent)
+        {
+            // The provider has the message although we never heard back (an ambiguous attempt): no resend.
+            message.ProviderMessageId ??= form.GetValueOrDefault("MessageSid");
+            message.NextAttemptAt = null;
+        }
+
+        if (MessageStatusRules.CanMove(message.Status, next))
+        {
+            var code = form.GetValueOrDefault("ErrorCode");
+            message.MoveTo(next, now, code);
+            if (next is MessageStatus.Failed or MessageStatus.Undelivered)
+            {
+                message.ErrorCode = code;
+                message.ErrorMessage = $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.";
+            }
+
+            _unflushedCallbacks = true;
+            _callbackFlush ??= this.RegisterGrainTimer(FlushCallbacksAsync, new GrainTimerCreationOptions { DueTime = CallbackFlushDelay, Period = Timeout.InfiniteTimeSpan });
+        }
+
+        return true;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Best effort; a lost callback status is recovered by reconciliation with the provider.
+        if (_unflushedCallbacks)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private async Task FlushCallbacksAsync(CancellationToken cancellationToken)
+    {
+        _callbackFlush?.Dispose();
+        _callbackFlush = null;
+        if (_unflushedCallbacks)
+        {
+            _unflushedCallbacks = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Twilio's message statuses in ours; the ones before <c>sent</c> (queued, sending, accepted) change nothing.</summary>
+    private static bool TryParseTwilioStatus(string? status, out MessageStatus parsed)
+    {
+        parsed = status switch
+        {
+            "sent" => MessageStatus.Sent,
+            "delivered" => MessageStatus.Delivered,
+            "undelivered" => MessageStatus.Undelivered,
+            "failed" => MessageStatus.Failed,
+            "read" => MessageStatus.Read,
+            _ => MessageStatus.Accepted,
+        };
+        return parsed != MessageStatus.Accepted;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -190,16 +274,18 @@ public sealed class SendBatchGrain(
                 $"contextitems has no value for {string.Join(", ", rendered.MissingSlugs.Select(s => $"{{{s}}}"))}.");
         }
 
-        messages.Add(new OutboundMessage
+        var messageId = MessageIds.Format(_batchId, index);
+        var callback = binding.Channel.Provider == ProviderKind.Twilio ? callbackUrls.TwilioStatus(_orgId, messageId) : null;
+        var accepted = new OutboundMessage
         {
             Index = index,
-            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now),
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, callback, now),
             Locale = message.Locale,
             RegardingEntity = contact.EntityRelationshipName,
-            Status = MessageStatus.Accepted,
-            UpdatedAt = now,
-        });
-        return new ContactResult(MessageIds.Format(_batchId, index), ContactStatus.Accepted, null);
+        };
+        accepted.MoveTo(MessageStatus.Accepted, now);
+        messages.Add(accepted);
+        return new ContactResult(messageId, ContactStatus.Accepted, null);
     }
 
     private void ScheduleDelivery(TimeSpan dueIn)
@@ -241,9 +327,8 @@ public sealed class SendBatchGrain(
             // Stored as in flight first: after a crash we know these may have reached the provider.
             foreach (var message in round)
             {
-                message.Status = MessageStatus.Sending;
+                message.MoveTo(MessageStatus.Sending, now);
                 message.Attempts++;
-                message.UpdatedAt = now;
             }
 
             await state.WriteStateAsync();
@@ -280,17 +365,16 @@ public sealed class SendBatchGrain(
 
     private static void Apply(OutboundMessage message, SendOutcome outcome, DateTimeOffset now)
     {
-        message.UpdatedAt = now;
         switch (outcome.Status)
         {
             case SendStatus.Accepted:
-                message.Status = MessageStatus.Sent;
+                message.MoveTo(MessageStatus.Sent, now);
                 message.ProviderMessageId = outcome.ProviderMessageId;
                 message.ErrorCode = null;
                 message.ErrorMessage = null;
                 break;
             case SendStatus.Retryable or SendStatus.Ambiguous when message.Attempts < RetryPolicy.MaxAttempts:
-                message.Status = MessageStatus.Accepted;
+                message.MoveTo(MessageStatus.Accepted, now, outcome.ErrorCode);
                 message.Ambiguous |= outcome.Status == SendStatus.Ambiguous;
                 message.ErrorCode = outcome.ErrorCode;
                 message.ErrorMessage = outcome.ErrorMessage;
@@ -306,10 +390,9 @@ public sealed class SendBatchGrain(
 
     private static void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
     {
-        message.Status = MessageStatus.Failed;
+        message.MoveTo(MessageStatus.Failed, now, code);
         message.ErrorCode = code;
         message.ErrorMessage = reason;
-        message.UpdatedAt = now;
         message.NextAttemptAt = null;
     }
 

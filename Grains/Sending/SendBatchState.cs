@@ -38,4 +38,13 @@ public sealed class OutboundMessage
     [Id(9)] public bool Ambiguous { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(11)] public DateTimeOffset? NextAttemptAt { get; set; }
+    [Id(12)] public List<StatusChange> History { get; set; } = [];
+
+    /// <summary>Moves to <paramref name="status"/> and records the step in the history.</summary>
+    public void MoveTo(MessageStatus status, DateTimeOffset at, string? errorCode = null)
+    {
+        Status = status;
+        UpdatedAt = at;
+        History.Add(new StatusChange(status, at, errorCode));
+    }
 }

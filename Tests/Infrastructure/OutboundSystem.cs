@@ -119,6 +119,7 @@ public sealed class OutboundSystem : IAsyncLifetime
             ["ORLEANS_CLUSTER_ID"] = _serviceId,
             ["ORLEANS_SERVICE_ID"] = _serviceId,
             ["ADMIN_KEY"] = AdminKey,
+            ["PUBLIC_BASE_URL"] = GatewayUrl.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         };

@@ -1,0 +1,50 @@
+using Outbound.Gateway.Problems;
+using Outbound.Sending;
+
+namespace Outbound.Gateway.Callbacks;
+
+/// <summary>
+/// Provider callbacks. They carry no API key: Twilio signs each one with the channel's auth token over the exact
+/// URL it was given, so the check happens in the silo, where the channel's token is, against that URL.
+/// </summary>
+public static class CallbacksApi
+{
+    public const string PublicBaseUrlKey = "PUBLIC_BASE_URL";
+    private const string TwilioSignatureHeader = "X-Twilio-Signature";
+
+    public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder v1, IConfiguration configuration)
+    {
+        // The address providers use to reach us (behind an ingress, not our own); defaults to what the request says.
+        var publicBaseUrl = configuration[PublicBaseUrlKey]?.TrimEnd('/');
+
+        v1.MapPost("/callbacks/twilio/status", async (HttpContext http, IGrainFactory grains) =>
+        {
+            if (!http.Request.HasFormContentType)
+            {
+                return Problem.Validation("body", "A Twilio status callback is form-encoded.");
+            }
+
+            var target = http.Request.Query["message"].ToString().Split('.', 2);
+            if (target.Length != 2 || !Guid.TryParseExact(target[0], "N", out var orgId) || !MessageIds.TryParse(target[1], out var batchId, out var index))
+            {
+                return Problem.NotFound("The callback names no message.");
+            }
+
+            var form = await http.Request.ReadFormAsync();
+            var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+            var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyTwilioStatusAsync(
+                index,
+                url,
+                form.ToImmutableDictionary(field => field.Key, field => field.Value.ToString()),
+                http.Request.Headers[TwilioSignatureHeader].ToString());
+            return valid
+                ? Results.NoContent()
+                : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The X-Twilio-Signature is not valid for this URL and these parameters.");
+        })
+        .WithTags("Callbacks")
+        .DisableAntiforgery()
+        .Produces(StatusCodes.Status204NoContent)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+        return v1;
+    }
+}

@@ -1,0 +1,17 @@
+namespace Outbound.Grains.Sending;
+
+/// <summary>
+/// Where providers send status callbacks: the gateway's public URL (<c>PUBLIC_BASE_URL</c>, as the provider
+/// reaches it — behind an ingress or proxy, its address there). Without it no callbacks are requested.
+/// </summary>
+public sealed class CallbackUrls(Uri? publicBaseUrl)
+{
+    public const string PublicBaseUrlKey = "PUBLIC_BASE_URL";
+    public const string TwilioStatusPath = "/v1/callbacks/twilio/status";
+
+    /// <summary>The query parameter that names the message: <c>{orgId:N}.{messageId}</c>, covered by Twilio's signature.</summary>
+    public const string MessageParameter = "message";
+
+    public Uri? TwilioStatus(Guid orgId, string messageId) =>
+        publicBaseUrl is null ? null : new Uri(publicBaseUrl, $"{TwilioStatusPath}?{MessageParameter}={orgId:N}.{messageId}");
+}

@@ -1,0 +1,94 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Outbound.Tests.Infrastructure;
+
+namespace Outbound.Tests.Sending;
+
+/// <summary>Twilio's status callbacks move messages forward, and only when Twilio really signed them.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class StatusCallbackTests(OutboundSystem system)
+{
+    private async Task<(OrgClient Org, string MessageId)> SendOneAsync()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var response = await (await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", new
+        {
+            contacts = new[] { new { tocontactid = "+14155550142", optin = true, contextitems = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = "CAS-1" } } },
+        })).Json(HttpStatusCode.Accepted);
+        return (org, response["results"]![0]!["messageId"]!.GetValue<string>());
+    }
+
+    private static async Task<JsonObject> WaitForStatusAsync(HttpClient http, string messageId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonObject message;
+        do
+        {
+            await Task.Delay(100);
+            message = await (await http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
+        }
+        while (message["status"]!.GetValue<string>() != status && DateTime.UtcNow < deadline);
+
+        Assert.Equal(status, message["status"]!.GetValue<string>());
+        return message;
+    }
+
+    [Fact]
+    public async Task A_message_becomes_delivered_when_twilio_reports_it_with_its_whole_history()
+    {
+        var (org, messageId) = await SendOneAsync();
+
+        var message = await WaitForStatusAsync(org.Http, messageId, "delivered");
+
+        Assert.Equal(["accepted", "sending", "sent", "delivered"], message["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_callback_with_a_forged_signature_or_for_another_url_or_with_an_altered_parameter_is_refused()
+    {
+        var (org, messageId) = await SendOneAsync();
+        var delivered = await WaitForStatusAsync(org.Http, messageId, "delivered");
+        var url = $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={org.OrgId:N}.{messageId}";
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
+            ["MessageStatus"] = "read",
+            ["AccountSid"] = Api.AccountSid,
+        };
+        var genuine = Sign(url, form);
+
+        var forged = await PostCallbackAsync(url, form, Convert.ToBase64String(new byte[20]));
+        var otherUrl = await PostCallbackAsync(url + "0", form, genuine);
+        var altered = await PostCallbackAsync(url, new Dictionary<string, string>(form) { ["MessageStatus"] = "failed" }, genuine);
+
+        Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { forged, otherUrl, altered });
+        await Task.Delay(300);
+        Assert.Equal("delivered", (await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK))["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, await PostCallbackAsync(url, form, genuine));
+        await WaitForStatusAsync(org.Http, messageId, "read");
+    }
+
+    private async Task<HttpStatusCode> PostCallbackAsync(string url, Dictionary<string, string> form, string signature)
+    {
+        using var http = system.Anonymous();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", signature);
+        return (await http.SendAsync(request)).StatusCode;
+    }
+
+    /// <summary>Twilio's scheme: HMAC-SHA1 with the auth token over the URL followed by the sorted parameters.</summary>
+    private static string Sign(string url, Dictionary<string, string> form)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (key, value) in form.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            data.Append(key).Append(value);
+        }
+
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Api.TwilioAuthToken), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+}
