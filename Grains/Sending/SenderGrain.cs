@@ -8,7 +8,7 @@ namespace Outbound.Grains.Sending;
 
 /// <summary>
 /// Calls the providers. Stateless and reentrant: each activation overlaps many HTTP calls, and
-/// <see cref="ChannelConcurrency"/> bounds them per channel instead.
+/// <see cref="ChannelConcurrency"/> bounds the provider requests per channel instead.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
@@ -17,7 +17,14 @@ public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency c
     public async Task<ImmutableArray<SendOutcome>> SendAsync(Guid channelId, Channel channel, ImmutableArray<ProviderMessage> messages)
     {
         var provider = providers.For(channel.Provider);
-        var outcomes = await concurrency.RunAsync(channelId, () => provider.SendBatchAsync(messages, channel, CancellationToken.None));
-        return [.. outcomes];
+        if (channel.Provider == ProviderKind.AzureCommunicationServices)
+        {
+            // ACS takes up to 100 recipients of one body per request: let the client group them.
+            return [.. await concurrency.RunAsync(channelId, () => provider.SendBatchAsync(messages, channel, CancellationToken.None))];
+        }
+
+        // Twilio has no batch API: one request per message, run side by side up to the channel's cap.
+        return [.. await Task.WhenAll(messages.Select(message =>
+            concurrency.RunAsync(channelId, () => provider.SendAsync(message, channel, CancellationToken.None))))];
     }
 }
