@@ -47,6 +47,29 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         Assert.Equal(["accepted", "sending", "sent", "delivered"], message["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
     }
 
+    [Theory]
+    [InlineData("outOfOrder")]
+    [InlineData("duplicateCallbacks")]
+    public async Task Out_of_order_or_repeated_callbacks_still_end_delivered(string fault)
+    {
+        await system.Providers.SetFaultsAsync(new Dictionary<string, object> { [fault] = true });
+        try
+        {
+            var (org, messageId) = await SendOneAsync();
+
+            var message = await WaitForStatusAsync(org.Http, messageId, "delivered");
+            await Task.Delay(500);
+
+            var settled = await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
+            Assert.Equal("delivered", settled["status"]!.GetValue<string>());
+            Assert.Single(settled["history"]!.AsArray(), h => h!["status"]!.GetValue<string>() == "delivered");
+        }
+        finally
+        {
+            (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
+        }
+    }
+
     [Fact]
     public async Task A_callback_with_a_forged_signature_or_for_another_url_or_with_an_altered_parameter_is_refused()
     {
