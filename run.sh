@@ -144,40 +144,36 @@ if ! dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$BUILD_LOG" 2>
     exit 1
 fi
 
-# --- 4. silo ------------------------------------------------------------------------------
-log "Starting silo (log: $SILO_LOG)"
-echo "===== $(date '+%F %T') run.sh: silo starting =====" >>"$SILO_LOG"
+# Starts one of our programs and waits until it answers.
+#   start_service NAME PID_VAR PROJECT_DIR ASSEMBLY LOG PIDFILE READY_URL TIMEOUT_S
+# PID_VAR is set before the wait, so cleanup stops the process even if it never becomes ready.
 # Started in its output folder: ASP.NET Core takes the working directory as content root,
 # which is where it looks for appsettings.json.
-start_bg -C "Silo/bin/$CONFIG/net10.0" "$SILO_LOG" dotnet Silo.dll
-SILO_PID=$BG_PID
-echo "$SILO_PID" >"$RUN_DIR/silo.pid"
-wait_http "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" 90 "$SILO_PID" ||
-    fail_with_log "the silo did not become ready on http://127.0.0.1:$SILO_HTTP_PORT/health/ready" "$SILO_LOG"
+start_service() {
+    local name=$1 pid_var=$2 dir=$3 assembly=$4 log_file=$5 pid_file=$6 url=$7 timeout=$8
+    log "Starting $name (log: $log_file)"
+    echo "===== $(date '+%F %T') run.sh: $name starting =====" >>"$log_file"
+    start_bg -C "$dir/bin/$CONFIG/net10.0" "$log_file" dotnet "$assembly"
+    printf -v "$pid_var" '%s' "$BG_PID"
+    echo "$BG_PID" >"$RUN_DIR/$pid_file"
+    wait_http "$url" "$timeout" "$BG_PID" ||
+        fail_with_log "the $name did not become ready on $url" "$log_file"
+}
+
+# --- 4. silo ------------------------------------------------------------------------------
+start_service silo SILO_PID Silo Silo.dll "$SILO_LOG" silo.pid "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" 90
 
 # --- 5. provider fake ---------------------------------------------------------------------
 # Up before the gateway, so nothing can be sent before the fake listens.
 if [[ $USE_REAL_PROVIDERS != 1 ]]; then
-    log "Starting provider fake (log: $FAKE_LOG)"
-    echo "===== $(date '+%F %T') run.sh: provider fake starting =====" >>"$FAKE_LOG"
-    # In its output folder, like the silo: the content root is the working directory.
-    start_bg -C "tools/ProviderFake/bin/$CONFIG/net10.0" "$FAKE_LOG" dotnet ProviderFake.dll
-    FAKE_PID=$BG_PID
-    echo "$FAKE_PID" >"$RUN_DIR/provider-fake.pid"
-    wait_http "http://127.0.0.1:$PROVIDER_FAKE_PORT/health" 30 "$FAKE_PID" ||
-        fail_with_log "the provider fake did not answer on http://127.0.0.1:$PROVIDER_FAKE_PORT/health" "$FAKE_LOG"
+    start_service "provider fake" FAKE_PID tools/ProviderFake ProviderFake.dll "$FAKE_LOG" provider-fake.pid \
+        "http://127.0.0.1:$PROVIDER_FAKE_PORT/health" 30
 else
     log "USE_REAL_PROVIDERS=1: not starting the provider fake; messages go to the real Twilio and ACS"
 fi
 
 # --- 6. gateway ---------------------------------------------------------------------------
-log "Starting gateway (log: $GATEWAY_LOG)"
-echo "===== $(date '+%F %T') run.sh: gateway starting =====" >>"$GATEWAY_LOG"
-start_bg -C "Gateway/bin/$CONFIG/net10.0" "$GATEWAY_LOG" dotnet Gateway.dll
-GATEWAY_PID=$BG_PID
-echo "$GATEWAY_PID" >"$RUN_DIR/gateway.pid"
-wait_http "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90 "$GATEWAY_PID" ||
-    fail_with_log "the gateway did not become ready on http://127.0.0.1:$GATEWAY_PORT/health/ready" "$GATEWAY_LOG"
+start_service gateway GATEWAY_PID Gateway Gateway.dll "$GATEWAY_LOG" gateway.pid "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90
 
 # --- 7. ready -------------------------------------------------------------------------------
 if [[ -n $FAKE_PID ]]; then

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Mvc;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Sending;
@@ -58,7 +59,7 @@ public static class SendApi
             MessageIds.TryParse(messageId, out var batchId, out var index)
             && await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(http.OrgId(), batchId)).GetMessageAsync(index) is { } m
                 ? Results.Ok(new MessageResponse(
-                    m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, m.Provider, m.ProviderMessageId,
+                    m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
                     m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt,
                     [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))]))
                 : Problem.NotFound($"No message '{messageId}' exists."))

@@ -1,3 +1,5 @@
+using Outbound.Channels;
+
 namespace Outbound.Sending;
 
 /// <summary>Where an outbound message is. Stored as a number: never renumber.</summary>
@@ -21,7 +23,7 @@ public sealed record MessageView(
     [property: Id(2)] string To,
     [property: Id(3)] MessageStatus Status,
     [property: Id(4)] int Attempts,
-    [property: Id(5)] string Provider,
+    [property: Id(5)] ProviderKind Provider,
     [property: Id(6)] string? ProviderMessageId,
     [property: Id(7)] string? ErrorCode,
     [property: Id(8)] string? ErrorMessage,

@@ -18,19 +18,14 @@ public interface IMessageProvider
 
     /// <summary>Sends one message from <paramref name="channel"/>'s sender with the channel's credentials.</summary>
     Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken);
+}
 
-    /// <summary>
-    /// Sends several messages from one channel; the outcomes are in the order of <paramref name="messages"/>.
-    /// By default one request per message; a provider with a batch API (ACS) overrides this.
-    /// </summary>
-    async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken)
-    {
-        var outcomes = new SendOutcome[messages.Count];
-        for (var i = 0; i < messages.Count; i++)
-        {
-            outcomes[i] = await SendAsync(messages[i], channel, cancellationToken);
-        }
-
-        return outcomes;
-    }
+/// <summary>
+/// A provider with a batch API (ACS: up to 100 recipients of one body per request). Providers without one
+/// (Twilio) take one request per message, and the sender runs those side by side.
+/// </summary>
+public interface IBatchMessageProvider : IMessageProvider
+{
+    /// <summary>Sends several messages from one channel in as few requests as the provider allows; outcomes in input order.</summary>
+    Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken);
 }

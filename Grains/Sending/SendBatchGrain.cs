@@ -131,7 +131,7 @@ public sealed class SendBatchGrain(
             message.Message.To,
             message.Status,
             message.Attempts,
-            state.State.Provider == ProviderKind.Twilio ? "twilio" : "acs",
+            state.State.Provider,
             message.ProviderMessageId,
             message.ErrorCode,
             message.ErrorMessage,

@@ -17,13 +17,13 @@ public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency c
     public async Task<ImmutableArray<SendOutcome>> SendAsync(Guid channelId, Channel channel, ImmutableArray<ProviderMessage> messages)
     {
         var provider = providers.For(channel.Provider);
-        if (channel.Provider == ProviderKind.AzureCommunicationServices)
+        if (provider is IBatchMessageProvider batches)
         {
-            // ACS takes up to 100 recipients of one body per request: let the client group them.
-            return [.. await concurrency.RunAsync(channelId, () => provider.SendBatchAsync(messages, channel, CancellationToken.None))];
+            // A batch API groups the messages into few requests itself.
+            return [.. await concurrency.RunAsync(channelId, () => batches.SendBatchAsync(messages, channel, CancellationToken.None))];
         }
 
-        // Twilio has no batch API: one request per message, run side by side up to the channel's cap.
+        // One request per message: run them side by side up to the channel's cap.
         return [.. await Task.WhenAll(messages.Select(message =>
             concurrency.RunAsync(channelId, () => provider.SendAsync(message, channel, CancellationToken.None))))];
     }

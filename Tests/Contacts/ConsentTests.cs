@@ -27,15 +27,7 @@ public sealed class ConsentTests(OutboundSystem system)
 
         var first = await ResultOf(await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", Send(Unsubscribed)));
         Assert.Equal("accepted", first["status"]!.GetValue<string>());
-        var messageId = first["messageId"]!.GetValue<string>();
-        JsonObject message;
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        do
-        {
-            await Task.Delay(100);
-            message = await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
-        }
-        while (message["status"]!.GetValue<string>() != "failed" && DateTime.UtcNow < deadline);
+        var message = await org.Http.WaitForMessageAsync(first["messageId"]!.GetValue<string>(), "failed");
 
         Assert.Equal(("failed", "21610"), (message["status"]!.GetValue<string>(), message["errorCode"]!.GetValue<string>()));
         var consent = await (await org.Http.GetAsync($"/v1/contacts/{Unsubscribed}/consent")).Json(HttpStatusCode.OK);

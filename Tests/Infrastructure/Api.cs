@@ -76,5 +76,13 @@ public static class Api
         contextitems = contextItems.ToDictionary(i => i.Key, i => i.Value),
     };
 
+    /// <summary>Polls <c>GET /v1/messages/{id}</c> until the message is in one of <paramref name="statuses"/>.</summary>
+    public static Task<JsonObject> WaitForMessageAsync(this HttpClient http, string messageId, params string[] statuses) =>
+        Eventually.ReturnsAsync(
+            async () => await (await http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK),
+            message => statuses.Contains(message["status"]!.GetValue<string>()),
+            timeoutMs: 30_000,
+            pollMs: 100);
+
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 }

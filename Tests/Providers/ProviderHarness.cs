@@ -19,7 +19,7 @@ public sealed class ProviderHarness : IAsyncDisposable
 
     public IMessageProvider Twilio => _services.GetRequiredService<MessageProviders>().For(ProviderKind.Twilio);
 
-    public IMessageProvider Acs => _services.GetRequiredService<MessageProviders>().For(ProviderKind.AzureCommunicationServices);
+    public IBatchMessageProvider Acs => (IBatchMessageProvider)_services.GetRequiredService<MessageProviders>().For(ProviderKind.AzureCommunicationServices);
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 

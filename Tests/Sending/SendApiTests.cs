@@ -27,24 +27,6 @@ public sealed class SendApiTests(OutboundSystem system)
         return (org, configuration);
     }
 
-    /// <summary>Waits until the provider has the message: <c>sent</c>, or already <c>delivered</c> by its callback.</summary>
-    public static async Task<JsonObject> WaitUntilSentAsync(HttpClient http, string messageId)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var message = await (await http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
-            var status = message["status"]!.GetValue<string>();
-            if (status is "sent" or "delivered" || DateTime.UtcNow > deadline)
-            {
-                Assert.Contains(status, new[] { "sent", "delivered" });
-                return message;
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
     [Fact]
     public async Task An_accepted_message_reaches_the_provider_and_becomes_sent()
     {
@@ -56,7 +38,7 @@ public sealed class SendApiTests(OutboundSystem system)
 
         var result = response["results"]!.AsArray().Single()!;
         Assert.Equal("accepted", result["status"]!.GetValue<string>());
-        var message = await WaitUntilSentAsync(org.Http, result["messageId"]!.GetValue<string>());
+        var message = await org.Http.WaitForMessageAsync(result["messageId"]!.GetValue<string>(), "sent", "delivered");
         var ledger = await system.Providers.LedgerAsync();
         var row = Assert.Single(ledger, r => r.GetProperty("body").GetString()!.Contains(caseName));
         Assert.Equal($"Hi Ana, case {caseName} is open.", row.GetProperty("body").GetString());
@@ -94,7 +76,7 @@ public sealed class SendApiTests(OutboundSystem system)
         var response = await (await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", Send(Contact(caseName: caseName, locale: "fr-CA"))))
             .Json(HttpStatusCode.Accepted);
 
-        await WaitUntilSentAsync(org.Http, response["results"]![0]!["messageId"]!.GetValue<string>());
+        await org.Http.WaitForMessageAsync(response["results"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
         Assert.Contains(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString() == $"Bonjour Ana {caseName}");
     }
 
@@ -172,7 +154,7 @@ public sealed class SendApiTests(OutboundSystem system)
 
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         Assert.Equal(first.ToJsonString(), (await again.Json(HttpStatusCode.Accepted)).ToJsonString());
-        await WaitUntilSentAsync(org.Http, first["results"]![0]!["messageId"]!.GetValue<string>());
+        await org.Http.WaitForMessageAsync(first["results"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
         Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
     }
 

@@ -28,16 +28,8 @@ public sealed class SendRetryTests(OutboundSystem system)
                 .Json(HttpStatusCode.Accepted);
             var ids = response["results"]!.AsArray().Select(r => r!["messageId"]!.GetValue<string>()).ToArray();
 
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            System.Text.Json.Nodes.JsonObject[] messages;
-            do
-            {
-                await Task.Delay(250);
-                messages = await Task.WhenAll(ids.Select(async id => await (await org.Http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK)));
-            }
-            while (messages.Any(m => m["status"]!.GetValue<string>() is not ("sent" or "delivered")) && DateTime.UtcNow < deadline);
+            var messages = await Task.WhenAll(ids.Select(id => org.Http.WaitForMessageAsync(id, "sent", "delivered")));
 
-            Assert.All(messages, m => Assert.Contains(m["status"]!.GetValue<string>(), new[] { "sent", "delivered" }));
             // The faults really were hit: some messages needed more than one attempt.
             Assert.True(messages.Sum(m => m["attempts"]!.GetValue<int>()) > ids.Length);
             var ledger = (await system.Providers.LedgerAsync()).Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run)).ToList();

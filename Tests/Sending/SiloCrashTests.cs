@@ -81,7 +81,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         Assert.Equal(Requests * ContactsPerRequest, accepted.Count);
 
         // Kill once sending is well under way but far from done.
-        await Eventually(async () => await LedgerCountAsync() >= 200, TimeSpan.FromSeconds(60), "sending never started");
+        await Eventually.HoldsAsync(async () => await LedgerCountAsync() >= 200, TimeSpan.FromSeconds(60), "sending never started");
         var before = await LedgerCountAsync();
         _silo!.Kill();
         Assert.True(before < accepted.Count, "Everything was sent before the kill; the test proves nothing. Slow the fake down.");
@@ -89,7 +89,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         _silo = await StartSiloAsync();
 
         // The delivery reminders (one-minute period) bring every unfinished batch back.
-        await Eventually(async () => DistinctBodies(await _providers.LedgerAsync(), run).Count >= accepted.Count, TimeSpan.FromMinutes(4),
+        await Eventually.HoldsAsync(async () => DistinctBodies(await _providers.LedgerAsync(), run).Count >= accepted.Count, TimeSpan.FromMinutes(4),
             "not every accepted message reached the provider");
         var ledger = await _providers.LedgerAsync();
         var bodies = ledger.Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run)).ToList();
@@ -98,7 +98,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         // A duplicate is allowed only for a message whose status says an attempt was ambiguous.
         var duplicated = bodies.GroupBy(b => b).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         var messages = Array.Empty<System.Text.Json.Nodes.JsonObject>();
-        await Eventually(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             messages = await Task.WhenAll(accepted.Select(async id => await (await http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK)));
             return messages.All(m => m["status"]!.GetValue<string>() == "sent");
@@ -132,15 +132,5 @@ public sealed class SiloCrashTests : IAsyncLifetime
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}"), Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created["apiKey"]!.GetValue<string>());
         return http;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"After {timeout}: {what}.");
-            await Task.Delay(250);
-        }
     }
 }

@@ -22,27 +22,12 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         return (org, response["results"]![0]!["messageId"]!.GetValue<string>());
     }
 
-    private static async Task<JsonObject> WaitForStatusAsync(HttpClient http, string messageId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        JsonObject message;
-        do
-        {
-            await Task.Delay(100);
-            message = await (await http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
-        }
-        while (message["status"]!.GetValue<string>() != status && DateTime.UtcNow < deadline);
-
-        Assert.Equal(status, message["status"]!.GetValue<string>());
-        return message;
-    }
-
     [Fact]
     public async Task A_message_becomes_delivered_when_twilio_reports_it_with_its_whole_history()
     {
         var (org, messageId) = await SendOneAsync();
 
-        var message = await WaitForStatusAsync(org.Http, messageId, "delivered");
+        var message = await org.Http.WaitForMessageAsync(messageId, "delivered");
 
         Assert.Equal(["accepted", "sending", "sent", "delivered"], message["history"]!.AsArray().Select(h => h!["status"]!.GetValue<string>()));
     }
@@ -57,7 +42,7 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         {
             var (org, messageId) = await SendOneAsync();
 
-            var message = await WaitForStatusAsync(org.Http, messageId, "delivered");
+            var message = await org.Http.WaitForMessageAsync(messageId, "delivered");
             await Task.Delay(500);
 
             var settled = await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
@@ -74,7 +59,7 @@ public sealed class StatusCallbackTests(OutboundSystem system)
     public async Task A_callback_with_a_forged_signature_or_for_another_url_or_with_an_altered_parameter_is_refused()
     {
         var (org, messageId) = await SendOneAsync();
-        var delivered = await WaitForStatusAsync(org.Http, messageId, "delivered");
+        var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
         var url = $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={org.OrgId:N}.{messageId}";
         var form = new Dictionary<string, string>
         {
@@ -92,7 +77,7 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         await Task.Delay(300);
         Assert.Equal("delivered", (await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK))["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.NoContent, await PostCallbackAsync(url, form, genuine));
-        await WaitForStatusAsync(org.Http, messageId, "read");
+        await org.Http.WaitForMessageAsync(messageId, "read");
     }
 
     private async Task<HttpStatusCode> PostCallbackAsync(string url, Dictionary<string, string> form, string signature)

@@ -28,7 +28,7 @@ namespace Outbound.Grains.Providers.Acs;
 /// unowned From); 429 → Retryable with the Retry-After header; 408/5xx → Retryable; other 4xx → Permanent.
 /// </para>
 /// </remarks>
-public sealed partial class AcsMessageProvider : IMessageProvider
+public sealed partial class AcsMessageProvider : IBatchMessageProvider
 {
     /// <summary>The name of the <see cref="HttpClient"/> this client gets from the factory.</summary>
     public const string HttpClientName = "Acs";
