@@ -16,7 +16,7 @@ namespace Outbound.Grains.Sending;
 /// The reminder brings the grain back after a crash, and a message caught in flight is sent again (for ACS
 /// safely, thanks to its repeatability ids; for Twilio it is marked ambiguous).
 /// </summary>
-public sealed class SendBatchGrain(
+public sealed partial class SendBatchGrain(
     [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
     TimeProvider time,
     CallbackUrls callbackUrls,
@@ -28,13 +28,8 @@ public sealed class SendBatchGrain(
 
     private Guid _orgId;
     private Guid _batchId;
-    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(1);
 
     private IGrainTimer? _delivery;
-
-    // Callbacks are applied in memory and stored together: a bulk send's callbacks cost a few writes, not one each.
-    private IGrainTimer? _callbackFlush;
-    private bool _unflushedCallbacks;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -139,82 +134,6 @@ public sealed class SendBatchGrain(
             state.State.AcceptedAt,
             message.UpdatedAt,
             [.. message.History]));
-    }
-
-    public async Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
-    {
-        var binding = state.RecordExists
-            ? await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync()
-            : null;
-        if (binding?.Channel.Twilio?.AuthToken is not { } token || !new Providers.Twilio.TwilioSignature(token).IsValid(url, form, signature))
-        {
-            return false;
-        }
-
-        var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
-        if (message is null || !TryParseTwilioStatus(form.GetValueOrDefault("MessageStatus"), out var next))
-        {
-            return true;
-        }
-
-        var now = time.GetUtcNow();
-        if (message.Status is MessageStatus.Accepted or MessageStatus.Sending && next >= MessageStatus.Sent)
-        {
-            // The provider has the message although we never heard back (an ambiguous attempt): no resend.
-            message.ProviderMessageId ??= form.GetValueOrDefault("MessageSid");
-            message.NextAttemptAt = null;
-        }
-
-        if (MessageStatusRules.CanMove(message.Status, next))
-        {
-            var code = form.GetValueOrDefault("ErrorCode");
-            message.MoveTo(next, now, code);
-            if (next is MessageStatus.Failed or MessageStatus.Undelivered)
-            {
-                message.ErrorCode = code;
-                message.ErrorMessage = $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.";
-            }
-
-            _unflushedCallbacks = true;
-            _callbackFlush ??= this.RegisterGrainTimer(FlushCallbacksAsync, new GrainTimerCreationOptions { DueTime = CallbackFlushDelay, Period = Timeout.InfiniteTimeSpan });
-        }
-
-        return true;
-    }
-
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
-    {
-        // Best effort; a lost callback status is recovered by reconciliation with the provider.
-        if (_unflushedCallbacks)
-        {
-            await state.WriteStateAsync(cancellationToken);
-        }
-    }
-
-    private async Task FlushCallbacksAsync(CancellationToken cancellationToken)
-    {
-        _callbackFlush?.Dispose();
-        _callbackFlush = null;
-        if (_unflushedCallbacks)
-        {
-            _unflushedCallbacks = false;
-            await state.WriteStateAsync(cancellationToken);
-        }
-    }
-
-    /// <summary>Twilio's message statuses in ours; the ones before <c>sent</c> (queued, sending, accepted) change nothing.</summary>
-    private static bool TryParseTwilioStatus(string? status, out MessageStatus parsed)
-    {
-        parsed = status switch
-        {
-            "sent" => MessageStatus.Sent,
-            "delivered" => MessageStatus.Delivered,
-            "undelivered" => MessageStatus.Undelivered,
-            "failed" => MessageStatus.Failed,
-            "read" => MessageStatus.Read,
-            _ => MessageStatus.Accepted,
-        };
-        return parsed != MessageStatus.Accepted;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

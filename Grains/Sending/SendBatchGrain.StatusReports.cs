@@ -1,0 +1,99 @@
+using Outbound.Configurations;
+using Outbound.Sending;
+
+namespace Outbound.Grains.Sending;
+
+/// <summary>Provider status reports (callbacks and events) for the batch's messages.</summary>
+public sealed partial class SendBatchGrain
+{
+    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(1);
+
+    // Reports are applied in memory and stored together: a bulk send's callbacks cost a few writes, not one each.
+    private IGrainTimer? _callbackFlush;
+    private bool _unflushedCallbacks;
+
+    public async Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
+    {
+        var binding = state.RecordExists
+            ? await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync()
+            : null;
+        if (binding?.Channel.Twilio?.AuthToken is not { } token || !new Providers.Twilio.TwilioSignature(token).IsValid(url, form, signature))
+        {
+            return false;
+        }
+
+        var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
+        if (message is null || !TryParseTwilioStatus(form.GetValueOrDefault("MessageStatus"), out var next))
+        {
+            return true;
+        }
+
+        ApplyReportedStatus(message, next, form.GetValueOrDefault("MessageSid"), form.GetValueOrDefault("ErrorCode"),
+            $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.");
+        return true;
+    }
+
+    /// <summary>
+    /// Applies a status a provider reported for <paramref name="message"/>, if the status machine allows it, and
+    /// schedules a coalesced write. <paramref name="failureText"/> is kept only for a failure.
+    /// </summary>
+    private void ApplyReportedStatus(OutboundMessage message, MessageStatus next, string? providerMessageId, string? errorCode, string failureText)
+    {
+        if (message.Status is MessageStatus.Accepted or MessageStatus.Sending && next >= MessageStatus.Sent)
+        {
+            // The provider has the message although we never heard back (an ambiguous attempt): no resend.
+            message.ProviderMessageId ??= providerMessageId;
+            message.NextAttemptAt = null;
+        }
+
+        if (!MessageStatusRules.CanMove(message.Status, next))
+        {
+            return;
+        }
+
+        message.MoveTo(next, time.GetUtcNow(), errorCode);
+        if (next is MessageStatus.Failed or MessageStatus.Undelivered)
+        {
+            message.ErrorCode = errorCode;
+            message.ErrorMessage = failureText;
+        }
+
+        _unflushedCallbacks = true;
+        _callbackFlush ??= this.RegisterGrainTimer(FlushCallbacksAsync, new GrainTimerCreationOptions { DueTime = CallbackFlushDelay, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Best effort; a lost callback status is recovered by reconciliation with the provider.
+        if (_unflushedCallbacks)
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    private async Task FlushCallbacksAsync(CancellationToken cancellationToken)
+    {
+        _callbackFlush?.Dispose();
+        _callbackFlush = null;
+        if (_unflushedCallbacks)
+        {
+            _unflushedCallbacks = false;
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Twilio's message statuses in ours; the ones before <c>sent</c> (queued, sending, accepted) change nothing.</summary>
+    private static bool TryParseTwilioStatus(string? status, out MessageStatus parsed)
+    {
+        parsed = status switch
+        {
+            "sent" => MessageStatus.Sent,
+            "delivered" => MessageStatus.Delivered,
+            "undelivered" => MessageStatus.Undelivered,
+            "failed" => MessageStatus.Failed,
+            "read" => MessageStatus.Read,
+            _ => MessageStatus.Accepted,
+        };
+        return parsed != MessageStatus.Accepted;
+    }
+}
