@@ -9,8 +9,10 @@ using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
+using Outbound.Gateway.Reports;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
+using Outbound.Gateway.Timeline;
 using Outbound.Hosting;
 
 namespace Outbound.Gateway;
@@ -77,6 +79,8 @@ public static class Program
         org.MapOutboundConfigurations();
         org.MapSending();
         org.MapContacts();
+        org.MapTimeline();
+        org.MapReports();
         return app;
     }
 }

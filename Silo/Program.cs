@@ -24,6 +24,7 @@ public static class Program
         builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
         builder.Services.AddMessageProviders(builder.Configuration);
         builder.Services.AddSending(builder.Configuration);
+        builder.Services.AddActivities(builder.Configuration, new TableServiceClient(settings.StorageConnectionString));
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)

@@ -55,5 +55,5 @@ public static partial class ContactsApi
 
     // The shape of a number, enough to keep grain keys clean; whether it is a real number matters only when sending.
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
-    private static partial Regex E164();
+    internal static partial Regex E164();
 }

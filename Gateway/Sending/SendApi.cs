@@ -28,10 +28,29 @@ public sealed record ContactResultResponse(string? MessageId, string Status, str
 /// <summary>One result per contact, in the order of the request.</summary>
 public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 
+/// <summary>An outbound message's activity record: what was sent, to whom, about what, and its status history.</summary>
+/// <param name="Status"><c>accepted</c>, <c>sending</c>, <c>sent</c>, <c>delivered</c>, <c>undelivered</c>, <c>failed</c>, <c>read</c> or <c>unknown</c>.</param>
+/// <param name="EntityRelationshipName">What the message is regarding (the request's <c>entityrelationshipname</c>).</param>
+/// <param name="Body">SMS: the rendered text.</param>
+/// <param name="ContentSid">WhatsApp: the content template, filled with <paramref name="ContentVariables"/>.</param>
 public sealed record MessageResponse(
     string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
     string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt,
-    IReadOnlyList<StatusChangeResponse> History);
+    IReadOnlyList<StatusChangeResponse> History,
+    Guid? TemplateId = null, Guid? ChannelId = null, string? ChannelType = null, string? Locale = null,
+    [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName = null,
+    string? Body = null, string? ContentSid = null, IReadOnlyDictionary<string, string>? ContentVariables = null, bool? ShowInTimeline = null)
+{
+    public static MessageResponse From(MessageView m) => new(
+        m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
+        m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt,
+        [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))],
+        m.Activity?.TemplateId, m.Activity?.ChannelId, m.Activity is { } a ? WireNames.Of(a.ChannelType) : null, m.Activity?.Locale,
+        m.Activity?.RegardingEntity, m.Activity?.Body, m.Activity?.ContentSid, m.Activity?.ContentVariables, m.Activity?.ShowInTimeline);
+
+    /// <summary>A status as the API names it.</summary>
+    public static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();
+}
 
 public sealed record StatusChangeResponse(string Status, DateTimeOffset At, string? ErrorCode);
 
@@ -58,10 +77,7 @@ public static class SendApi
         org.MapGet("/messages/{messageId}", async (string messageId, HttpContext http, IGrainFactory grains) =>
             MessageIds.TryParse(messageId, out var batchId, out var index)
             && await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(http.OrgId(), batchId)).GetMessageAsync(index) is { } m
-                ? Results.Ok(new MessageResponse(
-                    m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
-                    m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt,
-                    [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))]))
+                ? Results.Ok(MessageResponse.From(m))
                 : Problem.NotFound($"No message '{messageId}' exists."))
             .WithTags("Sending")
             .Produces<MessageResponse>()
@@ -197,6 +213,4 @@ public static class SendApi
         ContactStatus.SkippedOptedOut => "skipped_opted_out",
         _ => "invalid",
     };
-
-    private static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();
 }

@@ -1,3 +1,5 @@
+using Outbound.Activities;
+
 namespace Outbound.Sending;
 
 /// <summary>
@@ -22,6 +24,23 @@ public interface ISendBatchGrain : IGrainWithStringKey
     /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
     [AlwaysInterleave]
     Task<MessageView?> GetMessageAsync(int index);
+
+    /// <summary>The messages in the given slots (those that exist), or every message when <paramref name="indices"/> is empty.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<MessageView>> GetMessagesAsync(ImmutableArray<int> indices);
+
+    /// <summary>How many of the batch's messages are in each status now; null if the batch does not exist.</summary>
+    [AlwaysInterleave]
+    Task<StatusCounts?> GetStatusCountsAsync();
+
+    /// <summary>
+    /// Settles messages that are still only <c>sent</c>: the provider is asked for their status where it can tell
+    /// (Twilio), and the rest become <c>unknown</c>. False while the batch is still delivering.
+    /// </summary>
+    Task<bool> ReconcileAsync();
+
+    /// <summary>Removes the batch's activity records (retention): its timeline entries and its stored state.</summary>
+    Task ExpireAsync();
 }
 
 /// <summary>Message ids name their batch and slot (<c>{batchId:N}-{index}</c>), so no index is needed to find them.</summary>

@@ -1,3 +1,4 @@
+using Outbound.Catalog;
 using Outbound.Channels;
 
 namespace Outbound.Sending;
@@ -12,6 +13,9 @@ public enum MessageStatus
     Delivered = 4,
     Undelivered = 5,
     Read = 6,
+
+    /// <summary>No final status came from the provider in time and it could not tell us either (reconciliation).</summary>
+    Unknown = 7,
 }
 
 /// <summary>An outbound message as <c>GET /v1/messages/{messageId}</c> shows it.</summary>
@@ -30,7 +34,30 @@ public sealed record MessageView(
     [property: Id(9)] bool Ambiguous,
     [property: Id(10)] DateTimeOffset AcceptedAt,
     [property: Id(11)] DateTimeOffset UpdatedAt,
-    [property: Id(12)] ImmutableArray<StatusChange> History);
+    [property: Id(12)] ImmutableArray<StatusChange> History)
+{
+    /// <summary>What was sent and why: the activity record's content (null only for messages stored before it existed).</summary>
+    [Id(13)] public MessageActivity? Activity { get; init; }
+}
+
+/// <summary>
+/// The activity record's content beyond the status: which template, locale and channel produced the message,
+/// what it said and what it is regarding.
+/// </summary>
+/// <param name="Body">SMS: the rendered text.</param>
+/// <param name="ContentSid">WhatsApp: the Twilio Content Template SID, with <paramref name="ContentVariables"/>.</param>
+/// <param name="RegardingEntity">The seed's <c>entityrelationshipname</c>: what the message is about, for the timeline.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.MessageActivity")]
+public sealed record MessageActivity(
+    [property: Id(0)] Guid TemplateId,
+    [property: Id(1)] Guid ChannelId,
+    [property: Id(2)] ChannelType ChannelType,
+    [property: Id(3)] string Locale,
+    [property: Id(4)] string? RegardingEntity,
+    [property: Id(5)] string? Body,
+    [property: Id(6)] string? ContentSid,
+    [property: Id(7)] ImmutableDictionary<string, string>? ContentVariables,
+    [property: Id(8)] bool ShowInTimeline);
 
 /// <summary>One step of a message's status history.</summary>
 /// <param name="ErrorCode">The provider's code, when the step is a failure (for example 30003).</param>
@@ -49,8 +76,14 @@ public static class MessageStatusRules
         MessageStatus.Failed or MessageStatus.Undelivered or MessageStatus.Read => false,
         // Delivered is final for SMS; a WhatsApp message may still be read.
         MessageStatus.Delivered => next == MessageStatus.Read,
+        // Unknown is our guess, not the provider's word: a late report from the provider still settles it.
+        MessageStatus.Unknown => next is MessageStatus.Delivered or MessageStatus.Undelivered or MessageStatus.Failed or MessageStatus.Read,
         _ => Rank(next) > Rank(current),
     };
+
+    /// <summary>Whether nothing more is expected for a message in <paramref name="status"/> (a WhatsApp delivery may still be read).</summary>
+    public static bool IsFinal(MessageStatus status) =>
+        status is MessageStatus.Delivered or MessageStatus.Undelivered or MessageStatus.Failed or MessageStatus.Read or MessageStatus.Unknown;
 
     private static int Rank(MessageStatus status) => status switch
     {

@@ -29,3 +29,10 @@ public interface IBatchMessageProvider : IMessageProvider
     /// <summary>Sends several messages from one channel in as few requests as the provider allows; outcomes in input order.</summary>
     Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken);
 }
+
+/// <summary>A provider that can say where a message it accepted is now (Twilio: fetch the Message resource).</summary>
+public interface IMessageStatusLookup
+{
+    /// <summary>The message's status, or null if the provider does not know it or could not be asked.</summary>
+    Task<ReportedStatus?> LookUpAsync(string providerMessageId, Channel channel, CancellationToken cancellationToken);
+}

@@ -1,4 +1,5 @@
 using Outbound.Configurations;
+using Outbound.Grains.Providers.Twilio;
 using Outbound.Sending;
 
 namespace Outbound.Grains.Sending;
@@ -23,7 +24,7 @@ public sealed partial class SendBatchGrain
         }
 
         var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
-        if (message is null || !TryParseTwilioStatus(form.GetValueOrDefault("MessageStatus"), out var next))
+        if (message is null || !TwilioStatuses.TryParse(form.GetValueOrDefault("MessageStatus"), out var next))
         {
             return true;
         }
@@ -79,21 +80,7 @@ public sealed partial class SendBatchGrain
         {
             _unflushedCallbacks = false;
             await state.WriteStateAsync(cancellationToken);
+            await UpdateSummaryAsync();
         }
-    }
-
-    /// <summary>Twilio's message statuses in ours; the ones before <c>sent</c> (queued, sending, accepted) change nothing.</summary>
-    private static bool TryParseTwilioStatus(string? status, out MessageStatus parsed)
-    {
-        parsed = status switch
-        {
-            "sent" => MessageStatus.Sent,
-            "delivered" => MessageStatus.Delivered,
-            "undelivered" => MessageStatus.Undelivered,
-            "failed" => MessageStatus.Failed,
-            "read" => MessageStatus.Read,
-            _ => MessageStatus.Accepted,
-        };
-        return parsed != MessageStatus.Accepted;
     }
 }

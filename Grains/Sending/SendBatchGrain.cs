@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Outbound.Activities;
+using Outbound.Grains.Activities;
 using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Contacts;
@@ -20,11 +22,14 @@ public sealed partial class SendBatchGrain(
     [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
     TimeProvider time,
     CallbackUrls callbackUrls,
+    ActivityTables activities,
+    ActivitySettings activitySettings,
     ILogger<SendBatchGrain> logger)
     : Grain, ISendBatchGrain, IRemindable
 {
     private const string DeliveryReminder = "deliver";
     private const int RoundSize = 100;
+    private static readonly TimeSpan IndexRetryDelay = TimeSpan.FromSeconds(30);
 
     private Guid _orgId;
     private Guid _batchId;
@@ -90,6 +95,10 @@ public sealed partial class SendBatchGrain(
             ConfigurationId = request.ConfigurationId,
             Provider = binding.Channel.Provider,
             AcceptedAt = now,
+            TemplateId = binding.Configuration.TemplateId,
+            ChannelId = binding.Configuration.ChannelId,
+            ChannelType = binding.Configuration.ChannelType,
+            ShowInTimeline = binding.Configuration.ShowInTimeline,
         };
         for (var index = 0; index < request.Contacts.Length; index++)
         {
@@ -120,21 +129,48 @@ public sealed partial class SendBatchGrain(
     public Task<MessageView?> GetMessageAsync(int index)
     {
         var message = state.RecordExists ? state.State.Messages.FirstOrDefault(m => m.Index == index) : null;
-        return Task.FromResult(message is null ? null : new MessageView(
-            MessageIds.Format(_batchId, index),
-            state.State.ConfigurationId,
-            message.Message.To,
-            message.Status,
-            message.Attempts,
-            state.State.Provider,
-            message.ProviderMessageId,
-            message.ErrorCode,
-            message.ErrorMessage,
-            message.Ambiguous,
-            state.State.AcceptedAt,
-            message.UpdatedAt,
-            [.. message.History]));
+        return Task.FromResult(message is null ? null : View(message));
     }
+
+    public Task<ImmutableArray<MessageView>> GetMessagesAsync(ImmutableArray<int> indices)
+    {
+        if (!state.RecordExists)
+        {
+            return Task.FromResult(ImmutableArray<MessageView>.Empty);
+        }
+
+        var messages = indices.IsEmpty
+            ? state.State.Messages
+            : indices.Select(i => state.State.Messages.FirstOrDefault(m => m.Index == i)).OfType<OutboundMessage>();
+        return Task.FromResult(messages.Select(View).ToImmutableArray());
+    }
+
+    private MessageView View(OutboundMessage message) => new(
+        MessageIds.Format(_batchId, message.Index),
+        state.State.ConfigurationId,
+        message.Message.To,
+        message.Status,
+        message.Attempts,
+        state.State.Provider,
+        message.ProviderMessageId,
+        message.ErrorCode,
+        message.ErrorMessage,
+        message.Ambiguous,
+        state.State.AcceptedAt,
+        message.UpdatedAt,
+        [.. message.History])
+    {
+        Activity = new MessageActivity(
+            state.State.TemplateId,
+            state.State.ChannelId,
+            state.State.ChannelType,
+            message.Locale,
+            message.RegardingEntity,
+            message.Message.Body,
+            message.Message.ContentSid,
+            message.Message.ContentVariables,
+            state.State.ShowInTimeline),
+    };
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -224,6 +260,8 @@ public sealed partial class SendBatchGrain(
     {
         var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
         var channelId = binding?.Configuration.ChannelId ?? Guid.Empty;
+        // Indexed alongside the first provider round, so it adds nothing to the time to the provider.
+        var indexing = state.State.Indexed ? null : IndexAsync();
         while (!cancellationToken.IsCancellationRequested)
         {
             var now = time.GetUtcNow();
@@ -252,6 +290,12 @@ public sealed partial class SendBatchGrain(
 
             await state.WriteStateAsync();
             var outcomes = await SendAsync(channelId, binding.Channel, round);
+            if (indexing is not null)
+            {
+                state.State.Indexed = await indexing;
+                indexing = null;
+            }
+
             now = time.GetUtcNow();
             for (var i = 0; i < round.Count; i++)
             {
@@ -263,6 +307,11 @@ public sealed partial class SendBatchGrain(
             await Task.WhenAll(round.Zip(outcomes)
                 .Where(pair => pair.Second.Status == SendStatus.OptedOut)
                 .Select(pair => GrainFactory.GetGrain<IContactGrain>(ContactKeys.Contact(_orgId, pair.First.Message.To)).OptOutAsync($"provider:{pair.Second.ErrorCode}")));
+        }
+
+        if (indexing is not null)
+        {
+            state.State.Indexed = await indexing;
         }
 
         await ScheduleNextOrCompleteAsync();
@@ -325,11 +374,20 @@ public sealed partial class SendBatchGrain(
             return;
         }
 
+        // Not complete before it is in the indexes: the reminder keeps retrying, or reports would never see it.
+        if (!state.State.Indexed && !(state.State.Indexed = await IndexAsync()))
+        {
+            ScheduleDelivery(IndexRetryDelay);
+            return;
+        }
+
         state.State.Completed = true;
         await state.WriteStateAsync();
         if (await this.GetReminder(DeliveryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        await UpdateSummaryAsync();
     }
 }

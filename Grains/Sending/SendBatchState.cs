@@ -1,3 +1,4 @@
+using Outbound.Catalog;
 using Outbound.Channels;
 using Outbound.Providers;
 using Outbound.Sending;
@@ -17,6 +18,15 @@ public sealed class SendBatchState
 
     /// <summary>Every message has reached a terminal send state; the delivery reminder is gone.</summary>
     [Id(6)] public bool Completed { get; set; }
+
+    // What produced the messages, kept with them as their activity record (the catalog may change later).
+    [Id(7)] public Guid TemplateId { get; set; }
+    [Id(8)] public Guid ChannelId { get; set; }
+    [Id(9)] public ChannelType ChannelType { get; set; }
+    [Id(10)] public bool ShowInTimeline { get; set; }
+
+    /// <summary>The request's rows are in the activity indexes (reports, timeline); written once, off the accept path.</summary>
+    [Id(11)] public bool Indexed { get; set; }
 }
 
 /// <summary>One accepted message and its send progress.</summary>

@@ -27,4 +27,16 @@ public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency c
         return [.. await Task.WhenAll(messages.Select(message =>
             concurrency.RunAsync(channelId, () => provider.SendAsync(message, channel, CancellationToken.None))))];
     }
+
+    public async Task<ImmutableArray<ReportedStatus?>> LookUpAsync(Guid channelId, Channel channel, ImmutableArray<string> providerMessageIds)
+    {
+        if (providers.For(channel.Provider) is not IMessageStatusLookup lookup)
+        {
+            return [.. providerMessageIds.Select(_ => (ReportedStatus?)null)];
+        }
+
+        return [.. await Task.WhenAll(providerMessageIds.Select(id => id.Length == 0
+            ? Task.FromResult<ReportedStatus?>(null)
+            : concurrency.RunAsync(channelId, () => lookup.LookUpAsync(id, channel, CancellationToken.None))))];
+    }
 }

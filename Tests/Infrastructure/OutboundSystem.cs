@@ -10,9 +10,19 @@ namespace Outbound.Tests.Infrastructure;
 /// storage in Azurite, talking over loopback TCP. Every instance gets its own cluster and service id, so
 /// runs never see each other's silos or state.
 /// </summary>
-public sealed class OutboundSystem : IAsyncLifetime
+public class OutboundSystem : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
+
+    private readonly (string Key, object? Value)[] _siloSettings;
+
+    public OutboundSystem()
+        : this([])
+    {
+    }
+
+    /// <param name="siloSettings">Settings of the silo on top of the defaults; a null value removes the setting.</param>
+    protected OutboundSystem(params (string Key, object? Value)[] siloSettings) => _siloSettings = siloSettings;
 
     private readonly string _serviceId = $"test-{Guid.NewGuid():N}";
     private readonly int _siloPort = TestEnvironment.FreePort();
@@ -106,12 +116,12 @@ public sealed class OutboundSystem : IAsyncLifetime
     private async Task StartSiloAsync()
     {
         _silo = Silo.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(
-            ("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
-            ("TWILIO_BASE_URL", Providers.BaseUrl))));
+            [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
+            ("TWILIO_BASE_URL", Providers.BaseUrl), .. _siloSettings])));
         await _silo.StartAsync();
     }
 
-    private Dictionary<string, string?> Settings(params (string Key, object Value)[] extra)
+    private Dictionary<string, string?> Settings(params (string Key, object? Value)[] extra)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -125,7 +135,7 @@ public sealed class OutboundSystem : IAsyncLifetime
         };
         foreach (var (key, value) in extra)
         {
-            settings[key] = value.ToString();
+            settings[key] = value?.ToString();
         }
 
         return settings;

@@ -13,6 +13,8 @@ public sealed class MessageStatusRulesTests
     [InlineData(MessageStatus.Undelivered, MessageStatus.Delivered)]
     [InlineData(MessageStatus.Read, MessageStatus.Delivered)]
     [InlineData(MessageStatus.Sent, MessageStatus.Sending)]
+    [InlineData(MessageStatus.Delivered, MessageStatus.Unknown)]
+    [InlineData(MessageStatus.Unknown, MessageStatus.Sent)]
     public void A_message_does_not_move_backwards_or_out_of_a_final_status(MessageStatus current, MessageStatus report)
     {
         Assert.False(MessageStatusRules.CanMove(current, report));
@@ -26,6 +28,8 @@ public sealed class MessageStatusRulesTests
     [InlineData(MessageStatus.Sent, MessageStatus.Failed)]
     [InlineData(MessageStatus.Delivered, MessageStatus.Read)]
     [InlineData(MessageStatus.Accepted, MessageStatus.Delivered)]
+    [InlineData(MessageStatus.Sent, MessageStatus.Unknown)]
+    [InlineData(MessageStatus.Unknown, MessageStatus.Delivered)] // the provider's late word beats our guess
     public void A_message_moves_forward(MessageStatus current, MessageStatus report)
     {
         Assert.True(MessageStatusRules.CanMove(current, report));

@@ -30,7 +30,7 @@ namespace Outbound.Grains.Providers.Twilio;
 /// 5xx → Ambiguous; could not connect or circuit open → Retryable (certainly not sent).
 /// </para>
 /// </remarks>
-public sealed partial class TwilioMessageProvider : IMessageProvider
+public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageStatusLookup
 {
     /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> this client gets from the factory.</summary>
     public const string HttpClientName = "Twilio";
@@ -99,6 +99,36 @@ public sealed partial class TwilioMessageProvider : IMessageProvider
             }
 
             return Log(message, FromTransportFailure(e, call));
+        }
+        finally
+        {
+            TwilioCall.Current = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Fetches the Message resource; any failure (unknown SID, auth, transport) is "cannot say" rather than an error.</remarks>
+    public async Task<ReportedStatus?> LookUpAsync(string providerMessageId, Channel channel, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        if (channel.Twilio is not { AuthToken: { } authToken } account)
+        {
+            return null;
+        }
+
+        var call = new TwilioCall(cancellationToken);
+        TwilioCall.Current = call;
+        try
+        {
+            var fetched = await MessageResource.FetchAsync(new FetchMessageOptions(providerMessageId) { PathAccountSid = account.AccountSid }, GetClient(account.AccountSid, authToken));
+            return TwilioStatuses.TryParse(fetched.Status?.ToString(), out var status)
+                ? new ReportedStatus(status, fetched.ErrorCode?.ToString(CultureInfo.InvariantCulture))
+                : null;
+        }
+        catch (Exception e) when (e is TwilioException or HttpRequestException or OperationCanceledException)
+        {
+            LogLookupFailed(providerMessageId, e.GetType().Name);
+            return null;
         }
         finally
         {
@@ -263,6 +293,9 @@ public sealed partial class TwilioMessageProvider : IMessageProvider
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Twilio send of message {MessageId} failed: {Status} ({ErrorCode})")]
     private partial void LogFailed(Guid messageId, SendStatus status, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio lookup of {ProviderMessageId} failed: {Error}")]
+    private partial void LogLookupFailed(string providerMessageId, string error);
 
     /// <summary>A class, not a record: a record's generated ToString would print the token.</summary>
     private sealed class CachedClient(Secret authToken, TwilioRestClient client)

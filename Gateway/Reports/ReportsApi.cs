@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text;
+using Outbound.Activities;
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Problems;
+using Outbound.Gateway.Sending;
+using Outbound.Sending;
+
+namespace Outbound.Gateway.Reports;
+
+/// <summary>Messages per status; <c>total</c> is their sum.</summary>
+public sealed record StatusCountsResponse(
+    int Total, int Accepted, int Sending, int Sent, int Delivered, int Undelivered, int Failed, int Read, int Unknown)
+{
+    public static StatusCountsResponse From(StatusCounts c) =>
+        new(c.Total, c.Accepted, c.Sending, c.Sent, c.Delivered, c.Undelivered, c.Failed, c.Read, c.Unknown);
+}
+
+/// <param name="Start">The interval's first instant, UTC.</param>
+public sealed record ReportBucketResponse(DateTimeOffset Start, StatusCountsResponse Counts);
+
+/// <param name="Buckets">Intervals with messages, oldest first; a message counts in the interval its request was accepted in, with its current status.</param>
+public sealed record OutboundReportResponse(
+    Guid? ConfigurationId, DateTimeOffset From, DateTimeOffset To, string Interval,
+    IReadOnlyList<ReportBucketResponse> Buckets, StatusCountsResponse Totals);
+
+/// <summary>What was sent and what became of it, per interval or per recipient.</summary>
+public static class ReportsApi
+{
+    public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(1);
+    public static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
+    public static readonly TimeSpan MaxDailyRange = TimeSpan.FromDays(400);
+
+    public static RouteGroupBuilder MapReports(this RouteGroupBuilder org)
+    {
+        var reports = org.MapGroup("/reports/outbound").WithTags("Reports");
+
+        reports.MapGet("", async (string? configurationId, string? from, string? to, string? interval, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        {
+            var errors = new FieldErrors();
+            if (Parse(configurationId, from, to, interval, time, errors) is not { } query)
+            {
+                return errors.ToProblem();
+            }
+
+            var report = await grains.GetGrain<IActivityQueryGrain>(http.OrgId()).GetReportAsync(query);
+            return Results.Ok(new OutboundReportResponse(
+                query.ConfigurationId, query.From, query.To, query.Interval == ReportInterval.Day ? "day" : "hour",
+                [.. report.Buckets.Select(b => new ReportBucketResponse(b.Start, StatusCountsResponse.From(b.Counts)))],
+                StatusCountsResponse.From(report.Totals)));
+        })
+        .Produces<OutboundReportResponse>()
+        .ProducesValidationProblem();
+
+        reports.MapGet("/recipients", (string? configurationId, string? from, string? to, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        {
+            var errors = new FieldErrors();
+            if (Parse(configurationId, from, to, null, time, errors) is not { } query)
+            {
+                return errors.ToProblem();
+            }
+
+            var queries = grains.GetGrain<IActivityQueryGrain>(http.OrgId());
+            return Results.Stream(output => WriteCsvAsync(queries, query, output, http.RequestAborted), "text/csv; charset=utf-8");
+        })
+        .Produces<string>(contentType: "text/csv")
+        .ProducesValidationProblem();
+        return org;
+    }
+
+    /// <summary>Page by page, so an hour of a busy tenant streams in constant memory.</summary>
+    private static async Task WriteCsvAsync(IActivityQueryGrain queries, ReportQuery query, Stream output, CancellationToken cancellationToken)
+    {
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
+        await writer.WriteLineAsync("messageId,tocontactid,status,errorCode,providerMessageId,acceptedAt,sentAt,finalAt,updatedAt");
+        string? cursor = null;
+        do
+        {
+            var page = await queries.GetRecipientsAsync(query, cursor);
+            foreach (var m in page.Messages)
+            {
+                var sent = m.History.FirstOrDefault(h => h.Status == MessageStatus.Sent)?.At;
+                var final = MessageStatusRules.IsFinal(m.Status) ? m.History.LastOrDefault(h => h.Status == m.Status)?.At : null;
+                await writer.WriteLineAsync(string.Join(',',
+                    Csv(m.MessageId), Csv(m.To), MessageResponse.Wire(m.Status), Csv(m.ErrorCode), Csv(m.ProviderMessageId),
+                    Time(m.AcceptedAt), Time(sent), Time(final), Time(m.UpdatedAt)));
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null && !cancellationToken.IsCancellationRequested);
+    }
+
+    /// <summary>The query, or null with the reasons in <paramref name="errors"/>; without from/to, the last day.</summary>
+    private static ReportQuery? Parse(string? configurationId, string? from, string? to, string? interval, TimeProvider time, FieldErrors errors)
+    {
+        var valid = true;
+        void Error(string field, string message)
+        {
+            valid = false;
+            errors.Add(field, message);
+        }
+
+        Guid? configuration = null;
+        if (configurationId is not null)
+        {
+            if (Guid.TryParse(configurationId, out var id))
+            {
+                configuration = id;
+            }
+            else
+            {
+                Error("configurationId", "configurationId is an outbound configuration's id (a GUID).");
+            }
+        }
+
+        var reportInterval = ReportInterval.Hour;
+        if (interval is not null && !TryParseInterval(interval, out reportInterval))
+        {
+            Error("interval", "interval is hour or day.");
+        }
+
+        var end = time.GetUtcNow();
+        if (to is not null && !TryParseTime(to, out end))
+        {
+            Error("to", "to is an ISO 8601 date and time with an offset, such as 2026-11-29T00:00:00Z.");
+        }
+
+        var start = end - DefaultRange;
+        if (from is not null && !TryParseTime(from, out start))
+        {
+            Error("from", "from is an ISO 8601 date and time with an offset, such as 2026-11-28T00:00:00Z.");
+        }
+
+        if (valid && start >= end)
+        {
+            Error("from", "from is before to.");
+        }
+
+        var maxRange = reportInterval == ReportInterval.Day ? MaxDailyRange : MaxHourlyRange;
+        if (valid && end - start > maxRange)
+        {
+            Error("to", $"An {(reportInterval == ReportInterval.Day ? "daily" : "hourly")} report spans at most {maxRange.TotalDays} days.");
+        }
+
+        return valid ? new ReportQuery(configuration, start, end, reportInterval) : null;
+    }
+
+    private static bool TryParseInterval(string value, out ReportInterval interval)
+    {
+        interval = value.ToLowerInvariant() switch { "hour" => ReportInterval.Hour, "day" => ReportInterval.Day, _ => (ReportInterval)(-1) };
+        return interval is ReportInterval.Hour or ReportInterval.Day;
+    }
+
+    private static bool TryParseTime(string value, out DateTimeOffset at) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
+
+    private static string Time(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break.</summary>
+    private static string Csv(string? value) =>
+        value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
+}

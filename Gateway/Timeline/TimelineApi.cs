@@ -1,0 +1,87 @@
+using System.Buffers.Text;
+using System.Text;
+using Outbound.Activities;
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Contacts;
+using Outbound.Gateway.Problems;
+using Outbound.Gateway.Sending;
+
+namespace Outbound.Gateway.Timeline;
+
+/// <param name="Items">Newest first: the messages of configurations with <c>showInTimeline</c> on.</param>
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; absent on the last page.</param>
+public sealed record TimelineResponse(IReadOnlyList<MessageResponse> Items, string? NextCursor);
+
+/// <summary>What agents see of a customer: the messages sent to a number, or regarding an entity.</summary>
+public static class TimelineApi
+{
+    public const int DefaultPageSize = 25;
+    public const int MaxPageSize = 100;
+    public const int MaxRegardingLength = 256;
+
+    public static RouteGroupBuilder MapTimeline(this RouteGroupBuilder org)
+    {
+        org.MapGet("/contacts/{tocontactid}/timeline", (string tocontactid, int? pageSize, string? cursor, HttpContext http, IGrainFactory grains) =>
+            QueryAsync(TimelineKind.Contact, "tocontactid", tocontactid, pageSize, cursor, http, grains))
+            .WithTags("Timeline")
+            .Produces<TimelineResponse>()
+            .ProducesValidationProblem();
+
+        org.MapGet("/timeline", (string? regarding, int? pageSize, string? cursor, HttpContext http, IGrainFactory grains) =>
+            QueryAsync(TimelineKind.Regarding, "regarding", regarding, pageSize, cursor, http, grains))
+            .WithTags("Timeline")
+            .Produces<TimelineResponse>()
+            .ProducesValidationProblem();
+        return org;
+    }
+
+    private static async Task<IResult> QueryAsync(
+        TimelineKind kind, string keyField, string? key, int? pageSize, string? cursor, HttpContext http, IGrainFactory grains)
+    {
+        var errors = new FieldErrors();
+        if (kind == TimelineKind.Contact && (key is null || !ContactsApi.E164().IsMatch(key)))
+        {
+            errors.Add(keyField, "tocontactid is an E.164 phone number such as +14155550100.");
+        }
+        else if (kind == TimelineKind.Regarding && (string.IsNullOrWhiteSpace(key) || key.Length > MaxRegardingLength))
+        {
+            errors.Add(keyField, $"regarding is required: the entityrelationshipname the messages were sent with (at most {MaxRegardingLength} characters).");
+        }
+
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add("pageSize", $"pageSize is between 1 and {MaxPageSize}.");
+        }
+
+        string? position = null;
+        if (cursor is not null && !TryDecode(cursor, out position))
+        {
+            errors.Add("cursor", "cursor is not one this API returned: pass nextCursor from the previous page unchanged.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var page = await grains.GetGrain<IActivityQueryGrain>(http.OrgId())
+            .GetTimelineAsync(new TimelineQuery(kind, key!, pageSize ?? DefaultPageSize, position));
+        return Results.Ok(new TimelineResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor is { } next ? Encode(next) : null));
+    }
+
+    // Opaque to clients: the position is an index row key, which they should neither build nor depend on.
+    private static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
+
+    private static bool TryDecode(string cursor, out string? position)
+    {
+        position = null;
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
+        if (cursor.Length is 0 or > 2048 || Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+
+        position = Encoding.UTF8.GetString(bytes, 0, written);
+        return true;
+    }
+}

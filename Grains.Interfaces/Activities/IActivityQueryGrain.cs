@@ -1,0 +1,79 @@
+using Outbound.Sending;
+
+namespace Outbound.Activities;
+
+/// <summary>
+/// Reads an org's activity records: the customer timeline and the outbound reports. A stateless worker keyed by
+/// the org id, so every query is confined to that org's partitions and batches.
+/// </summary>
+public interface IActivityQueryGrain : IGrainWithGuidKey
+{
+    /// <summary>One page of a contact's or a regarding entity's timeline, newest first.</summary>
+    Task<TimelinePage> GetTimelineAsync(TimelineQuery query);
+
+    /// <summary>Message counts per status per interval, bucketed by acceptance time.</summary>
+    Task<OutboundReport> GetReportAsync(ReportQuery query);
+
+    /// <summary>
+    /// One page of per-recipient results, oldest request first; pass the returned cursor back for the next page
+    /// (null when there is none).
+    /// </summary>
+    Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor);
+}
+
+/// <summary>Which timeline: a customer's address, or an entity the messages were regarding.</summary>
+public enum TimelineKind
+{
+    Contact = 0,
+    Regarding = 1,
+}
+
+/// <param name="Key">The E.164 number, or the <c>entityrelationshipname</c>.</param>
+/// <param name="Cursor">From the previous page; null for the first.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.TimelineQuery")]
+public sealed record TimelineQuery(
+    [property: Id(0)] TimelineKind Kind,
+    [property: Id(1)] string Key,
+    [property: Id(2)] int PageSize,
+    [property: Id(3)] string? Cursor);
+
+/// <param name="Items">Newest first.</param>
+/// <param name="NextCursor">Null on the last page.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.TimelinePage")]
+public sealed record TimelinePage(
+    [property: Id(0)] ImmutableArray<MessageView> Items,
+    [property: Id(1)] string? NextCursor);
+
+/// <summary>Report intervals, in UTC.</summary>
+public enum ReportInterval
+{
+    Hour = 0,
+    Day = 1,
+}
+
+/// <param name="ConfigurationId">Null: every configuration of the org.</param>
+/// <param name="From">Inclusive, by the time the request was accepted.</param>
+/// <param name="To">Exclusive.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.ReportQuery")]
+public sealed record ReportQuery(
+    [property: Id(0)] Guid? ConfigurationId,
+    [property: Id(1)] DateTimeOffset From,
+    [property: Id(2)] DateTimeOffset To,
+    [property: Id(3)] ReportInterval Interval);
+
+/// <param name="Start">The interval's first instant (UTC).</param>
+[GenerateSerializer, Immutable, Alias("Outbound.ReportBucket")]
+public sealed record ReportBucket(
+    [property: Id(0)] DateTimeOffset Start,
+    [property: Id(1)] StatusCounts Counts);
+
+/// <param name="Buckets">Only intervals with messages, in time order.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.OutboundReport")]
+public sealed record OutboundReport(
+    [property: Id(0)] ImmutableArray<ReportBucket> Buckets,
+    [property: Id(1)] StatusCounts Totals);
+
+[GenerateSerializer, Immutable, Alias("Outbound.RecipientsPage")]
+public sealed record RecipientsPage(
+    [property: Id(0)] ImmutableArray<MessageView> Messages,
+    [property: Id(1)] string? NextCursor);

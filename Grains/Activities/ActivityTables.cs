@@ -1,0 +1,218 @@
+using Azure;
+using Azure.Data.Tables;
+using Outbound.Activities;
+
+namespace Outbound.Grains.Activities;
+
+/// <summary>
+/// The two indexes over the activity records, which themselves live in their request's <c>SendBatchGrain</c>
+/// state (one entity per request):
+/// <list type="bullet">
+/// <item><c>ActivityBatches</c>: one row per request, partition = org, row = acceptance time + batch id, with the
+/// configuration and (once the request is settled) its counts per status. Reports, reconciliation and retention
+/// are range scans over it.</item>
+/// <item><c>ActivityTimeline</c>: one row per message of a configuration shown in the timeline, per contact and per
+/// regarding entity. Partitions are <c>{org}-c{n}</c> / <c>{org}-r{n}</c> for a hash bucket n of the key, so a
+/// 100-contact request is at most <see cref="TimelinePartitions"/> batch transactions per index rather than 100
+/// writes, and a timeline page is one range query: row = key + inverted time (newest first) + message id.</item>
+/// </list>
+/// </summary>
+public sealed class ActivityTables(TableServiceClient service)
+{
+    public const string BatchesTable = "ActivityBatches";
+    public const string TimelineTable = "ActivityTimeline";
+
+    /// <summary>Hash buckets per org and index: the number of transactions a request costs at most, per index.</summary>
+    public const int TimelinePartitions = 4;
+
+    private const int MaxTransactionSize = 100;
+
+    private readonly Lazy<Task<TableClient>> _batches = new(() => CreateAsync(service, BatchesTable));
+    private readonly Lazy<Task<TableClient>> _timeline = new(() => CreateAsync(service, TimelineTable));
+
+    public static string BatchRowKey(DateTimeOffset acceptedAt, Guid batchId) => $"{acceptedAt.UtcTicks:D19}-{batchId:N}";
+
+    /// <summary>The first row key at or after <paramref name="at"/>: the bound of a time range scan.</summary>
+    public static string BatchRowKeyBound(DateTimeOffset at) => $"{at.UtcTicks:D19}";
+
+    public async Task UpsertBatchAsync(BatchRow row) =>
+        await (await _batches.Value).UpsertEntityAsync(row, TableUpdateMode.Replace);
+
+    public async Task DeleteBatchAsync(Guid orgId, string rowKey)
+    {
+        try
+        {
+            await (await _batches.Value).DeleteEntityAsync(OrgPartition(orgId), rowKey);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Already gone: retention is idempotent.
+        }
+    }
+
+    /// <summary>The org's request rows accepted in [<paramref name="fromRowKey"/>, <paramref name="toRowKey"/>), oldest first.</summary>
+    public async IAsyncEnumerable<BatchRow> QueryBatchesAsync(
+        Guid orgId, string fromRowKey, string toRowKey, Guid? configurationId = null, bool unsettledOnly = false)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OrgPartition(orgId)} and RowKey ge {fromRowKey} and RowKey lt {toRowKey}");
+        if (configurationId is { } id)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"ConfigurationId eq {id}");
+        }
+
+        if (unsettledOnly)
+        {
+            filter += " and Settled eq false";
+        }
+
+        await foreach (var row in (await _batches.Value).QueryAsync<BatchRow>(filter))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>Adds the entries, one transaction per partition and hundred rows.</summary>
+    public async Task UpsertTimelineAsync(IEnumerable<TimelineRow> rows)
+    {
+        var table = await _timeline.Value;
+        await Task.WhenAll(Transactions(rows, TableTransactionActionType.UpsertReplace).Select(actions => table.SubmitTransactionAsync(actions)));
+    }
+
+    public async Task DeleteTimelineAsync(IEnumerable<TimelineRow> rows)
+    {
+        var table = await _timeline.Value;
+        // One at a time per transaction: a transaction fails whole if one of its rows is already gone.
+        foreach (var row in rows)
+        {
+            try
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="take"/> entries of one timeline after <paramref name="afterRowKey"/>, newest first
+    /// (row keys hold the inverted time).
+    /// </summary>
+    public async Task<List<TimelineRow>> QueryTimelineAsync(Guid orgId, TimelineKind kind, string key, string? afterRowKey, int take)
+    {
+        var partition = TimelinePartition(orgId, kind, key);
+        var prefix = TimelinePrefix(key);
+        // '}' follows '|' in ASCII: the end of every row key that starts with the prefix.
+        var end = prefix[..^1] + "}";
+        var filter = afterRowKey is not null && string.CompareOrdinal(afterRowKey, prefix) > 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {afterRowKey} and RowKey lt {end}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {end}");
+        var rows = new List<TimelineRow>(take);
+        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter, maxPerPage: take))
+        {
+            rows.Add(row);
+            if (rows.Count == take)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The timeline entry of one message, in the contact's or the regarding entity's timeline.</summary>
+    public static TimelineRow TimelineEntry(Guid orgId, TimelineKind kind, string key, DateTimeOffset acceptedAt, string messageId) => new()
+    {
+        PartitionKey = TimelinePartition(orgId, kind, key),
+        RowKey = $"{TimelinePrefix(key)}{DateTimeOffset.MaxValue.UtcTicks - acceptedAt.UtcTicks:D19}|{messageId}",
+        MessageId = messageId,
+    };
+
+    private static string OrgPartition(Guid orgId) => orgId.ToString("N");
+
+    private static string TimelinePartition(Guid orgId, TimelineKind kind, string key) =>
+        $"{orgId:N}-{(kind == TimelineKind.Contact ? 'c' : 'r')}{StableHash(key) % TimelinePartitions}";
+
+    // Escaped so '/', '\', '#', '?' (not allowed in row keys) and our '|' separator cannot occur inside the key.
+    private static string TimelinePrefix(string key) => Uri.EscapeDataString(key) + "|";
+
+    /// <summary>FNV-1a: stable across processes and versions, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static uint StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+
+    private static IEnumerable<List<TableTransactionAction>> Transactions(IEnumerable<TimelineRow> rows, TableTransactionActionType type) =>
+        rows.GroupBy(r => r.PartitionKey)
+            .SelectMany(partition => partition.DistinctBy(r => r.RowKey).Chunk(MaxTransactionSize))
+            .Select(chunk => chunk.Select(r => new TableTransactionAction(type, r)).ToList());
+
+    private static async Task<TableClient> CreateAsync(TableServiceClient service, string name)
+    {
+        var table = service.GetTableClient(name);
+        await table.CreateIfNotExistsAsync();
+        return table;
+    }
+}
+
+/// <summary>One request in the <c>ActivityBatches</c> index.</summary>
+public sealed class BatchRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public Guid BatchId { get; set; }
+    public Guid ConfigurationId { get; set; }
+    public DateTimeOffset AcceptedAt { get; set; }
+
+    /// <summary>Every message has a final status; the counts below are then current.</summary>
+    public bool Settled { get; set; }
+
+    public int Accepted { get; set; }
+    public int Sending { get; set; }
+    public int Sent { get; set; }
+    public int Delivered { get; set; }
+    public int Undelivered { get; set; }
+    public int Failed { get; set; }
+    public int Read { get; set; }
+    public int Unknown { get; set; }
+
+    public static BatchRow For(Guid orgId, Guid batchId, Guid configurationId, DateTimeOffset acceptedAt, StatusCounts counts, bool settled) => new()
+    {
+        PartitionKey = orgId.ToString("N"),
+        RowKey = ActivityTables.BatchRowKey(acceptedAt, batchId),
+        BatchId = batchId,
+        ConfigurationId = configurationId,
+        AcceptedAt = acceptedAt,
+        Settled = settled,
+        Accepted = counts.Accepted,
+        Sending = counts.Sending,
+        Sent = counts.Sent,
+        Delivered = counts.Delivered,
+        Undelivered = counts.Undelivered,
+        Failed = counts.Failed,
+        Read = counts.Read,
+        Unknown = counts.Unknown,
+    };
+
+    public StatusCounts ToCounts() => new(Accepted, Sending, Sent, Delivered, Undelivered, Failed, Read, Unknown);
+}
+
+/// <summary>One message in a contact's or a regarding entity's timeline.</summary>
+public sealed class TimelineRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string MessageId { get; set; } = "";
+}

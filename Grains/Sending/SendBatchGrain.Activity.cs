@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using Outbound.Activities;
+using Outbound.Configurations;
+using Outbound.Grains.Activities;
+using Outbound.Providers;
+using Outbound.Sending;
+
+namespace Outbound.Grains.Sending;
+
+/// <summary>
+/// The batch's messages as activity records: their rows in the report and timeline indexes, reconciliation of
+/// messages the provider never settled, and removal at the end of the retention.
+/// </summary>
+public sealed partial class SendBatchGrain
+{
+    // The counts last written to the request's index row as settled; reactivation writes them once more.
+    private StatusCounts? _settledSummary;
+
+    public Task<StatusCounts?> GetStatusCountsAsync() =>
+        Task.FromResult(state.RecordExists ? StatusCounts.Of(state.State.Messages.Select(m => m.Status)) : null);
+
+    public async Task<bool> ReconcileAsync()
+    {
+        if (!state.RecordExists)
+        {
+            return true;
+        }
+
+        if (!state.State.Completed || !state.State.Indexed)
+        {
+            return false;
+        }
+
+        var pending = state.State.Messages.Where(m => !MessageStatusRules.IsFinal(m.Status)).ToList();
+        if (pending.Count > 0)
+        {
+            if (await LookUpAsync(pending) is not { } reported)
+            {
+                return false;
+            }
+
+            var now = time.GetUtcNow();
+            for (var i = 0; i < pending.Count; i++)
+            {
+                if (reported[i] is { } status && MessageStatusRules.IsFinal(status.Status))
+                {
+                    ApplyReportedStatus(pending[i], status.Status, null, status.ErrorCode, $"The provider reported the message {status.Status.ToString().ToLowerInvariant()} when asked.");
+                }
+                else
+                {
+                    pending[i].MoveTo(MessageStatus.Unknown, now);
+                    pending[i].ErrorMessage = $"No final status came from the provider within {activitySettings.ReconcileAfter}.";
+                }
+            }
+
+            _unflushedCallbacks = true;
+            await FlushCallbacksAsync(CancellationToken.None);
+        }
+
+        await UpdateSummaryAsync();
+        return true;
+    }
+
+    public async Task ExpireAsync()
+    {
+        if (state.RecordExists)
+        {
+            if (state.State.ShowInTimeline)
+            {
+                await activities.DeleteTimelineAsync(TimelineRows());
+            }
+
+            _unflushedCallbacks = false;
+            await state.ClearStateAsync();
+        }
+
+        if (await this.GetReminder(DeliveryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <summary>Adds the request to the activity indexes (idempotent upserts) and makes sure its org is tracked.</summary>
+    private async Task<bool> IndexAsync()
+    {
+        try
+        {
+            var counts = StatusCounts.Of(state.State.Messages.Select(m => m.Status));
+            await Task.WhenAll(
+                activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: false)),
+                state.State.ShowInTimeline ? activities.UpsertTimelineAsync(TimelineRows()) : Task.CompletedTask);
+            await GrainFactory.GetGrain<IActivityTrackerGrain>(_orgId).WatchAsync();
+            return true;
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Indexing the activity records of batch {BatchId} failed; will retry", _batchId);
+            return false;
+        }
+    }
+
+    /// <summary>Once every message is final, writes the request's counts to its index row (and again if a WhatsApp message is read).</summary>
+    private async Task UpdateSummaryAsync()
+    {
+        if (!state.RecordExists || !state.State.Completed || !state.State.Indexed
+            || !state.State.Messages.All(m => MessageStatusRules.IsFinal(m.Status)))
+        {
+            return;
+        }
+
+        var counts = StatusCounts.Of(state.State.Messages.Select(m => m.Status));
+        if (counts == _settledSummary)
+        {
+            return;
+        }
+
+        try
+        {
+            await activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: true));
+            _settledSummary = counts;
+        }
+        catch (Exception e)
+        {
+            // The row stays unsettled: reports ask this grain for live counts, and the tracker will reconcile it.
+            logger.LogWarning(e, "Writing the summary of batch {BatchId} failed", _batchId);
+        }
+    }
+
+    private IEnumerable<TimelineRow> TimelineRows()
+    {
+        foreach (var message in state.State.Messages)
+        {
+            var messageId = MessageIds.Format(_batchId, message.Index);
+            yield return ActivityTables.TimelineEntry(_orgId, TimelineKind.Contact, message.Message.To, state.State.AcceptedAt, messageId);
+            if (!string.IsNullOrEmpty(message.RegardingEntity))
+            {
+                yield return ActivityTables.TimelineEntry(_orgId, TimelineKind.Regarding, message.RegardingEntity, state.State.AcceptedAt, messageId);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the provider says about <paramref name="messages"/> (one entry each, null where it cannot tell), or
+    /// null when asking failed and reconciliation should wait for the next sweep.
+    /// </summary>
+    private async Task<IReadOnlyList<ReportedStatus?>?> LookUpAsync(List<OutboundMessage> messages)
+    {
+        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+        if (binding is null || state.State.Provider != Outbound.Channels.ProviderKind.Twilio)
+        {
+            // ACS has no message lookup, and without the channel there are no credentials to ask with.
+            return new ReportedStatus?[messages.Count];
+        }
+
+        try
+        {
+            return await GrainFactory.GetGrain<ISenderGrain>(0).LookUpAsync(
+                binding.Configuration.ChannelId, binding.Channel, [.. messages.Select(m => m.ProviderMessageId ?? "")]);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Looking up {Count} messages of batch {BatchId} at the provider failed", messages.Count, _batchId);
+            return null;
+        }
+    }
+}
