@@ -80,6 +80,29 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         await org.Http.WaitForMessageAsync(messageId, "read");
     }
 
+    [Fact]
+    public async Task A_genuine_late_failed_callback_after_delivered_changes_nothing()
+    {
+        var (org, messageId) = await SendOneAsync();
+        var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
+        var url = $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={org.OrgId:N}.{messageId}";
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
+            ["MessageStatus"] = "failed",
+            ["ErrorCode"] = "30008",
+            ["AccountSid"] = Api.AccountSid,
+        };
+
+        Assert.Equal(HttpStatusCode.NoContent, await PostCallbackAsync(url, form, Sign(url, form)));
+        await Task.Delay(1_500); // past the coalesced write
+
+        var after = await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("delivered", after["status"]!.GetValue<string>());
+        Assert.Null(after["errorCode"]);
+        Assert.Equal(delivered["history"]!.ToJsonString(), after["history"]!.ToJsonString());
+    }
+
     private async Task<HttpStatusCode> PostCallbackAsync(string url, Dictionary<string, string> form, string signature)
     {
         using var http = system.Anonymous();
