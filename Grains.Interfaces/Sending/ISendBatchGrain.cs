@@ -31,6 +31,22 @@ public static class MessageIds
 
     public static string Format(Guid batchId, int index) => $"{batchId:N}-{index}";
 
+    /// <summary>
+    /// The ACS delivery-report tag of the batch's messages, <c>{orgId:N}.{batchId:N}</c>: ACS echoes it in each
+    /// report, which is how a report finds its batch grain (the ACS message id then finds the message in it).
+    /// </summary>
+    public static string ReportTag(Guid orgId, Guid batchId) => $"{orgId:N}.{batchId:N}";
+
+    public static bool TryParseReportTag(string? tag, out Guid orgId, out Guid batchId)
+    {
+        orgId = default;
+        batchId = default;
+        return tag is { Length: 65 }
+            && tag[32] == '.'
+            && Guid.TryParseExact(tag.AsSpan(0, 32), "N", out orgId)
+            && Guid.TryParseExact(tag.AsSpan(33), "N", out batchId);
+    }
+
     public static bool TryParse(string messageId, out Guid batchId, out int index)
     {
         batchId = default;
