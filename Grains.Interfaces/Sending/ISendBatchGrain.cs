@@ -19,6 +19,15 @@ public interface ISendBatchGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature);
 
+    /// <summary>
+    /// Applies ACS delivery reports that name this batch in their tag. Each finds its message by the ACS message id
+    /// (or, for a message whose send answer was lost, by its recipient when only one message of the batch has it).
+    /// <c>Delivered</c> → delivered, <c>Failed</c> → failed with the report's details; other statuses change nothing.
+    /// Late, repeated or out-of-order reports never move a message backwards. The caller authenticated the reports.
+    /// </summary>
+    /// <returns>How many of the reports named a message of this batch (the others are for nothing we know).</returns>
+    Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports);
+
     /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
     [AlwaysInterleave]
     Task<MessageView?> GetMessageAsync(int index);
