@@ -130,6 +130,29 @@ public sealed class AcsDeliveryReportTests(OutboundSystem system)
     }
 
     [Fact]
+    public async Task A_report_for_a_send_whose_answer_was_lost_finds_its_message_by_recipient()
+    {
+        var setup = await CreateAcsSetupAsync();
+        await SubscribeAsync(setup);
+        try
+        {
+            // ACS accepts the message, then the connection drops: we never learn its ACS message id.
+            await system.Providers.SetFaultsAsync(new { timeout = 1.0, timeoutMs = 10, timeoutAccepted = true, timeoutDrop = true });
+            var messageId = (await SendAsync(setup, "+14155550187"))[0];
+
+            var message = await setup.Org.Http.WaitForMessageAsync(messageId, "delivered", "failed");
+
+            Assert.Equal("delivered", message["status"]!.GetValue<string>());
+            var acsId = message["providerMessageId"]!.GetValue<string>();
+            Assert.Single(await system.Providers.LedgerAsync(), e => e.GetProperty("messageId").GetString() == acsId);
+        }
+        finally
+        {
+            await UnsubscribeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Repeated_and_late_contradicting_reports_never_move_a_message_backwards()
     {
         var setup = await CreateAcsSetupAsync();
