@@ -26,7 +26,9 @@ export PUBLIC_BASE_URL=${PUBLIC_BASE_URL:-http://127.0.0.1:$GATEWAY_PORT}
 # Provider fake (tools/ProviderFake): a loopback Twilio + ACS that the silo sends to instead of
 # the real providers. USE_REAL_PROVIDERS=1 skips it and leaves the real endpoints in place.
 # The fake's own settings (FAKE_TWILIO_ACCOUNTS, FAKE_ACS_KEYS, FAKE_ACS_EVENTS_URL, FAKE_FAULT_*...)
-# pass through from the environment; see tools/ProviderFake/README.md.
+# pass through from the environment; see tools/ProviderFake/README.md. ACS delivery reports need a
+# channel's events secret in their URL, which exists only once a channel does, so the README's
+# walk-through points the fake at the gateway then (PUT /_acs/events-subscription), not this script.
 USE_REAL_PROVIDERS=${USE_REAL_PROVIDERS:-0}
 export PROVIDER_FAKE_PORT=${PROVIDER_FAKE_PORT:-8090}
 if [[ $USE_REAL_PROVIDERS != 1 ]]; then
@@ -182,7 +184,8 @@ if [[ -n $FAKE_PID ]]; then
     acs_key=${FAKE_ACS_KEYS:-ZGV2LWFjcy1hY2Nlc3Mta2V5LWZvci10aGUtcHJvdmlkZXItZmFrZQ==}
     PROVIDERS_INFO="  Providers    http://127.0.0.1:$PROVIDER_FAKE_PORT   (fake Twilio + ACS: /_ledger, /_faults, /_inbound/...)
                Twilio AccountSid:AuthToken ${twilio_account%%,*}
-               ACS    endpoint=http://127.0.0.1:$PROVIDER_FAKE_PORT/;accesskey=${acs_key%%,*}"
+               ACS    endpoint=http://127.0.0.1:$PROVIDER_FAKE_PORT/;accesskey=${acs_key%%,*}
+                      delivery reports: PUT /_acs/events-subscription once an ACS channel has an eventsSecret (README)"
 else
     PROVIDERS_INFO="  Providers    the real Twilio and ACS (USE_REAL_PROVIDERS=1)"
 fi

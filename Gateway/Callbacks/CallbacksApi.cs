@@ -5,7 +5,8 @@ namespace Outbound.Gateway.Callbacks;
 
 /// <summary>
 /// Provider callbacks. They carry no API key: Twilio signs each one with the channel's auth token over the exact
-/// URL it was given, so the check happens in the silo, where the channel's token is, against that URL.
+/// URL it was given, so the check happens in the silo, where the channel's token is, against that URL. ACS
+/// delivery reports come through Event Grid: <see cref="AcsEventsApi"/>.
 /// </summary>
 public static class CallbacksApi
 {
@@ -45,6 +46,7 @@ public static class CallbacksApi
         .DisableAntiforgery()
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status403Forbidden);
+        v1.MapAcsEvents();
         return v1;
     }
 }

@@ -11,7 +11,12 @@ public sealed record ChannelRequest(
 public sealed record TwilioRequest(string? AccountSid, string? AuthToken);
 
 /// <param name="AccessKey">Write-only. Leave it out on a replace to keep the stored one.</param>
-public sealed record AcsRequest(string? Endpoint, string? AccessKey);
+/// <param name="EventsSecret">
+/// Optional, write-only: the secret the Event Grid subscription's URL carries
+/// (<c>/v1/callbacks/acs/events?channel={orgId:N}.{channelId:N}&amp;code={eventsSecret}</c>). Leave it out on a
+/// replace to keep the stored one.
+/// </param>
+public sealed record AcsRequest(string? Endpoint, string? AccessKey, string? EventsSecret = null);
 
 /// <summary>A channel as the API shows it: secrets are never returned, only whether one is set.</summary>
 public sealed record ChannelResponse(
@@ -20,7 +25,7 @@ public sealed record ChannelResponse(
 
 public sealed record TwilioResponse(string AccountSid, bool AuthTokenSet);
 
-public sealed record AcsResponse(string Endpoint, bool AccessKeySet);
+public sealed record AcsResponse(string Endpoint, bool AccessKeySet, bool EventsSecretSet);
 
 public static class ChannelsApi
 {
@@ -44,7 +49,7 @@ public static class ChannelsApi
             request.From,
             request.MessagingServiceSid,
             request.Twilio is { } t ? new TwilioAccount(t.AccountSid ?? "", t.AuthToken is null ? null : new Secret(t.AuthToken)) : null,
-            request.Acs is { } a ? new AcsResource(a.Endpoint ?? "", a.AccessKey is null ? null : new Secret(a.AccessKey)) : null);
+            request.Acs is { } a ? new AcsResource(a.Endpoint ?? "", a.AccessKey is null ? null : new Secret(a.AccessKey), a.EventsSecret is null ? null : new Secret(a.EventsSecret)) : null);
     }
 
     private static ChannelResponse ToResponse(StoredItem<Channel> stored)
@@ -53,7 +58,7 @@ public static class ChannelsApi
         return new ChannelResponse(
             stored.Id, c.Name, WireNames.Of(c.Type), WireNames.Of(c.Provider), c.From, c.MessagingServiceSid,
             c.Twilio is { } t ? new TwilioResponse(t.AccountSid, t.AuthToken is not null) : null,
-            c.Acs is { } a ? new AcsResponse(a.Endpoint, a.AccessKey is not null) : null,
+            c.Acs is { } a ? new AcsResponse(a.Endpoint, a.AccessKey is not null, a.EventsSecret is not null) : null,
             stored.Version, stored.CreatedAt, stored.UpdatedAt);
     }
 }

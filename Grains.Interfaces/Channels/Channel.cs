@@ -29,10 +29,15 @@ public sealed record TwilioAccount(
     [property: Id(1)] Secret? AuthToken);
 
 /// <param name="AccessKey">Write-only; null on a replace keeps the stored key.</param>
+/// <param name="EventsSecret">
+/// Write-only; null on a replace keeps the stored one. Authenticates the Event Grid deliveries (delivery reports) at
+/// <c>/v1/callbacks/acs/events?channel={orgId:N}.{channelId:N}&amp;code={secret}</c>; without it they are refused.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.AcsResource")]
 public sealed record AcsResource(
     [property: Id(0)] string Endpoint,
-    [property: Id(1)] Secret? AccessKey);
+    [property: Id(1)] Secret? AccessKey,
+    [property: Id(2)] Secret? EventsSecret = null);
 
 /// <summary>A credential. Its <see cref="ToString"/> never shows the value, so a logged record cannot leak it.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.Secret")]
@@ -42,4 +47,12 @@ public sealed record Secret([property: Id(0)] string Value)
 }
 
 /// <summary>A channel: the sender of an outbound configuration's messages.</summary>
-public interface IChannelGrain : IReferencedItemGrain<Channel>;
+public interface IChannelGrain : IReferencedItemGrain<Channel>
+{
+    /// <summary>
+    /// Whether <paramref name="secret"/> is this ACS channel's <see cref="AcsResource.EventsSecret"/>, compared in
+    /// constant time here, so the secret never leaves the silo. False when the channel does not exist or has none.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsEventsSecretAsync(string? secret);
+}

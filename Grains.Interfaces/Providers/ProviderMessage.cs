@@ -7,7 +7,7 @@ namespace Outbound.Providers;
 /// The caller builds it once per logical message and stores it (with the repeatability values) before the first
 /// send, then passes the stored value unchanged on every retry: that is what makes ACS retries idempotent.
 /// </remarks>
-/// <param name="MessageId">Our id of the message; sent to ACS as the delivery-report tag on single-recipient requests.</param>
+/// <param name="MessageId">Our id of this provider message (logs only).</param>
 /// <param name="To">The recipient, E.164 (<c>+14155550100</c>). For WhatsApp the <c>whatsapp:</c> prefix is optional; the client adds it.</param>
 /// <param name="Body">SMS (and WhatsApp session messages): the text.</param>
 /// <param name="ContentSid">WhatsApp template: the Twilio Content SID (<c>HX…</c>).</param>
@@ -16,6 +16,10 @@ namespace Outbound.Providers;
 /// <param name="RepeatabilityRequestId">ACS only: the per-recipient repeatability id, the same on every retry.</param>
 /// <param name="RepeatabilityFirstSent">
 /// ACS only: when the message was first sent, the same on every retry. Sent as RFC 1123 (second precision, GMT).
+/// </param>
+/// <param name="ReportTag">
+/// ACS only: the <c>smsSendOptions.tag</c> that ACS echoes in the message's delivery report, so the report finds its
+/// batch (<see cref="Sending.MessageIds.ReportTag"/>). The tag is per request: only messages with the same tag share one.
 /// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.ProviderMessage")]
 public sealed record ProviderMessage(
@@ -26,7 +30,8 @@ public sealed record ProviderMessage(
     [property: Id(4)] ImmutableDictionary<string, string>? ContentVariables,
     [property: Id(5)] Uri? StatusCallback,
     [property: Id(6)] Guid RepeatabilityRequestId,
-    [property: Id(7)] DateTimeOffset RepeatabilityFirstSent)
+    [property: Id(7)] DateTimeOffset RepeatabilityFirstSent,
+    [property: Id(8)] string? ReportTag = null)
 {
     /// <summary>
     /// A new message with fresh repeatability values: a new request id and <paramref name="now"/> truncated to
@@ -39,11 +44,12 @@ public sealed record ProviderMessage(
         string? contentSid,
         ImmutableDictionary<string, string>? contentVariables,
         Uri? statusCallback,
-        DateTimeOffset now)
+        DateTimeOffset now,
+        string? reportTag = null)
     {
         var utc = now.ToUniversalTime();
         var firstSent = new DateTimeOffset(utc.Ticks - (utc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        return new(messageId, to, body, contentSid, contentVariables, statusCallback, Guid.NewGuid(), firstSent);
+        return new(messageId, to, body, contentSid, contentVariables, statusCallback, Guid.NewGuid(), firstSent, reportTag);
     }
 
     /// <summary>The <c>repeatabilityFirstSent</c> wire value: RFC 1123 in GMT, whatever the current culture.</summary>

@@ -21,6 +21,15 @@ public interface ISendBatchGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature);
 
+    /// <summary>
+    /// Applies ACS delivery reports that name this batch in their tag. Each finds its message by the ACS message id
+    /// (or, for a message whose send answer was lost, by its recipient when only one message of the batch has it).
+    /// <c>Delivered</c> → delivered, <c>Failed</c> → failed with the report's details; other statuses change nothing.
+    /// Late, repeated or out-of-order reports never move a message backwards. The caller authenticated the reports.
+    /// </summary>
+    /// <returns>How many of the reports named a message of this batch (the others are for nothing we know).</returns>
+    Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports);
+
     /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
     [AlwaysInterleave]
     Task<MessageView?> GetMessageAsync(int index);
@@ -49,6 +58,22 @@ public static class MessageIds
     public static string BatchKey(Guid orgId, Guid batchId) => $"{orgId:D}/{batchId:D}";
 
     public static string Format(Guid batchId, int index) => $"{batchId:N}-{index}";
+
+    /// <summary>
+    /// The ACS delivery-report tag of the batch's messages, <c>{orgId:N}.{batchId:N}</c>: ACS echoes it in each
+    /// report, which is how a report finds its batch grain (the ACS message id then finds the message in it).
+    /// </summary>
+    public static string ReportTag(Guid orgId, Guid batchId) => $"{orgId:N}.{batchId:N}";
+
+    public static bool TryParseReportTag(string? tag, out Guid orgId, out Guid batchId)
+    {
+        orgId = default;
+        batchId = default;
+        return tag is { Length: 65 }
+            && tag[32] == '.'
+            && Guid.TryParseExact(tag.AsSpan(0, 32), "N", out orgId)
+            && Guid.TryParseExact(tag.AsSpan(33), "N", out batchId);
+    }
 
     public static bool TryParse(string messageId, out Guid batchId, out int index)
     {

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Outbound.Channels;
 using Outbound.Grains.Catalog;
 
@@ -20,5 +22,17 @@ public sealed class ChannelGrain(
         }
 
         return Task.FromResult((channel, errors));
+    }
+
+    public Task<bool> IsEventsSecretAsync(string? secret)
+    {
+        if (!Exists || State.State.Item!.Acs?.EventsSecret?.Value is not { } expected || string.IsNullOrEmpty(secret))
+        {
+            return Task.FromResult(false);
+        }
+
+        // Hashes first: equal lengths, so the comparison's time says nothing about the secret, not even its length.
+        return Task.FromResult(CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(secret)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))));
     }
 }

@@ -8,6 +8,8 @@ namespace Outbound.Grains.Channels;
 public static partial class ChannelRules
 {
     public const int MaxNameLength = 200;
+    public const int MinEventsSecretLength = 16;
+    public const int MaxEventsSecretLength = 256;
     private const string WhatsAppPrefix = "whatsapp:";
 
     /// <summary>
@@ -119,7 +121,15 @@ public static partial class ChannelRules
             error("acs.accessKey", "accessKey is required: the resource's base64 access key.");
         }
 
-        return channel with { Acs = acs with { AccessKey = key } };
+        // It protects our events endpoint, not the ACS resource, so it survives a change of endpoint.
+        var eventsSecret = acs.EventsSecret ?? existing?.Acs?.EventsSecret;
+        if (acs.EventsSecret is { } secret && !EventsSecret().IsMatch(secret.Value))
+        {
+            error("acs.eventsSecret",
+                $"eventsSecret is {MinEventsSecretLength} to {MaxEventsSecretLength} characters from A-Z, a-z, 0-9, '-', '.', '_' and '~' (it goes in a URL as it is).");
+        }
+
+        return channel with { Acs = acs with { AccessKey = key, EventsSecret = eventsSecret } };
     }
 
     private static bool IsBase64(string value) =>
@@ -130,4 +140,8 @@ public static partial class ChannelRules
 
     [GeneratedRegex("^MG[0-9a-fA-F]{32}$")]
     private static partial Regex MessagingServiceSid();
+
+    // URL-unreserved characters only: the secret is pasted into the subscription's URL without encoding.
+    [GeneratedRegex("^[A-Za-z0-9._~-]{16,256}$")]
+    private static partial Regex EventsSecret();
 }

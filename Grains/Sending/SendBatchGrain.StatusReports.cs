@@ -1,3 +1,4 @@
+using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Grains.Providers.Twilio;
 using Outbound.Sending;
@@ -32,6 +33,47 @@ public sealed partial class SendBatchGrain
         ApplyReportedStatus(message, next, form.GetValueOrDefault("MessageSid"), form.GetValueOrDefault("ErrorCode"),
             $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.");
         return true;
+    }
+
+    public Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports)
+    {
+        if (!state.RecordExists || state.State.Provider != ProviderKind.AzureCommunicationServices)
+        {
+            return Task.FromResult(0);
+        }
+
+        var matched = 0;
+        foreach (var report in reports)
+        {
+            if (FindAcsMessage(report) is not { } message)
+            {
+                continue;
+            }
+
+            matched++;
+            if (TryParseAcsStatus(report.DeliveryStatus, out var next))
+            {
+                ApplyReportedStatus(message, next, report.MessageId, errorCode: null,
+                    report.DeliveryStatusDetails is { Length: > 0 } details ? details : $"ACS reported the message {report.DeliveryStatus}.");
+            }
+        }
+
+        return Task.FromResult(matched);
+    }
+
+    /// <summary>
+    /// The message a report is about: the one with its ACS message id; failing that, the only message to its
+    /// recipient if that message has no ACS id yet (its send answer was lost, e.g. a crash mid-round).
+    /// </summary>
+    private OutboundMessage? FindAcsMessage(AcsDeliveryReport report)
+    {
+        if (report.MessageId is { Length: > 0 } id && state.State.Messages.FirstOrDefault(m => m.ProviderMessageId == id) is { } byId)
+        {
+            return byId;
+        }
+
+        var byRecipient = state.State.Messages.Where(m => m.Message.To == report.To).Take(2).ToList();
+        return byRecipient is [{ ProviderMessageId: null } only] ? only : null;
     }
 
     /// <summary>
@@ -82,5 +124,17 @@ public sealed partial class SendBatchGrain
             await state.WriteStateAsync(cancellationToken);
             await UpdateSummaryAsync();
         }
+    }
+
+    /// <summary>ACS's documented delivery statuses (case-insensitive) in ours; any other changes nothing.</summary>
+    private static bool TryParseAcsStatus(string? status, out MessageStatus parsed)
+    {
+        parsed = status?.ToUpperInvariant() switch
+        {
+            "DELIVERED" => MessageStatus.Delivered,
+            "FAILED" => MessageStatus.Failed,
+            _ => MessageStatus.Accepted,
+        };
+        return parsed != MessageStatus.Accepted;
     }
 }

@@ -230,11 +230,15 @@ public sealed partial class SendBatchGrain(
         }
 
         var messageId = MessageIds.Format(_batchId, index);
-        var callback = binding.Channel.Provider == ProviderKind.Twilio ? callbackUrls.TwilioStatus(_orgId, messageId) : null;
+        var twilio = binding.Channel.Provider == ProviderKind.Twilio;
+        // Twilio reports per message to a URL naming it; ACS reports through one Event Grid subscription, so each
+        // report carries a tag naming the batch instead (the same for all the batch's messages, so they can share a request).
+        var callback = twilio ? callbackUrls.TwilioStatus(_orgId, messageId) : null;
+        var reportTag = twilio ? null : MessageIds.ReportTag(_orgId, _batchId);
         var accepted = new OutboundMessage
         {
             Index = index,
-            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, callback, now),
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, callback, now, reportTag),
             Locale = message.Locale,
             RegardingEntity = contact.EntityRelationshipName,
         };

@@ -17,7 +17,7 @@ public sealed class ChannelApiTests(OutboundSystem system)
         var acs = await org.Http.PostAsJsonAsync("/v1/channels", new
         {
             name = "ACS", type = "sms", provider = "acs", from = "+14255550123",
-            acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = AcsKey },
+            acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = AcsKey, eventsSecret = "events-secret-never-shown" },
         });
         var list = await org.Http.GetStringAsync("/v1/channels");
 
@@ -25,10 +25,12 @@ public sealed class ChannelApiTests(OutboundSystem system)
         var acsBody = await acs.Json(HttpStatusCode.Created);
         Assert.True(twilioBody["twilio"]!["authTokenSet"]!.GetValue<bool>());
         Assert.True(acsBody["acs"]!["accessKeySet"]!.GetValue<bool>());
+        Assert.True(acsBody["acs"]!["eventsSecretSet"]!.GetValue<bool>());
         foreach (var text in new[] { twilioBody.ToJsonString(), acsBody.ToJsonString(), list })
         {
             Assert.DoesNotContain("twilio-token-never-shown", text);
             Assert.DoesNotContain(AcsKey, text);
+            Assert.DoesNotContain("events-secret-never-shown", text);
         }
     }
 
@@ -78,6 +80,8 @@ public sealed class ChannelApiTests(OutboundSystem system)
         { "acs", new { name = "x", type = "sms", provider = "acs", from = "+14155550100" } },
         { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "http://contoso.example/", accessKey = AcsKey } } },
         { "acs.accessKey", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = "not base64!" } } },
+        { "acs.eventsSecret", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = AcsKey, eventsSecret = "too-short" } } },
+        { "acs.eventsSecret", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = AcsKey, eventsSecret = "has spaces & needs encoding" } } },
     };
 
     [Theory]
@@ -103,6 +107,26 @@ public sealed class ChannelApiTests(OutboundSystem system)
         Assert.Equal("Renamed", replaced["name"]!.GetValue<string>());
         Assert.Equal(2, replaced["version"]!.GetValue<int>());
         Assert.True(replaced["twilio"]!["authTokenSet"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task Replacing_an_acs_channel_without_its_secrets_keeps_both()
+    {
+        var org = await system.CreateOrgAsync();
+        var created = await (await org.Http.PostAsJsonAsync("/v1/channels", new
+        {
+            name = "ACS", type = "sms", provider = "acs", from = "+14255550123",
+            acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = AcsKey, eventsSecret = "0123456789abcdef-events" },
+        })).Json(HttpStatusCode.Created);
+        Assert.True(created["acs"]!["eventsSecretSet"]!.GetValue<bool>());
+
+        var replaced = await (await org.Http.PutAsJsonAsync($"/v1/channels/{created["id"]}", new
+        {
+            name = "Renamed", type = "sms", provider = "acs", from = "+14255550123", acs = new { endpoint = "https://contoso.communication.azure.com/" },
+        })).Json(HttpStatusCode.OK);
+
+        Assert.True(replaced["acs"]!["accessKeySet"]!.GetValue<bool>());
+        Assert.True(replaced["acs"]!["eventsSecretSet"]!.GetValue<bool>());
     }
 
     [Fact]

@@ -58,6 +58,33 @@ public sealed class AcsEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_subscription_set_at_run_time_takes_the_events_after_its_own_handshake()
+    {
+        await using var fake = await FakeServer.StartAsync();
+        Assert.Equal(JsonValueKind.Null, (await fake.Http.GetFromJsonAsync<JsonElement>("/_acs/events-subscription")).GetProperty("url").ValueKind);
+        var before = await SendAsync(fake, FakeServer.Recipient("+15551230001"));
+
+        (await fake.Http.PutAsJsonAsync("/_acs/events-subscription", new { url = EventsUrl, schema = "CloudEvents", casing = "Pascal" })).EnsureSuccessStatusCode();
+        var after = await SendAsync(fake, FakeServer.Recipient("+15551230002"));
+
+        var requests = await _app.WaitForAsync(2);
+        Assert.Equal("OPTIONS", requests[0].Method);
+        Assert.Equal(after, requests[1].Json().GetProperty("data").GetProperty("MessageId").GetString());
+        Assert.NotEqual(before, after);
+        Assert.Equal(2, _app.All.Count);
+    }
+
+    [Fact]
+    public async Task A_subscription_url_that_is_not_absolute_http_is_refused()
+    {
+        await using var fake = await FakeServer.StartAsync();
+
+        var response = await fake.Http.PutAsJsonAsync("/_acs/events-subscription", new { url = "ftp://example.com/events" });
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_app_that_fails_the_handshake_gets_no_events()
     {
         _app.Responder = r => r.Header("aeg-event-type") == "SubscriptionValidation" ? Microsoft.AspNetCore.Http.Results.Ok() : null;

@@ -57,7 +57,7 @@ public sealed class AcsProviderTests : IAsyncLifetime
     [Fact]
     public async Task Sms_is_posted_as_the_documented_json_with_a_valid_hmac_signature()
     {
-        var message = Sms();
+        var message = Sms(reportTag: "org.batch");
 
         var outcome = await _harness.Acs.SendAsync(message, Acs(_stub.Url), CancellationToken.None);
 
@@ -71,7 +71,7 @@ public sealed class AcsProviderTests : IAsyncLifetime
         Assert.Equal("+18001110000", body.GetProperty("from").GetString());
         Assert.Equal(message.Body, body.GetProperty("message").GetString());
         Assert.True(body.GetProperty("smsSendOptions").GetProperty("enableDeliveryReport").GetBoolean());
-        Assert.Equal(message.MessageId.ToString("N"), body.GetProperty("smsSendOptions").GetProperty("tag").GetString());
+        Assert.Equal("org.batch", body.GetProperty("smsSendOptions").GetProperty("tag").GetString());
         var recipient = Assert.Single(Recipients(request));
         Assert.Equal("+15551234567", recipient.GetProperty("to").GetString());
         Assert.Equal(message.RepeatabilityRequestId.ToString(), recipient.GetProperty("repeatabilityRequestId").GetString());
@@ -178,7 +178,21 @@ public sealed class AcsProviderTests : IAsyncLifetime
             outcomes.Select(o => o.Status));
         Assert.Equal(["Outgoing_+15550000001", null, "Outgoing_+15550000003", "Outgoing_+15550000004"], outcomes.Select(o => o.ProviderMessageId));
         Assert.Equal([3, 1], _stub.Requests.Select(r => Recipients(r).Length));
-        Assert.All(_stub.Requests, r => Assert.False(JsonDocument.Parse(r.Body).RootElement.GetProperty("smsSendOptions").TryGetProperty("tag", out _) && Recipients(r).Length > 1));
+        Assert.All(_stub.Requests, r => Assert.False(JsonDocument.Parse(r.Body).RootElement.GetProperty("smsSendOptions").TryGetProperty("tag", out _)));
+    }
+
+    [Fact]
+    public async Task Batch_puts_only_messages_with_the_same_report_tag_in_one_request_and_sends_that_tag()
+    {
+        // The tag is per request and names the batch its delivery reports belong to.
+        ProviderMessage[] messages = [Sms("+15550000001", "A", reportTag: "t1"), Sms("+15550000002", "A", reportTag: "t2"), Sms("+15550000003", "A", reportTag: "t1")];
+
+        var outcomes = await _harness.Acs.SendBatchAsync(messages, Acs(_stub.Url), CancellationToken.None);
+
+        Assert.All(outcomes, o => Assert.Equal(SendStatus.Accepted, o.Status));
+        Assert.Equal(
+            ["t1:+15550000001,+15550000003", "t2:+15550000002"],
+            _stub.Requests.Select(r => $"{JsonDocument.Parse(r.Body).RootElement.GetProperty("smsSendOptions").GetProperty("tag").GetString()}:{string.Join(',', Recipients(r).Select(x => x.GetProperty("to").GetString()))}"));
     }
 
     [Fact]

@@ -34,8 +34,8 @@ internal static class ProviderTestData
     public static Channel Acs(Uri endpoint) =>
         new("acs", ChannelType.Sms, ProviderKind.AzureCommunicationServices, "+18001110000", null, null, new AcsResource(endpoint.ToString(), new Secret(AccessKey)));
 
-    public static ProviderMessage Sms(string to = "+15551234567", string body = "Your code is 1234 & welcome", Uri? statusCallback = null) =>
-        ProviderMessage.Create(Guid.NewGuid(), to, body, null, null, statusCallback, DateTimeOffset.UtcNow);
+    public static ProviderMessage Sms(string to = "+15551234567", string body = "Your code is 1234 & welcome", Uri? statusCallback = null, string? reportTag = null) =>
+        ProviderMessage.Create(Guid.NewGuid(), to, body, null, null, statusCallback, DateTimeOffset.UtcNow, reportTag);
 
     public static ProviderMessage WhatsAppTemplate(string to = "+15551234567") =>
         ProviderMessage.Create(

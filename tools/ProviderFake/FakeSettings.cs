@@ -1,12 +1,23 @@
+using System.Text.Json.Serialization;
+using Outbound.ProviderFake.Acs;
 using Outbound.ProviderFake.Faults;
 
 namespace Outbound.ProviderFake;
 
 /// <summary>The events' schema on the wire, as chosen on a real Event Grid subscription.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AcsEventSchema>))]
 public enum AcsEventSchema
 {
     EventGrid,
     CloudEvents,
+}
+
+/// <summary>How the property names of an event's <c>data</c> are written.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AcsEventCasing>))]
+public enum AcsEventCasing
+{
+    Camel,
+    Pascal,
 }
 
 /// <summary>
@@ -17,10 +28,7 @@ public sealed record FakeSettings(
     int Port,
     IReadOnlyDictionary<string, string> TwilioAccounts,
     IReadOnlyList<byte[]> AcsKeys,
-    Uri? AcsEventsUrl,
-    AcsEventSchema AcsEventSchema,
-    bool AcsEventDataPascalCase,
-    bool AcsEventsHandshake,
+    AcsEventSubscription AcsEvents,
     TimeSpan CallbackDelay,
     FaultConfig Faults)
 {
@@ -41,11 +49,14 @@ public sealed record FakeSettings(
             Port: configuration.GetValue("PROVIDER_FAKE_PORT", 8090),
             TwilioAccounts: ParseAccounts(configuration["FAKE_TWILIO_ACCOUNTS"] is { Length: > 0 } a ? a : $"{DevAccountSid}:{DevAuthToken}"),
             AcsKeys: ParseKeys(configuration["FAKE_ACS_KEYS"] is { Length: > 0 } k ? k : DevAcsKey),
-            AcsEventsUrl: configuration["FAKE_ACS_EVENTS_URL"] is { Length: > 0 } u ? new Uri(u, UriKind.Absolute) : null,
-            AcsEventSchema: schema,
-            // The docs' examples disagree on the casing of `data`; camelCase is what the .NET SDK reads (providers.md §4.6).
-            AcsEventDataPascalCase: string.Equals(configuration["FAKE_ACS_EVENT_CASING"], "pascal", StringComparison.OrdinalIgnoreCase),
-            AcsEventsHandshake: configuration.GetValue("FAKE_ACS_EVENTS_HANDSHAKE", true),
+            AcsEvents: new AcsEventSubscription
+            {
+                Url = configuration["FAKE_ACS_EVENTS_URL"] is { Length: > 0 } u ? new Uri(u, UriKind.Absolute) : null,
+                Schema = schema,
+                // The docs' examples disagree on the casing of `data`; camelCase is what the .NET SDK reads (providers.md §4.6).
+                Casing = string.Equals(configuration["FAKE_ACS_EVENT_CASING"], "pascal", StringComparison.OrdinalIgnoreCase) ? AcsEventCasing.Pascal : AcsEventCasing.Camel,
+                Handshake = configuration.GetValue("FAKE_ACS_EVENTS_HANDSHAKE", true),
+            },
             CallbackDelay: TimeSpan.FromMilliseconds(configuration.GetValue("FAKE_CALLBACK_DELAY_MS", 200)),
             Faults: FaultConfig.From(configuration));
     }

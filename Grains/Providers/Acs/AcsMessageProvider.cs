@@ -66,13 +66,15 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
     }
 
     /// <summary>
-    /// Sends the messages in as few requests as ACS allows: one request per distinct body, up to
-    /// <see cref="MaxRecipientsPerRequest"/> recipients each, each recipient at most once per request (results are
-    /// matched to messages by recipient). Requests go one after the other, to stay within the number's rate limit.
+    /// Sends the messages in as few requests as ACS allows: one request per distinct body and
+    /// <see cref="ProviderMessage.ReportTag"/>, up to <see cref="MaxRecipientsPerRequest"/> recipients each, each
+    /// recipient at most once per request (results are matched to messages by recipient). Requests go one after the
+    /// other, to stay within the number's rate limit.
     /// </summary>
     /// <remarks>
-    /// A single-recipient request carries the message id as the delivery-report <c>tag</c>; a multi-recipient one
-    /// has no tag (it is per request, not per recipient), so its reports are matched by the returned message id.
+    /// The delivery-report <c>tag</c> is per request, not per recipient, so only messages with the same
+    /// <see cref="ProviderMessage.ReportTag"/> (the messages of one batch) share a request; ACS echoes it in each
+    /// recipient's report, and the returned message id tells the recipients apart.
     /// </remarks>
     public async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken)
     {
@@ -147,17 +149,18 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
         return message.ContentSid is null ? null : "ACS does not send content templates (ContentSid); only Twilio WhatsApp does.";
     }
 
-    /// <summary>Groups message indexes into requests: same body, at most 100, each recipient once.</summary>
+    /// <summary>Groups message indexes into requests: same body and report tag, at most 100, each recipient once.</summary>
     internal static List<List<int>> Plan(IReadOnlyList<ProviderMessage> messages, IEnumerable<int> indexes)
     {
         var requests = new List<List<int>>();
-        var open = new Dictionary<string, List<(List<int> Indexes, HashSet<string> Recipients)>>(StringComparer.Ordinal);
+        var open = new Dictionary<(string Body, string? Tag), List<(List<int> Indexes, HashSet<string> Recipients)>>();
         foreach (var i in indexes)
         {
             var message = messages[i];
-            if (!open.TryGetValue(message.Body!, out var candidates))
+            var key = (message.Body!, message.ReportTag);
+            if (!open.TryGetValue(key, out var candidates))
             {
-                open[message.Body!] = candidates = [];
+                open[key] = candidates = [];
             }
 
             var target = candidates.FirstOrDefault(c => c.Indexes.Count < MaxRecipientsPerRequest && !c.Recipients.Contains(message.To));
@@ -181,7 +184,7 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
             from,
             recipients.Select(m => new AcsRecipient(m.To, m.RepeatabilityRequestId.ToString("D"), m.RepeatabilityFirstSentRfc1123)).ToList(),
             recipients[0].Body!,
-            new AcsSendOptions(EnableDeliveryReport: true, Tag: recipients.Count == 1 ? recipients[0].MessageId.ToString("N") : null));
+            new AcsSendOptions(EnableDeliveryReport: true, Tag: recipients[0].ReportTag));
         var body = JsonSerializer.SerializeToUtf8Bytes(payload, AcsJson.Options);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };

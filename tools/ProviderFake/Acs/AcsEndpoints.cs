@@ -18,6 +18,25 @@ public static partial class AcsEndpoints
         app.MapPost("/sms", SendAsync);
         app.MapGet("/_acs/validate", (string code, AcsEventPublisher events) =>
             events.ConfirmValidation(code) ? Results.Ok() : Results.BadRequest());
+
+        // The Event Grid subscription, changeable at run time (tests and run.sh point it at the app once it is up).
+        app.MapGet("/_acs/events-subscription", (AcsEventPublisher events) => Results.Ok(events.Subscription));
+        // PUT replaces the whole subscription: a property left out takes its default (no URL: no events).
+        app.MapPut("/_acs/events-subscription", (AcsEventSubscription subscription, AcsEventPublisher events) =>
+        {
+            if (subscription.Problem() is { } problem)
+            {
+                return Results.BadRequest(new { errors = new[] { problem } });
+            }
+
+            events.Subscribe(subscription);
+            return Results.Ok(events.Subscription);
+        });
+        app.MapDelete("/_acs/events-subscription", (AcsEventPublisher events) =>
+        {
+            events.Reset();
+            return Results.Ok(events.Subscription);
+        });
     }
 
     private static async Task<IResult> SendAsync(

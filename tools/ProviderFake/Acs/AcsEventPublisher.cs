@@ -6,10 +6,11 @@ using System.Text.Json.Serialization;
 namespace Outbound.ProviderFake.Acs;
 
 /// <summary>
-/// Plays the Event Grid subscription that ACS delivers SMS events through: POSTs events to <c>FAKE_ACS_EVENTS_URL</c>
-/// in the configured schema, after the subscription validation handshake (providers.md §4.6) unless
-/// <c>FAKE_ACS_EVENTS_HANDSHAKE=false</c>. A real subscription is validated once, when it is created; the fake does it
-/// before its first delivery, and again before later ones until the app has answered it.
+/// Plays the Event Grid subscription that ACS delivers SMS events through: POSTs events to the
+/// <see cref="AcsEventSubscription"/>'s URL in its schema, after the subscription validation handshake
+/// (providers.md §4.6) unless the subscription skips it. A real subscription is validated once, when it is created;
+/// the fake does it before its first delivery after a (re)configuration, and again before later ones until the app
+/// has answered it.
 /// </summary>
 public sealed class AcsEventPublisher(
     FakeSettings settings, WebhookSender sender, BackgroundWork background, IHttpClientFactory httpClients,
@@ -21,10 +22,24 @@ public sealed class AcsEventPublisher(
     private static readonly JsonSerializerOptions CamelData = new(PascalData) { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private readonly SemaphoreSlim _handshakeLock = new(1, 1);
-    private volatile bool _subscribed;
+    private volatile AcsEventSubscription _subscription = settings.AcsEvents;
+    // The subscription the app validated; a new one is validated again.
+    private volatile AcsEventSubscription? _subscribed;
     private volatile string? _pendingValidationCode;
 
-    public bool Enabled => settings.AcsEventsUrl is not null;
+    public bool Enabled => _subscription.Url is not null;
+
+    public AcsEventSubscription Subscription => _subscription;
+
+    /// <summary>Replaces the subscription: later deliveries (scheduled ones included) go there, after a new handshake.</summary>
+    public void Subscribe(AcsEventSubscription subscription)
+    {
+        _subscription = subscription;
+        _pendingValidationCode = null;
+    }
+
+    /// <summary>Back to the start-up subscription.</summary>
+    public void Reset() => Subscribe(settings.AcsEvents);
 
     /// <summary>Delivers <paramref name="e"/> at <paramref name="due"/> (retrying failures), <paramref name="copies"/> times.</summary>
     public void Schedule(AcsEvent e, DateTimeOffset due, int copies)
@@ -42,7 +57,13 @@ public sealed class AcsEventPublisher(
                 await Task.Delay(wait, clock, stopping);
             }
 
-            if (!await EnsureSubscribedAsync(stopping))
+            var subscription = _subscription;
+            if (subscription.Url is null)
+            {
+                return;
+            }
+
+            if (!await EnsureSubscribedAsync(subscription, stopping))
             {
                 logger.LogWarning("Dropped {Type} {Id}: the events endpoint has not answered the subscription validation", e.Type, e.Id);
                 return;
@@ -50,7 +71,7 @@ public sealed class AcsEventPublisher(
 
             for (var copy = 0; copy < copies; copy++)
             {
-                await sender.DeliverAsync($"{e.Type} {e.Id}", () => Build(e), stopping);
+                await sender.DeliverAsync($"{e.Type} {e.Id}", () => Build(e, subscription), stopping);
             }
         });
     }
@@ -58,12 +79,18 @@ public sealed class AcsEventPublisher(
     /// <summary>Delivers <paramref name="e"/> now, once, and hands back the app's answer (for the inbound simulator).</summary>
     public async Task<(HttpStatusCode? Status, string Body, string? Error)> PublishOnceAsync(AcsEvent e, CancellationToken cancellationToken)
     {
-        if (!await EnsureSubscribedAsync(cancellationToken))
+        var subscription = _subscription;
+        if (subscription.Url is null)
+        {
+            return (null, "", "no events subscription is set");
+        }
+
+        if (!await EnsureSubscribedAsync(subscription, cancellationToken))
         {
             return (null, "", "the events endpoint did not answer the subscription validation handshake");
         }
 
-        return await sender.SendOnceAsync(Build(e), cancellationToken);
+        return await sender.SendOnceAsync(Build(e, subscription), cancellationToken);
     }
 
     /// <summary>The asynchronous handshake: the app GETs the validationUrl it was given.</summary>
@@ -71,18 +98,18 @@ public sealed class AcsEventPublisher(
     {
         if (_pendingValidationCode is { } pending && pending == code)
         {
-            _subscribed = true;
+            _subscribed = _subscription;
             return true;
         }
 
         return false;
     }
 
-    private HttpRequestMessage Build(AcsEvent e)
+    private static HttpRequestMessage Build(AcsEvent e, AcsEventSubscription subscription)
     {
-        var data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), settings.AcsEventDataPascalCase ? PascalData : CamelData);
-        var request = new HttpRequestMessage(HttpMethod.Post, settings.AcsEventsUrl);
-        if (settings.AcsEventSchema == AcsEventSchema.CloudEvents)
+        var data = JsonSerializer.SerializeToElement(e.Data, e.Data.GetType(), subscription.Casing == AcsEventCasing.Pascal ? PascalData : CamelData);
+        var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url);
+        if (subscription.Schema == AcsEventSchema.CloudEvents)
         {
             var cloudEvent = new CloudEvent(e.Id, AcsEvent.Resource, e.Subject, e.Type, e.Time, "1.0", data);
             request.Content = new StringContent(JsonSerializer.Serialize(cloudEvent), Encoding.UTF8, "application/cloudevents+json");
@@ -98,9 +125,9 @@ public sealed class AcsEventPublisher(
         return request;
     }
 
-    private async Task<bool> EnsureSubscribedAsync(CancellationToken cancellationToken)
+    private async Task<bool> EnsureSubscribedAsync(AcsEventSubscription subscription, CancellationToken cancellationToken)
     {
-        if (_subscribed || !settings.AcsEventsHandshake)
+        if (ReferenceEquals(_subscribed, subscription) || !subscription.Handshake)
         {
             return true;
         }
@@ -108,14 +135,15 @@ public sealed class AcsEventPublisher(
         await _handshakeLock.WaitAsync(cancellationToken);
         try
         {
-            if (!_subscribed)
+            if (!ReferenceEquals(_subscribed, subscription)
+                && (subscription.Schema == AcsEventSchema.CloudEvents
+                    ? await CloudEventsHandshakeAsync(subscription, cancellationToken)
+                    : await EventGridHandshakeAsync(subscription, cancellationToken)))
             {
-                _subscribed = settings.AcsEventSchema == AcsEventSchema.CloudEvents
-                    ? await CloudEventsHandshakeAsync(cancellationToken)
-                    : await EventGridHandshakeAsync(cancellationToken);
+                _subscribed = subscription;
             }
 
-            return _subscribed;
+            return ReferenceEquals(_subscribed, subscription);
         }
         finally
         {
@@ -124,7 +152,7 @@ public sealed class AcsEventPublisher(
     }
 
     /// <summary>Event Grid schema: a SubscriptionValidationEvent, answered with <c>{"validationResponse": code}</c>.</summary>
-    private async Task<bool> EventGridHandshakeAsync(CancellationToken cancellationToken)
+    private async Task<bool> EventGridHandshakeAsync(AcsEventSubscription subscription, CancellationToken cancellationToken)
     {
         var code = Guid.NewGuid().ToString();
         _pendingValidationCode = code;
@@ -139,7 +167,7 @@ public sealed class AcsEventPublisher(
             metadataVersion = "1",
             dataVersion = "2",
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.AcsEventsUrl)
+        using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Url)
         {
             Content = new StringContent(JsonSerializer.Serialize(new[] { validation }), Encoding.UTF8, "application/json"),
         };
@@ -150,14 +178,14 @@ public sealed class AcsEventPublisher(
             return true;
         }
 
-        logger.LogWarning("Event Grid subscription validation failed at {Url}: {Status} {Body}{Error}", settings.AcsEventsUrl, status, body, error);
+        logger.LogWarning("Event Grid subscription validation failed at {Url}: {Status} {Body}{Error}", subscription.UrlForLogs, status, body, error);
         return false;
     }
 
     /// <summary>CloudEvents schema: an OPTIONS request that must allow the Event Grid origin (CloudEvents webhook spec).</summary>
-    private async Task<bool> CloudEventsHandshakeAsync(CancellationToken cancellationToken)
+    private async Task<bool> CloudEventsHandshakeAsync(AcsEventSubscription subscription, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Options, settings.AcsEventsUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Options, subscription.Url);
         request.Headers.Add("WebHook-Request-Origin", Origin);
         try
         {
@@ -168,11 +196,11 @@ public sealed class AcsEventPublisher(
                 return true;
             }
 
-            logger.LogWarning("CloudEvents validation failed at {Url}: {Status}, no WebHook-Allowed-Origin for {Origin}", settings.AcsEventsUrl, response.StatusCode, Origin);
+            logger.LogWarning("CloudEvents validation failed at {Url}: {Status}, no WebHook-Allowed-Origin for {Origin}", subscription.UrlForLogs, response.StatusCode, Origin);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            logger.LogWarning("CloudEvents validation failed at {Url}: {Error}", settings.AcsEventsUrl, ex.Message);
+            logger.LogWarning("CloudEvents validation failed at {Url}: {Error}", subscription.UrlForLogs, ex.Message);
         }
 
         return false;

@@ -63,7 +63,7 @@ public static class InboundEndpoints
     {
         if (!events.Enabled)
         {
-            return Results.Conflict(new { error = "FAKE_ACS_EVENTS_URL is not set: there is nowhere to deliver ACS events." });
+            return Results.Conflict(new { error = "No ACS events subscription is set (FAKE_ACS_EVENTS_URL or PUT /_acs/events-subscription): there is nowhere to deliver ACS events." });
         }
 
         var now = clock.GetUtcNow();

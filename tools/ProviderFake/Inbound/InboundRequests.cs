@@ -13,7 +13,7 @@ public sealed record TwilioInboundRequest(
     string? MessagingServiceSid = null,
     string? ProfileName = null);
 
-/// <summary><c>POST /_inbound/acs</c>: an SMS to an ACS number, delivered as an SMSReceived event to <c>FAKE_ACS_EVENTS_URL</c>.</summary>
+/// <summary><c>POST /_inbound/acs</c>: an SMS to an ACS number, delivered as an SMSReceived event to the events subscription (<c>/_acs/events-subscription</c>).</summary>
 public sealed record AcsInboundRequest(string From, string To, string Message);
 
 /// <summary>What the app answered: its status (null when it could not be reached), its body, and the inbound message's id.</summary>

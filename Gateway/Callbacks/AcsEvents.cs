@@ -1,0 +1,80 @@
+using System.Text.Json;
+using Outbound.Sending;
+
+namespace Outbound.Gateway.Callbacks;
+
+/// <summary>One event of an Event Grid delivery, whatever its schema: its id, type and <c>data</c>.</summary>
+public sealed record DeliveredEvent(string Id, string? Type, JsonElement Data);
+
+/// <summary>
+/// Reads what Event Grid POSTs to a webhook (providers.md §4.6): an Event Grid schema array, one CloudEvent
+/// (<c>application/cloudevents+json</c>) or a CloudEvents batch (<c>application/cloudevents-batch+json</c>, an array).
+/// Property names are matched case-insensitively: ACS's own examples write <c>data</c> in camelCase and in PascalCase.
+/// </summary>
+public static class AcsEvents
+{
+    public const string SubscriptionValidation = "Microsoft.EventGrid.SubscriptionValidationEvent";
+    public const string SmsDeliveryReportReceived = "Microsoft.Communication.SMSDeliveryReportReceived";
+
+    /// <summary>The events in <paramref name="root"/>, or null if it is neither an event nor an array of them.</summary>
+    public static IReadOnlyList<DeliveredEvent>? Read(JsonElement root)
+    {
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return [Event(root)];
+            case JsonValueKind.Array:
+                var events = new List<DeliveredEvent>(root.GetArrayLength());
+                foreach (var item in root.EnumerateArray())
+                {
+                    if (item.ValueKind != JsonValueKind.Object)
+                    {
+                        return null;
+                    }
+
+                    events.Add(Event(item));
+                }
+
+                return events;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The <c>validationCode</c> of a subscription validation event.</summary>
+    public static string? ValidationCode(DeliveredEvent e) => Text(e.Data, "validationCode");
+
+    /// <summary>A delivery report as the batch grain takes it, and the tag that names its batch.</summary>
+    public static (string? Tag, AcsDeliveryReport Report) DeliveryReport(DeliveredEvent e) =>
+        (Text(e.Data, "tag"), new AcsDeliveryReport(
+            e.Id,
+            Text(e.Data, "messageId"),
+            Text(e.Data, "to"),
+            Text(e.Data, "deliveryStatus"),
+            Text(e.Data, "deliveryStatusDetails")));
+
+    // Event Grid names the type "eventType", CloudEvents "type".
+    private static DeliveredEvent Event(JsonElement e) =>
+        new(Text(e, "id") ?? "", Text(e, "eventType") ?? Text(e, "type"), Property(e, "data") ?? default);
+
+    private static string? Text(JsonElement obj, string name) =>
+        Property(obj, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    private static JsonElement? Property(JsonElement obj, string name)
+    {
+        if (obj.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in obj.EnumerateObject())
+        {
+            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Outbound.Channels;
+using Outbound.Gateway.Problems;
+using Outbound.Sending;
+
+namespace Outbound.Gateway.Callbacks;
+
+/// <summary>
+/// <c>/v1/callbacks/acs/events</c>: the webhook of an Event Grid subscription on an ACS resource, which delivers
+/// its SMS delivery reports (providers.md §4.6). Event Grid signs nothing, so the subscription's URL names an ACS
+/// channel and carries that channel's events secret: <c>?channel={orgId:N}.{channelId:N}&amp;code={secret}</c>
+/// (or the secret in an <c>X-Events-Secret</c> header, set as a static delivery property of the subscription).
+/// The channel grain checks the secret, so it never leaves the silo. Every request, handshakes included, needs it.
+/// </summary>
+public static class AcsEventsApi
+{
+    public const string Path = "/callbacks/acs/events";
+    public const string ChannelParameter = "channel";
+    public const string SecretParameter = "code";
+    public const string SecretHeader = "X-Events-Secret";
+
+    private const string LoggerName = "Outbound.Gateway.Callbacks.AcsEvents";
+
+    public static RouteGroupBuilder MapAcsEvents(this RouteGroupBuilder v1)
+    {
+        v1.MapPost(Path, async (HttpContext http, IGrainFactory grains, ILoggerFactory loggers) =>
+        {
+            if (await AuthenticateAsync(http, grains) is not { } orgId)
+            {
+                return Forbidden();
+            }
+
+            IReadOnlyList<DeliveredEvent>? events;
+            try
+            {
+                using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                // Cloned: the events outlive the document.
+                events = AcsEvents.Read(document.RootElement.Clone());
+            }
+            catch (JsonException)
+            {
+                events = null;
+            }
+
+            if (events is null)
+            {
+                return Problem.Validation("body", "An Event Grid delivery is a JSON event or an array of events.");
+            }
+
+            // The handshake of an Event Grid schema subscription: echo the code (it arrives alone).
+            if (events.FirstOrDefault(e => e.Type == AcsEvents.SubscriptionValidation) is { } validation)
+            {
+                return AcsEvents.ValidationCode(validation) is { } code
+                    ? Results.Ok(new { validationResponse = code })
+                    : Problem.Validation("data.validationCode", "The subscription validation event has no validationCode.");
+            }
+
+            var logger = loggers.CreateLogger(LoggerName);
+            await ApplyDeliveryReportsAsync(orgId, events.Where(e => e.Type == AcsEvents.SmsDeliveryReportReceived), grains, logger);
+            // Other types (SMSReceived, …) are acknowledged: a non-2xx would only make Event Grid retry them for a day.
+            return Results.NoContent();
+        })
+        .WithTags("Callbacks")
+        .DisableAntiforgery()
+        .Produces(StatusCodes.Status204NoContent)
+        .Produces(StatusCodes.Status200OK)
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+
+        // The handshake of a CloudEvents schema subscription (CloudEvents HTTP webhook abuse protection).
+        v1.MapMethods(Path, [HttpMethods.Options], async (HttpContext http, IGrainFactory grains) =>
+        {
+            if (await AuthenticateAsync(http, grains) is null)
+            {
+                return Forbidden();
+            }
+
+            if (http.Request.Headers["WebHook-Request-Origin"].ToString() is { Length: > 0 } origin)
+            {
+                http.Response.Headers["WebHook-Allowed-Origin"] = origin;
+                http.Response.Headers["WebHook-Allowed-Rate"] = "*";
+            }
+
+            http.Response.Headers.Allow = "POST, OPTIONS";
+            return Results.Ok();
+        })
+        .WithTags("Callbacks")
+        .Produces(StatusCodes.Status200OK)
+        .ProducesProblem(StatusCodes.Status403Forbidden);
+        return v1;
+    }
+
+    /// <summary>The org of the channel the request names, if it carries that channel's events secret.</summary>
+    private static async Task<Guid?> AuthenticateAsync(HttpContext http, IGrainFactory grains)
+    {
+        var channel = http.Request.Query[ChannelParameter].ToString().Split('.');
+        if (channel.Length != 2 || !Guid.TryParseExact(channel[0], "N", out var orgId) || !Guid.TryParseExact(channel[1], "N", out var channelId))
+        {
+            return null;
+        }
+
+        var secret = http.Request.Query[SecretParameter].ToString() is { Length: > 0 } code ? code : http.Request.Headers[SecretHeader].ToString();
+        return await grains.GetGrain<IChannelGrain>(CatalogKeys.Item(orgId, channelId)).IsEventsSecretAsync(secret) ? orgId : null;
+    }
+
+    /// <summary>
+    /// One call per batch named in the reports' tags, side by side. Only the channel's own org: a secret opens its
+    /// org's batches and no other's. Any channel of the org will do, since one subscription on an ACS resource
+    /// carries the reports of every number on it.
+    /// </summary>
+    private static async Task ApplyDeliveryReportsAsync(Guid orgId, IEnumerable<DeliveredEvent> events, IGrainFactory grains, ILogger logger)
+    {
+        var calls = new List<Task>();
+        foreach (var batch in events.Select(AcsEvents.DeliveryReport).GroupBy(r => r.Tag))
+        {
+            var reports = batch.Select(r => r.Report).ToImmutableArray();
+            if (!MessageIds.TryParseReportTag(batch.Key, out var tagOrg, out var batchId) || tagOrg != orgId)
+            {
+                // Acknowledged anyway: sent by something else on the resource, or before tags named batches.
+                logger.LogDebug("ACS delivery reports {EventIds} name no batch of org {OrgId} (tag {Tag}); ignored", reports.Select(r => r.EventId), orgId, batch.Key);
+                continue;
+            }
+
+            calls.Add(ApplyAsync(batchId, reports));
+        }
+
+        await Task.WhenAll(calls);
+
+        async Task ApplyAsync(Guid batchId, ImmutableArray<AcsDeliveryReport> reports)
+        {
+            var matched = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyAcsDeliveryReportsAsync(reports);
+            if (matched < reports.Length)
+            {
+                logger.LogDebug("{Count} ACS delivery reports for batch {BatchId} name no message of it; ignored", reports.Length - matched, batchId);
+            }
+        }
+    }
+
+    private static IResult Forbidden() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
+            title: "The request does not name an ACS channel with this events secret.");
+}
