@@ -30,24 +30,34 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
 
     public async Task<OutboundReport> GetReportAsync(ReportQuery query)
     {
-        var rows = new List<BatchRow>();
+        // Summed as the rows stream by: a month of a busy org is many rows, never a list of them.
+        var buckets = new SortedDictionary<DateTimeOffset, StatusCounts>();
+        var live = new List<Task<(DateTimeOffset Bucket, StatusCounts? Counts)>>();
         await foreach (var row in activities.QueryBatchesAsync(OrgId, ActivityTables.BatchRowKeyBound(query.From), ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId))
         {
-            rows.Add(row);
+            var bucket = BucketStart(row.AcceptedAt, query.Interval);
+            if (row.Settled)
+            {
+                buckets[bucket] = buckets.GetValueOrDefault(bucket, StatusCounts.None).Plus(row.ToCounts());
+            }
+            else
+            {
+                // Still moving (recent requests): their grains have the current counts.
+                live.Add(LiveCountsAsync(row.BatchId, bucket));
+            }
         }
 
-        // Settled rows carry final counts; the others are still moving, so ask their grains.
-        var live = await Task.WhenAll(rows.Where(r => !r.Settled).Select(async r =>
-            (r.RowKey, Counts: await Batch(r.BatchId).GetStatusCountsAsync())));
-        var liveCounts = live.ToDictionary(l => l.RowKey, l => l.Counts ?? StatusCounts.None);
+        foreach (var (bucket, counts) in await Task.WhenAll(live))
+        {
+            buckets[bucket] = buckets.GetValueOrDefault(bucket, StatusCounts.None).Plus(counts ?? StatusCounts.None);
+        }
 
-        var buckets = rows
-            .GroupBy(r => BucketStart(r.AcceptedAt, query.Interval))
-            .OrderBy(g => g.Key)
-            .Select(g => new ReportBucket(g.Key, g.Aggregate(StatusCounts.None, (sum, r) => sum.Plus(r.Settled ? r.ToCounts() : liveCounts[r.RowKey]))))
-            .ToImmutableArray();
-        return new OutboundReport(buckets, buckets.Aggregate(StatusCounts.None, (sum, b) => sum.Plus(b.Counts)));
+        var result = buckets.Select(b => new ReportBucket(b.Key, b.Value)).ToImmutableArray();
+        return new OutboundReport(result, result.Aggregate(StatusCounts.None, (sum, b) => sum.Plus(b.Counts)));
     }
+
+    private async Task<(DateTimeOffset, StatusCounts?)> LiveCountsAsync(Guid batchId, DateTimeOffset bucket) =>
+        (bucket, await Batch(batchId).GetStatusCountsAsync());
 
     public async Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor)
     {

@@ -78,20 +78,25 @@ public sealed class ActivityTables(TableServiceClient service)
         await Task.WhenAll(Transactions(rows, TableTransactionActionType.UpsertReplace).Select(actions => table.SubmitTransactionAsync(actions)));
     }
 
+    /// <summary>Removes the entries, one transaction per partition and hundred rows (row by row where some are already gone).</summary>
     public async Task DeleteTimelineAsync(IEnumerable<TimelineRow> rows)
     {
         var table = await _timeline.Value;
-        // One at a time per transaction: a transaction fails whole if one of its rows is already gone.
-        foreach (var row in rows)
+        await Task.WhenAll(Transactions(rows, TableTransactionActionType.Delete).Select(async actions =>
         {
             try
             {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey);
+                await table.SubmitTransactionAsync(actions);
             }
-            catch (RequestFailedException e) when (e.Status == 404)
+            catch (TableTransactionFailedException)
             {
+                // A transaction fails whole if one row is missing (a retried expiry): delete what is left one by one.
+                foreach (var action in actions)
+                {
+                    await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey);
+                }
             }
-        }
+        }));
     }
 
     /// <summary>
@@ -151,7 +156,7 @@ public sealed class ActivityTables(TableServiceClient service)
     private static IEnumerable<List<TableTransactionAction>> Transactions(IEnumerable<TimelineRow> rows, TableTransactionActionType type) =>
         rows.GroupBy(r => r.PartitionKey)
             .SelectMany(partition => partition.DistinctBy(r => r.RowKey).Chunk(MaxTransactionSize))
-            .Select(chunk => chunk.Select(r => new TableTransactionAction(type, r)).ToList());
+            .Select(chunk => chunk.Select(r => new TableTransactionAction(type, r, ETag.All)).ToList());
 
     private static async Task<TableClient> CreateAsync(TableServiceClient service, string name)
     {
