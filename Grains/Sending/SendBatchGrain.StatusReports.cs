@@ -14,12 +14,13 @@ public sealed partial class SendBatchGrain
     private IGrainTimer? _callbackFlush;
     private bool _unflushedCallbacks;
 
+    private static readonly TimeSpan SignatureKeyLifetime = TimeSpan.FromMinutes(1);
+    private TwilioSignature? _twilioSignature;
+    private DateTimeOffset _twilioSignatureAt;
+
     public async Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
     {
-        var binding = state.RecordExists
-            ? await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync()
-            : null;
-        if (binding?.Channel.Twilio?.AuthToken is not { } token || !new Providers.Twilio.TwilioSignature(token).IsValid(url, form, signature))
+        if (!state.RecordExists || !await IsSignedByChannelAsync(url, form, signature))
         {
             return false;
         }
@@ -33,6 +34,29 @@ public sealed partial class SendBatchGrain
         ApplyReportedStatus(message, next, form.GetValueOrDefault("MessageSid"), form.GetValueOrDefault("ErrorCode"),
             $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.");
         return true;
+    }
+
+    /// <summary>
+    /// Checks a Twilio signature with the channel's auth token, kept for a minute so a batch's callbacks do not ask
+    /// the configuration each time; a mismatch asks again, so a rotated token is picked up at once.
+    /// </summary>
+    private async Task<bool> IsSignedByChannelAsync(string url, ImmutableDictionary<string, string> form, string? signature)
+    {
+        var now = time.GetUtcNow();
+        if (_twilioSignature is { } cached && now - _twilioSignatureAt < SignatureKeyLifetime && cached.IsValid(url, form, signature))
+        {
+            return true;
+        }
+
+        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+        if (binding?.Channel.Twilio?.AuthToken is not { } token)
+        {
+            return false;
+        }
+
+        _twilioSignature = new TwilioSignature(token);
+        _twilioSignatureAt = now;
+        return _twilioSignature.IsValid(url, form, signature);
     }
 
     public Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports)

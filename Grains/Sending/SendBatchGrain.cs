@@ -230,15 +230,14 @@ public sealed partial class SendBatchGrain(
         }
 
         var messageId = MessageIds.Format(_batchId, index);
-        var twilio = binding.Channel.Provider == ProviderKind.Twilio;
-        // Twilio reports per message to a URL naming it; ACS reports through one Event Grid subscription, so each
-        // report carries a tag naming the batch instead (the same for all the batch's messages, so they can share a request).
-        var callback = twilio ? callbackUrls.TwilioStatus(_orgId, messageId) : null;
-        var reportTag = twilio ? null : MessageIds.ReportTag(_orgId, _batchId);
+        // Twilio reports per message to a URL naming it (added at send time: derivable, so not stored); ACS reports
+        // through one Event Grid subscription, so each report carries a tag naming the batch instead (the same for
+        // all the batch's messages, so they can share a request).
+        var reportTag = binding.Channel.Provider == ProviderKind.Twilio ? null : MessageIds.ReportTag(_orgId, _batchId);
         var accepted = new OutboundMessage
         {
             Index = index,
-            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, callback, now, reportTag),
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now, reportTag),
             Locale = message.Locale,
             RegardingEntity = contact.EntityRelationshipName,
         };
@@ -306,6 +305,8 @@ public sealed partial class SendBatchGrain(
                 Apply(round[i], outcomes[i], now);
             }
 
+            // Usually the last round: completing in the same write saves a write of the whole batch.
+            state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
             await state.WriteStateAsync();
             // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.
             await Task.WhenAll(round.Zip(outcomes)
@@ -325,7 +326,9 @@ public sealed partial class SendBatchGrain(
     {
         try
         {
-            return await GrainFactory.GetGrain<ISenderGrain>(0).SendAsync(channelId, channel, [.. round.Select(m => m.Message)]);
+            return await GrainFactory.GetGrain<ISenderGrain>(0).SendAsync(channelId, channel, [.. round.Select(m => state.State.Provider == ProviderKind.Twilio
+                ? m.Message with { StatusCallback = callbackUrls.TwilioStatus(_orgId, MessageIds.Format(_batchId, m.Index)) }
+                : m.Message)]);
         }
         catch (Exception e)
         {
@@ -370,23 +373,27 @@ public sealed partial class SendBatchGrain(
 
     private async Task ScheduleNextOrCompleteAsync()
     {
-        var next = state.State.Messages.Where(m => m.Status == MessageStatus.Accepted).Min(m => m.NextAttemptAt);
-        if (next is { } at)
+        if (!state.State.Completed)
         {
-            var wait = at - time.GetUtcNow();
-            ScheduleDelivery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-            return;
+            var next = state.State.Messages.Where(m => m.Status == MessageStatus.Accepted).Min(m => m.NextAttemptAt);
+            if (next is { } at)
+            {
+                var wait = at - time.GetUtcNow();
+                ScheduleDelivery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+                return;
+            }
+
+            // Not complete before it is in the indexes: the reminder keeps retrying, or reports would never see it.
+            if (!state.State.Indexed && !(state.State.Indexed = await IndexAsync()))
+            {
+                ScheduleDelivery(IndexRetryDelay);
+                return;
+            }
+
+            state.State.Completed = true;
+            await state.WriteStateAsync();
         }
 
-        // Not complete before it is in the indexes: the reminder keeps retrying, or reports would never see it.
-        if (!state.State.Indexed && !(state.State.Indexed = await IndexAsync()))
-        {
-            ScheduleDelivery(IndexRetryDelay);
-            return;
-        }
-
-        state.State.Completed = true;
-        await state.WriteStateAsync();
         if (await this.GetReminder(DeliveryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
