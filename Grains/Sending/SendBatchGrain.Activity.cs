@@ -72,6 +72,7 @@ public sealed partial class SendBatchGrain
 
             _unflushedCallbacks = false;
             await state.ClearStateAsync();
+            await inFlight.ClearStateAsync();
         }
 
         if (await this.GetReminder(DeliveryReminder) is { } reminder)

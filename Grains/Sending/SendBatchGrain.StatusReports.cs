@@ -8,7 +8,7 @@ namespace Outbound.Grains.Sending;
 /// <summary>Provider status reports (callbacks and events) for the batch's messages.</summary>
 public sealed partial class SendBatchGrain
 {
-    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(2);
 
     // Reports are applied in memory and stored together: a bulk send's callbacks cost a few writes, not one each.
     private IGrainTimer? _callbackFlush;

@@ -14,12 +14,14 @@ namespace Outbound.Grains.Sending;
 
 /// <summary>
 /// One send request. Accepting it costs one state write and one reminder registration whatever the number of
-/// contacts; delivery then runs in a grain timer (never in the request's turn), two writes per provider round.
+/// contacts; delivery then runs in a grain timer (never in the request's turn): per provider round, a small write
+/// of the round in flight before it, and one write of the batch with the outcomes after it.
 /// The reminder brings the grain back after a crash, and a message caught in flight is sent again (for ACS
 /// safely, thanks to its repeatability ids; for Twilio it is marked ambiguous).
 /// </summary>
 public sealed partial class SendBatchGrain(
     [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
+    [PersistentState("inflight", StorageNames.Messages)] IPersistentState<InFlightRound> inFlight,
     TimeProvider time,
     CallbackUrls callbackUrls,
     ActivityTables activities,
@@ -45,8 +47,21 @@ public sealed partial class SendBatchGrain(
 
         if (state.RecordExists && !state.State.Completed)
         {
-            // A previous activation died (crash, or deactivated while waiting): whatever was in flight has an
-            // unknown outcome. ACS deduplicates a resend by its repeatability id; Twilio cannot, so say so.
+            // A previous activation died (crash, or deactivated while waiting): a round it started and never
+            // recorded has an unknown outcome. ACS deduplicates a resend by its repeatability id; Twilio cannot, so say so.
+            if (inFlight.RecordExists && inFlight.State.Round > state.State.RoundsRecorded)
+            {
+                foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Accepted && inFlight.State.Indices.Contains(m.Index)))
+                {
+                    message.Attempts++;
+                    message.NextAttemptAt = null;
+                    message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
+                }
+
+                state.State.RoundsRecorded = inFlight.State.Round;
+            }
+
+            // Batches stored before the in-flight round existed kept the marker in the message itself.
             foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Sending))
             {
                 message.MoveTo(MessageStatus.Accepted, time.GetUtcNow());
@@ -284,14 +299,16 @@ public sealed partial class SendBatchGrain(
                 continue;
             }
 
-            // Stored as in flight first: after a crash we know these may have reached the provider.
+            // Recorded as in flight first, so after a crash we know these may have reached the provider: a small
+            // entity of its own rather than another write of the whole batch.
             foreach (var message in round)
             {
                 message.MoveTo(MessageStatus.Sending, now);
                 message.Attempts++;
             }
 
-            await state.WriteStateAsync();
+            inFlight.State = new InFlightRound { Round = state.State.RoundsRecorded + 1, Indices = [.. round.Select(m => m.Index)] };
+            await inFlight.WriteStateAsync();
             var outcomes = await SendAsync(channelId, binding.Channel, round);
             if (indexing is not null)
             {
@@ -305,6 +322,7 @@ public sealed partial class SendBatchGrain(
                 Apply(round[i], outcomes[i], now);
             }
 
+            state.State.RoundsRecorded = inFlight.State.Round;
             // Usually the last round: completing in the same write saves a write of the whole batch.
             state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
             await state.WriteStateAsync();

@@ -27,6 +27,20 @@ public sealed class SendBatchState
 
     /// <summary>The request's rows are in the activity indexes (reports, timeline); written once, off the accept path.</summary>
     [Id(11)] public bool Indexed { get; set; }
+
+    /// <summary>The last provider round whose outcomes are stored here (see <see cref="InFlightRound"/>).</summary>
+    [Id(12)] public int RoundsRecorded { get; set; }
+}
+
+/// <summary>
+/// The provider round under way, stored before its requests leave. A round newer than
+/// <see cref="SendBatchState.RoundsRecorded"/> found at activation died in flight: its messages may have been sent.
+/// </summary>
+[GenerateSerializer]
+public sealed class InFlightRound
+{
+    [Id(0)] public int Round { get; set; }
+    [Id(1)] public List<int> Indices { get; set; } = [];
 }
 
 /// <summary>One accepted message and its send progress.</summary>
