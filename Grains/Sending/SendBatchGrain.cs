@@ -38,6 +38,9 @@ public sealed partial class SendBatchGrain(
 
     private IGrainTimer? _delivery;
 
+    // The reminder registered by this activation: unregistering it then needs no read of the reminder table.
+    private IGrainReminder? _reminder;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
@@ -124,7 +127,7 @@ public sealed partial class SendBatchGrain(
         {
             // Reminder before state: a reminder without state just unregisters itself, while state without a
             // reminder would be accepted messages that nothing resumes after a crash.
-            await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminder = await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
         else
         {
@@ -412,9 +415,10 @@ public sealed partial class SendBatchGrain(
             await state.WriteStateAsync();
         }
 
-        if (await this.GetReminder(DeliveryReminder) is { } reminder)
+        if ((_reminder ?? await this.GetReminder(DeliveryReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _reminder = null;
         }
 
         await UpdateSummaryAsync();
