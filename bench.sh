@@ -157,6 +157,7 @@ for ((run = 1; run <= RUNS; run++)); do
         dotnet "$BENCH_DLL" run --scenario "$scenario" --run "$run" \
             --gateway "http://127.0.0.1:$BENCH_GATEWAY_PORT" --fake "http://127.0.0.1:$BENCH_FAKE_PORT" \
             --admin-key "$ADMIN" --silo-pid "$SILO_PID" --gateway-pid "$GATEWAY_PID" \
+            --fake-pid "$FAKE_PID" ${AZURITE_PID:+--azurite-pid "$AZURITE_PID"} \
             --sender-max-calls-per-channel "${SENDER_MAX_CALLS_PER_CHANNEL:-16}" \
             --out "$RESULTS/$scenario-run$run.json" "${PASS[@]}" 2>&1 | tee "$logs/bench.log" || rc=1
         stop_stack

@@ -60,6 +60,10 @@ public sealed record BenchOptions
 
     public int? SiloPid { get; init; }
     public int? GatewayPid { get; init; }
+
+    /// <summary>Only for the CPU split (where the machine's time goes), like the bench's own process.</summary>
+    public int? FakePid { get; init; }
+    public int? AzuritePid { get; init; }
     public int Run { get; init; } = 1;
 
     /// <summary>Where the JSON result goes; null: nowhere.</summary>
@@ -96,6 +100,8 @@ public sealed record BenchOptions
                 "--skip" => o with { Skip = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
                 "--silo-pid" => o with { SiloPid = Int(Value()) },
                 "--gateway-pid" => o with { GatewayPid = Int(Value()) },
+                "--fake-pid" => o with { FakePid = Int(Value()) },
+                "--azurite-pid" => o with { AzuritePid = Int(Value()) },
                 "--run" => o with { Run = Int(Value()) },
                 "--out" => o with { Out = Value() },
                 _ => throw new ArgumentException($"Unknown option {name}."),

@@ -20,6 +20,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     };
 
     private readonly ContactNumbers _numbers = new();
+    private ProcessSampler? _sampler;
 
     public async Task<ScenarioResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -46,9 +47,22 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             pids["gateway"] = gw;
         }
 
+        if (options.FakePid is { } fakePid)
+        {
+            pids["fake"] = fakePid;
+        }
+
+        if (options.AzuritePid is { } azurite)
+        {
+            pids["azurite"] = azurite;
+        }
+
+        pids["bench"] = Environment.ProcessId;
+
         long acceptedSoFar = 0;
         var phases = new List<PhaseResult>();
         await using var sampler = new ProcessSampler(pids, () => Interlocked.Read(ref acceptedSoFar));
+        _sampler = sampler;
         switch (options.Scenario)
         {
             case Scenarios.Throughput:
@@ -86,7 +100,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 throw new ArgumentException($"Unknown scenario '{options.Scenario}'.");
         }
 
-        var result = new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, sampler.Summary(), sampler.Samples);
+        var memory = sampler.Summary().Where(m => m.Process is "silo" or "gateway").ToList();
+        var result = new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, memory, [.. sampler.Samples.Where(s => s.Process == "silo")]);
         if (options.Out is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -118,10 +133,13 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         log.WriteLine($"  {name}: {description}");
 
         using var ticker = Report(name, load, progress, cancellationToken);
+        var cpuAtStart = CpuSnapshot();
         await load.RunClosedAsync(options.Concurrency, stop, cancellationToken);
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var drained = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken);
+        var cpu = CpuUsed(cpuAtStart);
         var result = await PhaseAnalysis.AnalyseAsync(name, description, phase, load.Log, window, drained, fake, cancellationToken);
+        result = result with { CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages) };
         Print(result);
         return result;
     }
@@ -139,10 +157,13 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var startedAt = DateTimeOffset.UtcNow;
         var warmedUp = startedAt + options.Warmup;
         using var ticker = Report(PhaseNames.Open, load, _ => { }, cancellationToken);
+        var cpuAtStart = CpuSnapshot();
         await load.RunOpenAsync(rate, warmedUp + options.Duration, maxInFlight: Math.Max(256, options.Concurrency * 8), cancellationToken);
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var drained = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken);
+        var cpu = CpuUsed(cpuAtStart);
         var result = await PhaseAnalysis.AnalyseAsync(PhaseNames.Open, description, 'o', load.Log, window, drained, fake, cancellationToken);
+        result = result with { CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages) };
         Print(result);
         return result;
     }
@@ -155,13 +176,28 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var description = $"Twilio form posts straight to the fake, {concurrency} in flight (orgs × SENDER_MAX_CALLS_PER_CHANNEL)";
         log.WriteLine($"  {PhaseNames.Ceiling}: {description}");
         var warmedUp = DateTimeOffset.UtcNow + options.Warmup;
+        var cpuAtStart = CpuSnapshot();
         await ceiling.RunAsync(concurrency, warmedUp + options.Duration, cancellationToken);
+        var cpu = CpuUsed(cpuAtStart);
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var result = await PhaseAnalysis.AnalyseCeilingAsync(description, ceiling, window, fake, cancellationToken);
+        result = result with { CpuMsPerThousand = PerThousand(cpu, ceiling.Created) };
         await fake.ClearLedgerAsync(cancellationToken);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    ceiling: {result.ProviderPerSecond:F0} provider calls/s ({ceiling.Failed} failed)"));
+        log.WriteLine(Inv($"    ceiling: {result.ProviderPerSecond:F0} provider calls/s ({ceiling.Failed} failed), CPU ms per 1,000 [{string.Join(' ', result.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]"));
         return result;
     }
+
+    private IReadOnlyDictionary<string, double> CpuSnapshot() => _sampler?.CpuSnapshot() ?? new Dictionary<string, double>();
+
+    private Dictionary<string, double> CpuUsed(IReadOnlyDictionary<string, double> atStart) =>
+        CpuSnapshot().Where(p => atStart.ContainsKey(p.Key)).ToDictionary(p => p.Key, p => p.Value - atStart[p.Key]);
+
+    /// <summary>
+    /// CPU per 1,000 messages, from the start of the load to the end of the drain (every message accepted and
+    /// delivered once in that span): a cost that holds up on a shared, noisy machine where rates do not.
+    /// </summary>
+    private static Dictionary<string, double> PerThousand(Dictionary<string, double> cpuSeconds, long messages) =>
+        messages <= 0 ? [] : cpuSeconds.ToDictionary(p => p.Key, p => Math.Round(p.Value * 1000 * 1000 / messages, 1));
 
     /// <summary>A line every 5 s while the load runs, so a long run shows it is alive.</summary>
     private Timer Report(string name, SendLoad load, Action<long> progress, CancellationToken cancellationToken)
@@ -187,7 +223,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Inv($"send p50/p95/p99 {r.SendLatencyMs.P50:F0}/{r.SendLatencyMs.P95:F0}/{r.SendLatencyMs.P99:F0} ms, ") +
         Inv($"accept→provider p50/p99 {r.AcceptToProviderMs.P50:F0}/{r.AcceptToProviderMs.P99:F0} ms, ") +
         Inv($"lost {r.Lost}, duplicated {r.Duplicated}, unacknowledged {r.Unacknowledged}, rejected contacts {r.RejectedContacts}, ") +
-        Inv($"non-202 [{string.Join(' ', r.Statuses.Select(s => $"{s.Key}×{s.Value}"))}], drain {r.DrainSeconds:F1} s"));
+        Inv($"non-202 [{string.Join(' ', r.Statuses.Select(s => $"{s.Key}×{s.Value}"))}], drain {r.DrainSeconds:F1} s, ") +
+        Inv($"CPU ms per 1,000 messages [{string.Join(' ', r.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]"));
 
     private string Describe() =>
         Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +

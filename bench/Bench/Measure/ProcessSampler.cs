@@ -43,6 +43,10 @@ public sealed class ProcessSampler : IAsyncDisposable
             return new ProcessMemory(p.Key, p.Value, Math.Max(hwm ?? 0, sampledPeak), rss ?? double.NaN);
         })];
 
+    /// <summary>CPU seconds (user + system) each process has used so far, from <c>/proc/{pid}/stat</c>.</summary>
+    public IReadOnlyDictionary<string, double> CpuSnapshot() =>
+        _pids.Select(p => (p.Key, Cpu: CpuSeconds(p.Value))).Where(p => p.Cpu is not null).ToDictionary(p => p.Key, p => p.Cpu!.Value);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -111,6 +115,24 @@ public sealed class ProcessSampler : IAsyncDisposable
             return (null, null);
         }
     }
+
+    private static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    // USER_HZ: 100 on every Linux architecture .NET runs on.
+    private const double ClockTicksPerSecond = 100;
 
     private static long Kib(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);

@@ -50,6 +50,9 @@ public sealed record PhaseResult(
     double DrainSeconds,
     IReadOnlyDictionary<string, long> Statuses)
 {
+    /// <summary>CPU milliseconds each process spent per 1,000 messages, from the start of the load to the end of the drain.</summary>
+    public IReadOnlyDictionary<string, double> CpuMsPerThousand { get; init; } = new Dictionary<string, double>();
+
     /// <summary>The rate the system keeps up with: what is accepted must also reach the provider.</summary>
     public double SustainedPerSecond => Math.Min(AcceptedPerSecond, ProviderPerSecond);
 }
