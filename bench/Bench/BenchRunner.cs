@@ -138,8 +138,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var drained = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken);
         var cpu = CpuUsed(cpuAtStart);
-        var result = await PhaseAnalysis.AnalyseAsync(name, description, phase, load.Log, window, drained, fake, cancellationToken);
-        result = result with { CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages) };
+        var (result, lost) = await PhaseAnalysis.AnalyseAsync(name, description, phase, load.Log, window, drained, fake, cancellationToken);
+        result = result with
+        {
+            CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages),
+            LostStatuses = await LostStatusesAsync(gateway, tenants, lost, cancellationToken),
+        };
         Print(result);
         return result;
     }
@@ -162,8 +166,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var drained = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken);
         var cpu = CpuUsed(cpuAtStart);
-        var result = await PhaseAnalysis.AnalyseAsync(PhaseNames.Open, description, 'o', load.Log, window, drained, fake, cancellationToken);
-        result = result with { CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages) };
+        var (result, lost) = await PhaseAnalysis.AnalyseAsync(PhaseNames.Open, description, 'o', load.Log, window, drained, fake, cancellationToken);
+        result = result with
+        {
+            CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages),
+            LostStatuses = await LostStatusesAsync(gateway, tenants, lost, cancellationToken),
+        };
         Print(result);
         return result;
     }
@@ -185,6 +193,39 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await fake.ClearLedgerAsync(cancellationToken);
         log.WriteLine(Inv($"    ceiling: {result.ProviderPerSecond:F0} provider calls/s ({ceiling.Failed} failed), CPU ms per 1,000 [{string.Join(' ', result.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]"));
         return result;
+    }
+
+    /// <summary>Why lost messages never reached the provider, as the API tells for a sample of them (e.g. "failed circuit-open").</summary>
+    private static async Task<IReadOnlyDictionary<string, long>> LostStatusesAsync(
+        HttpClient gateway, IReadOnlyList<Tenant> tenants, IReadOnlyList<(RequestRecord Request, int Index)> lost, CancellationToken cancellationToken)
+    {
+        var statuses = new SortedDictionary<string, long>();
+        foreach (var (request, index) in lost)
+        {
+            var key = "unknown";
+            if (request.MessageId(index) is { } id)
+            {
+                using var get = new HttpRequestMessage(HttpMethod.Get, $"/v1/messages/{id}");
+                get.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tenants[request.Tenant].ApiKey);
+                using var response = await gateway.SendAsync(get, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+                    var status = json.RootElement.GetProperty("status").GetString();
+                    var code = json.RootElement.TryGetProperty("errorCode", out var c) ? c.GetString() : null;
+                    var attempts = json.RootElement.GetProperty("attempts").GetInt32();
+                    key = Inv($"{status}{(code is null ? "" : " " + code)} after {attempts} attempts");
+                }
+                else
+                {
+                    key = Inv($"GET answered {(int)response.StatusCode}");
+                }
+            }
+
+            statuses[key] = statuses.GetValueOrDefault(key) + 1;
+        }
+
+        return statuses;
     }
 
     private IReadOnlyDictionary<string, double> CpuSnapshot() => _sampler?.CpuSnapshot() ?? new Dictionary<string, double>();
@@ -224,7 +265,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Inv($"accept→provider p50/p99 {r.AcceptToProviderMs.P50:F0}/{r.AcceptToProviderMs.P99:F0} ms, ") +
         Inv($"lost {r.Lost}, duplicated {r.Duplicated}, unacknowledged {r.Unacknowledged}, rejected contacts {r.RejectedContacts}, ") +
         Inv($"non-202 [{string.Join(' ', r.Statuses.Select(s => $"{s.Key}×{s.Value}"))}], drain {r.DrainSeconds:F1} s, ") +
-        Inv($"CPU ms per 1,000 messages [{string.Join(' ', r.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]"));
+        Inv($"CPU ms per 1,000 messages [{string.Join(' ', r.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]") +
+        (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));
 
     private string Describe() =>
         Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +

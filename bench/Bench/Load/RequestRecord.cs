@@ -7,7 +7,11 @@ namespace Outbound.Bench.Load;
 /// </summary>
 /// <param name="Status">The HTTP status, or 0 when the request failed without one.</param>
 /// <param name="Accepted">Per contact: whether the answer said <c>accepted</c>.</param>
-public sealed record RequestRecord(int Sequence, DateTimeOffset AnsweredAt, double LatencyMs, int Status, bool[] Accepted)
+/// <param name="Tenant">Which org sent it (an index into the tenants), to look a message up later.</param>
+/// <param name="BatchId">The batch part of the message ids (<c>{batchId}-{index}</c>), from the answer.</param>
+public sealed record RequestRecord(int Sequence, DateTimeOffset AnsweredAt, double LatencyMs, int Status, bool[] Accepted, int Tenant, string? BatchId)
 {
+    public string? MessageId(int index) => BatchId is null ? null : $"{BatchId}-{index}";
+
     public int AcceptedCount => Accepted.Count(a => a);
 }

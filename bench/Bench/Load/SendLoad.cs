@@ -65,7 +65,8 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
     private async Task SendOneAsync(long startedAt, CancellationToken cancellationToken)
     {
         var sequence = Interlocked.Increment(ref _sequence);
-        var tenant = tenants[sequence % tenants.Count];
+        var tenantIndex = sequence % tenants.Count;
+        var tenant = tenants[tenantIndex];
         using var request = new HttpRequestMessage(HttpMethod.Post, tenant.SendPath)
         {
             Content = SendBodies.Create(phase, sequence, contactsPerRequest, numbers),
@@ -73,6 +74,7 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
         var accepted = new bool[contactsPerRequest];
         var status = 0;
+        string? batchId = null;
         try
         {
             using var response = await gateway.SendAsync(request, cancellationToken);
@@ -85,6 +87,10 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
                 foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
                 {
                     accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
+                    if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
+                    {
+                        batchId = messageId[..messageId.LastIndexOf('-')];
+                    }
                 }
             }
             else
@@ -98,6 +104,6 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
             // Timed out or reset: no answer, so nothing counts as accepted (the ledger may still show it: "unacknowledged").
         }
 
-        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted));
+        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId));
     }
 }

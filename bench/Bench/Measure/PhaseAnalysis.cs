@@ -16,7 +16,10 @@ namespace Outbound.Bench.Measure;
 /// </remarks>
 public static class PhaseAnalysis
 {
-    public static async Task<PhaseResult> AnalyseAsync(
+    /// <summary>How many lost messages are looked up through the API, to say why they never arrived.</summary>
+    public const int LostSampleSize = 20;
+
+    public static async Task<(PhaseResult Result, IReadOnlyList<(RequestRecord Request, int Index)> LostSample)> AnalyseAsync(
         string name, string load, char phase, RequestLog requests, SteadyWindow window, double drainSeconds,
         FakeControl fake, CancellationToken cancellationToken)
     {
@@ -56,6 +59,7 @@ public static class PhaseAnalysis
         long lost = 0, duplicated = 0, accepted = 0, rejected = 0, acceptedInWindow = 0, requestsInWindow = 0;
         var latencies = new List<double>();
         var statuses = new SortedDictionary<string, long>();
+        var lostSample = new List<(RequestRecord, int)>();
         foreach (var r in requests.Records)
         {
             var counts = received[r.Sequence];
@@ -85,15 +89,23 @@ public static class PhaseAnalysis
 
                 accepted++;
                 acceptedInWindow += inWindow ? 1 : 0;
-                lost += counts[i] == 0 ? 1 : 0;
+                if (counts[i] == 0)
+                {
+                    lost++;
+                    if (lostSample.Count < LostSampleSize)
+                    {
+                        lostSample.Add((r, i));
+                    }
+                }
+
                 duplicated += Math.Max(0, counts[i] - 1);
             }
         }
 
-        return new PhaseResult(
+        return (new PhaseResult(
             name, load, window.Seconds, requests.Records.LongCount(), accepted, rejected,
             requestsInWindow / window.Seconds, acceptedInWindow / window.Seconds, providerInWindow / window.Seconds,
-            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, unacknowledged, drainSeconds, statuses);
+            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, unacknowledged, drainSeconds, statuses), lostSample);
     }
 
     /// <summary>The ceiling: provider calls per second the fake took in the window, straight from this process.</summary>

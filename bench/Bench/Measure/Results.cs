@@ -53,6 +53,9 @@ public sealed record PhaseResult(
     /// <summary>CPU milliseconds each process spent per 1,000 messages, from the start of the load to the end of the drain.</summary>
     public IReadOnlyDictionary<string, double> CpuMsPerThousand { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>For a sample of the lost messages: their status and error code as <c>GET /v1/messages/{id}</c> tells, counted.</summary>
+    public IReadOnlyDictionary<string, long> LostStatuses { get; init; } = new Dictionary<string, long>();
+
     /// <summary>The rate the system keeps up with: what is accepted must also reach the provider.</summary>
     public double SustainedPerSecond => Math.Min(AcceptedPerSecond, ProviderPerSecond);
 }
