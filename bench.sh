@@ -47,6 +47,12 @@ else
     SCENARIOS=("$SCENARIO")
 fi
 COMMAND="./bench.sh $SCENARIO --runs $RUNS${PASS[*]:+ ${PASS[*]}}"
+for var in BENCH_CALLBACKS BENCH_COLLECTION_AGE_SECONDS SENDER_MAX_CALLS_PER_CHANNEL; do
+    # Settings that change what is measured are part of the command that reproduces it.
+    if [[ -n ${!var:-} ]]; then
+        COMMAND="$var=${!var} $COMMAND"
+    fi
+done
 
 # --- configuration: ports apart from run.sh (8080...) and test.sh (10100...) -----------------
 BENCH_AZURITE_BLOB_PORT=${BENCH_AZURITE_BLOB_PORT:-10300}
@@ -60,6 +66,9 @@ BENCH_SILO_GATEWAY_PORT=${BENCH_SILO_GATEWAY_PORT:-40000}
 # 1: the silo asks the fake for status callbacks (PUBLIC_BASE_URL), which then load the gateway as well.
 BENCH_CALLBACKS=${BENCH_CALLBACKS:-0}
 BENCH_SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+# How long an idle grain stays in the silo's memory (GRAIN_COLLECTION_AGE_SECONDS; Orleans' default is 15 minutes).
+# 2 minutes lets the contacts scenario show completed batches leaving memory within the run; 0: Orleans' default.
+BENCH_COLLECTION_AGE_SECONDS=${BENCH_COLLECTION_AGE_SECONDS:-120}
 CONFIG=Release
 ADMIN=bench-admin-key
 
@@ -79,6 +88,9 @@ export SILO_GATEWAY_PORT=$BENCH_SILO_GATEWAY_PORT PROVIDER_FAKE_PORT=$BENCH_FAKE
 export TWILIO_BASE_URL=http://127.0.0.1:$BENCH_FAKE_PORT
 export STORAGE_CONNECTION_STRING
 STORAGE_CONNECTION_STRING=$(azurite_connection_string "$BENCH_AZURITE_BLOB_PORT" "$BENCH_AZURITE_QUEUE_PORT" "$BENCH_AZURITE_TABLE_PORT")
+if ((BENCH_COLLECTION_AGE_SECONDS > 0)); then
+    export GRAIN_COLLECTION_AGE_SECONDS=$BENCH_COLLECTION_AGE_SECONDS
+fi
 if [[ $BENCH_CALLBACKS == 1 ]]; then
     export PUBLIC_BASE_URL=http://127.0.0.1:$BENCH_GATEWAY_PORT
 else
@@ -164,7 +176,7 @@ for ((run = 1; run <= RUNS; run++)); do
     done
 done
 
-dotnet "$BENCH_DLL" report --results "$RESULTS" --out "$REPORT" --command "$COMMAND"
+dotnet "$BENCH_DLL" report --results "$RESULTS" --out "$REPORT" --command "$COMMAND" ${BENCH_NOTE:+--note "$BENCH_NOTE"}
 log "Report: $REPORT"
 if ((rc != 0)); then
     err "a run lost or duplicated messages, or failed (see $LOGS)"

@@ -8,7 +8,7 @@ using Outbound.Bench.Report;
 if (args.Length == 0 || args[0] is not ("run" or "report"))
 {
     Console.Error.WriteLine("usage: Bench run --scenario throughput|contacts|faults [--gateway URL --fake URL --admin-key K ...]");
-    Console.Error.WriteLine("       Bench report --results DIR --out FILE [--command TEXT]");
+    Console.Error.WriteLine("       Bench report --results DIR --out FILE [--command TEXT] [--note TEXT]");
     return 2;
 }
 
@@ -23,7 +23,7 @@ if (args[0] == "report")
 {
     string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
     var results = MarkdownReport.Load(Arg("--results") ?? throw new ArgumentException("--results DIR is required."));
-    var markdown = MarkdownReport.Render(results, Arg("--command") ?? "./bench.sh all --runs 3", MachineInfo.Describe(), DateTimeOffset.UtcNow);
+    var markdown = MarkdownReport.Render(results, Arg("--command") ?? "./bench.sh all --runs 3", MachineInfo.Describe(), DateTimeOffset.UtcNow, Arg("--note"));
     await File.WriteAllTextAsync(Arg("--out") ?? throw new ArgumentException("--out FILE is required."), markdown, cancel.Token);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Arg("--out")} from {results.Count} results"));
     return 0;

@@ -13,11 +13,17 @@ public static class MarkdownReport
     private const double TargetP99Ms = 100;
     private const double TargetSiloRssMiB = 1_536;
 
-    public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at)
+    public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at, string? note = null)
     {
         var md = new StringBuilder();
         md.AppendLine("# Benchmarks (issue #6)");
         md.AppendLine();
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            md.AppendLine($"> {note}");
+            md.AppendLine();
+        }
+
         md.AppendLine(CultureInfo.InvariantCulture, $"Written by `bench/` on {at:yyyy-MM-dd HH:mm} UTC. Reproduce with:");
         md.AppendLine();
         md.AppendLine("```bash");
