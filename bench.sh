@@ -47,7 +47,7 @@ else
     SCENARIOS=("$SCENARIO")
 fi
 COMMAND="./bench.sh $SCENARIO --runs $RUNS${PASS[*]:+ ${PASS[*]}}"
-for var in BENCH_CALLBACKS BENCH_COLLECTION_AGE_SECONDS SENDER_MAX_CALLS_PER_CHANNEL; do
+for var in BENCH_CALLBACKS BENCH_COLLECTION_AGE_SECONDS BENCH_AZURITE_IN_MEMORY SENDER_MAX_CALLS_PER_CHANNEL; do
     # Settings that change what is measured are part of the command that reproduces it.
     if [[ -n ${!var:-} ]]; then
         COMMAND="$var=${!var} $COMMAND"
@@ -66,6 +66,9 @@ BENCH_SILO_GATEWAY_PORT=${BENCH_SILO_GATEWAY_PORT:-40000}
 # 1: the silo asks the fake for status callbacks (PUBLIC_BASE_URL), which then load the gateway as well.
 BENCH_CALLBACKS=${BENCH_CALLBACKS:-0}
 BENCH_SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+# 1: Azurite keeps its data in memory only. Its default (LokiJS saved to disk every few seconds) costs CPU in
+# proportion to everything stored so far, an emulator artifact that real Table storage does not put on this box.
+BENCH_AZURITE_IN_MEMORY=${BENCH_AZURITE_IN_MEMORY:-1}
 # How long an idle grain stays in the silo's memory (GRAIN_COLLECTION_AGE_SECONDS; Orleans' default is 15 minutes).
 # 2 minutes lets the contacts scenario show completed batches leaving memory within the run; 0: Orleans' default.
 BENCH_COLLECTION_AGE_SECONDS=${BENCH_COLLECTION_AGE_SECONDS:-120}
@@ -139,8 +142,12 @@ start_stack() {
         port_in_use "${!port}" && fail "$(port_taken_message "${!port}" "$port")"
     done
     rm -rf "$BENCH_DIR/azurite"
+    local -a azurite_args=()
+    if [[ $BENCH_AZURITE_IN_MEMORY == 1 ]]; then
+        azurite_args=(--inMemoryPersistence)
+    fi
     start_azurite "$BENCH_DIR/azurite" "$BENCH_AZURITE_BLOB_PORT" "$BENCH_AZURITE_QUEUE_PORT" \
-        "$BENCH_AZURITE_TABLE_PORT" "$logs/azurite.log" BENCH_AZURITE || fail "could not start Azurite"
+        "$BENCH_AZURITE_TABLE_PORT" "$logs/azurite.log" BENCH_AZURITE "${azurite_args[@]}" || fail "could not start Azurite"
     # A new service id per run as well: nothing can match state of an earlier run even if storage were reused.
     export ORLEANS_SERVICE_ID=bench-$RANDOM$RANDOM
     start_service silo SILO_PID Silo Silo.dll "$PWD/$logs/silo.log" "http://127.0.0.1:$BENCH_SILO_HTTP_PORT/health/ready"
