@@ -219,7 +219,12 @@ start_azurite() {
     # --location, not -l (Azurite reads a bare -l as --location with no value);
     # --disableTelemetry: the network is closed and we want no phoning home;
     # --skipApiVersionCheck: the Azure SDKs may be newer than this Azurite.
-    start_bg "$logfile" "$TOOLS_BIN/azurite" --silent --location "$dir" \
+    # --inMemoryPersistence refuses a --location (DATA_DIR then holds only the pid file).
+    local -a location=(--location "$dir")
+    if [[ " ${extra[*]} " == *" --inMemoryPersistence "* ]]; then
+        location=()
+    fi
+    start_bg "$logfile" "$TOOLS_BIN/azurite" --silent "${location[@]}" \
         --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
         --skipApiVersionCheck --loose --disableTelemetry "${extra[@]}"
     AZURITE_PID=$BG_PID
