@@ -40,7 +40,16 @@ public static class MessageProviderServiceCollectionExtensions
         var twilio = AddProviderClient(services, TwilioMessageProvider.HttpClientName);
         twilio.AddResilienceHandler("twilio", pipeline =>
         {
-            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions { ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsOutage(args.Outcome)) });
+            // Polly's default opens at a 10% failure ratio: a provider answering 10% 5xx (still 90% delivered) would
+            // then stop all Twilio traffic of every tenant. Open only when most calls fail: an outage, not noise.
+            pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+            {
+                FailureRatio = 0.5,
+                MinimumThroughput = 100,
+                SamplingDuration = TimeSpan.FromSeconds(10),
+                BreakDuration = TimeSpan.FromSeconds(5),
+                ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsOutage(args.Outcome)),
+            });
             pipeline.AddTimeout(settings.AttemptTimeout);
         });
         // Added after the resilience handler, so inside it: an open circuit never reaches it (nothing sent), and it
