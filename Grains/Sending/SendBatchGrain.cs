@@ -31,6 +31,9 @@ public sealed partial class SendBatchGrain(
 
     private IGrainTimer? _delivery;
 
+    // The reminder registered by this activation: unregistering it then needs no read of the reminder table.
+    private IGrainReminder? _reminder;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
@@ -100,7 +103,7 @@ public sealed partial class SendBatchGrain(
         {
             // Reminder before state: a reminder without state just unregisters itself, while state without a
             // reminder would be accepted messages that nothing resumes after a crash.
-            await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminder = await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
         else
         {
@@ -258,6 +261,8 @@ public sealed partial class SendBatchGrain(
                 Apply(round[i], outcomes[i], now);
             }
 
+            // Nothing left to send or retry: the outcomes and completion go in one write instead of two.
+            state.State.Completed = state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
             await state.WriteStateAsync();
             // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.
             await Task.WhenAll(round.Zip(outcomes)
@@ -325,11 +330,16 @@ public sealed partial class SendBatchGrain(
             return;
         }
 
-        state.State.Completed = true;
-        await state.WriteStateAsync();
-        if (await this.GetReminder(DeliveryReminder) is { } reminder)
+        if (!state.State.Completed)
+        {
+            state.State.Completed = true;
+            await state.WriteStateAsync();
+        }
+
+        if ((_reminder ?? await this.GetReminder(DeliveryReminder)) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
+            _reminder = null;
         }
     }
 }
