@@ -11,7 +11,7 @@ namespace Outbound.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    [Fact(Timeout = 120_000)]
+    [Fact(Timeout = 150_000)]
     public async Task A_short_bench_run_completes_with_nothing_lost_or_duplicated()
     {
         var system = new OutboundSystem();
@@ -26,17 +26,18 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 TwilioAccountSid = Api.AccountSid,
                 TwilioAuthToken = Api.TwilioAuthToken,
                 Orgs = 2,
-                Concurrency = 4,
+                Concurrency = 2,
                 ContactsPerRequest = 20,
                 Warmup = TimeSpan.FromSeconds(1),
-                Duration = TimeSpan.FromSeconds(3),
+                Duration = TimeSpan.FromSeconds(2),
                 Rate = 5,
                 CeilingConcurrency = 4,
-                DrainTimeout = TimeSpan.FromSeconds(30),
+                // Generous: the whole suite runs beside it on 2 cores, and a slow drain is not what this test is about.
+                DrainTimeout = TimeSpan.FromSeconds(60),
             };
             var log = new StringWriter();
             // The bench's own timeouts end it well before this; this only guarantees the test cannot hang.
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(100));
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(140));
             ScenarioResult result;
             try
             {
@@ -52,7 +53,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output)
                 var phase = result.Phase(name);
                 Assert.NotNull(phase);
                 Assert.True(phase.AcceptedMessages > 0, $"{name}: nothing was accepted.");
-                Assert.Equal(0, phase.Lost);
+                Assert.True(phase.Lost == 0, $"{name}: {phase.Lost} lost ({string.Join(", ", phase.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}).");
                 Assert.Equal(0, phase.Duplicated);
             }
 
