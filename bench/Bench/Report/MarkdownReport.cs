@@ -195,10 +195,10 @@ public static class MarkdownReport
             return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
             {
                 p.AcceptedPerSecond, p.ProviderPerSecond, p.SendLatencyMs.P99, p.AcceptToProviderMs.P50, p.AcceptToProviderMs.P99,
-                p.DrainSeconds, p.Lost, p.Duplicated,
+                p.DrainSeconds, p.Lost, p.Duplicated, Peak(r, "silo"),
             });
         }).ToList();
-        Table(md, ["run", "accepted msg/s", "provider msg/s", "send p99 ms", "accept→provider p50 ms", "accept→provider p99 ms", "drain s", "lost", "duplicated"], rows);
+        Table(md, ["run", "accepted msg/s", "provider msg/s", "send p99 ms", "accept→provider p50 ms", "accept→provider p99 ms", "drain s", "lost", "duplicated", "peak RSS silo MiB"], rows);
         md.AppendLine(Check("0 lost, 0 duplicated", $"{rows.Sum(r => r.Item2[6]):F0} / {rows.Sum(r => r.Item2[7]):F0}", runs.All(r => r.Clean)));
         foreach (var run in runs.Where(r => r.Phase(PhaseNames.Faults)!.LostStatuses.Count > 0))
         {
