@@ -65,6 +65,16 @@ public static class Program
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();
         silo.AddDashboard();
+        if (settings.GrainCollectionAge is { } age)
+        {
+            // The collector runs every quantum; it must run more often than the age for the age to mean anything.
+            silo.Configure<GrainCollectionOptions>(o =>
+            {
+                o.CollectionAge = age;
+                o.CollectionQuantum = TimeSpan.FromSeconds(Math.Clamp(age.TotalSeconds / 2, 1, 60));
+            });
+        }
+
         return silo;
     }
 }

@@ -17,6 +17,12 @@ public sealed record SiloSettings(
     bool ListenOnAnyAddress,
     string AdminKey)
 {
+    /// <summary>
+    /// <c>GRAIN_COLLECTION_AGE_SECONDS</c>: how long an idle grain stays in memory (Orleans' default, 15 minutes,
+    /// when unset). The benchmark lowers it to show that completed send batches leave memory.
+    /// </summary>
+    public TimeSpan? GrainCollectionAge { get; init; }
+
     public const string DevelopmentStorage = "UseDevelopmentStorage=true";
 
     public static SiloSettings From(IConfiguration configuration)
@@ -32,6 +38,9 @@ public sealed record SiloSettings(
             HttpPort: configuration.GetValue("SILO_HTTP_PORT", 8081),
             AdvertisedAddress: podIp is { Length: > 0 } ? IPAddress.Parse(podIp) : IPAddress.Loopback,
             ListenOnAnyAddress: podIp is { Length: > 0 },
-            AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the silo needs the admin key to protect its dashboard."));
+            AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the silo needs the admin key to protect its dashboard."))
+        {
+            GrainCollectionAge = configuration.GetValue<int?>("GRAIN_COLLECTION_AGE_SECONDS") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+        };
     }
 }

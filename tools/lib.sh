@@ -172,13 +172,15 @@ azurite_connection_string() {
         "$key" "$1" "$2" "$3"
 }
 
-# start_azurite DATA_DIR BLOB QUEUE TABLE LOGFILE [ENV_PREFIX]
+# start_azurite DATA_DIR BLOB QUEUE TABLE LOGFILE [ENV_PREFIX [AZURITE_ARGS...]]
 # Reuses an Azurite already answering on the table port (AZURITE_PID is then empty: not
 # ours to stop). Otherwise starts one with its data in DATA_DIR, sets AZURITE_PID, writes
 # it to DATA_DIR/azurite.pid and waits until all three ports listen. ENV_PREFIX (default
 # AZURITE) names the variables that move the ports in messages: ${ENV_PREFIX}_BLOB_PORT...
+# AZURITE_ARGS are added to Azurite's command line (the bench passes --inMemoryPersistence).
 start_azurite() {
     local dir=$1 blob=$2 queue=$3 table=$4 logfile=$5 prefix=${6:-AZURITE}
+    local -a extra=("${@:7}")
     AZURITE_PID=""
     if is_azurite "$table"; then
         log "Azurite is already running on table port $table: reusing it (it will be left running)."
@@ -217,9 +219,14 @@ start_azurite() {
     # --location, not -l (Azurite reads a bare -l as --location with no value);
     # --disableTelemetry: the network is closed and we want no phoning home;
     # --skipApiVersionCheck: the Azure SDKs may be newer than this Azurite.
-    start_bg "$logfile" "$TOOLS_BIN/azurite" --silent --location "$dir" \
+    # --inMemoryPersistence refuses a --location (DATA_DIR then holds only the pid file).
+    local -a location=(--location "$dir")
+    if [[ " ${extra[*]} " == *" --inMemoryPersistence "* ]]; then
+        location=()
+    fi
+    start_bg "$logfile" "$TOOLS_BIN/azurite" --silent "${location[@]}" \
         --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
-        --skipApiVersionCheck --loose --disableTelemetry
+        --skipApiVersionCheck --loose --disableTelemetry "${extra[@]}"
     AZURITE_PID=$BG_PID
     echo "$AZURITE_PID" >"$dir/azurite.pid"
     if ! wait_port "$blob" 30 "$AZURITE_PID" || ! wait_port "$queue" 10 "$AZURITE_PID" ||

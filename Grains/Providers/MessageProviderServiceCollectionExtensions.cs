@@ -78,7 +78,7 @@ public static class MessageProviderServiceCollectionExtensions
     {
         FailureRatio = 0.5,
         MinimumThroughput = 100,
-        SamplingDuration = TimeSpan.FromSeconds(30),
+        SamplingDuration = TimeSpan.FromSeconds(10),
         BreakDuration = TimeSpan.FromSeconds(5),
         ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsOutage(args.Outcome)),
     };

@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace Outbound.Bench;
+
+/// <summary>The scenarios: <c>throughput</c> (closed loop, open loop at 80% of it, ceiling), <c>contacts</c>, <c>faults</c>.</summary>
+public static class Scenarios
+{
+    public const string Throughput = "throughput";
+    public const string Contacts = "contacts";
+    public const string Faults = "faults";
+
+    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults];
+}
+
+/// <summary>Everything one bench run needs; every field has a command-line switch of the same name in kebab case.</summary>
+public sealed record BenchOptions
+{
+    public string Scenario { get; init; } = Scenarios.Throughput;
+    public Uri Gateway { get; init; } = new("http://127.0.0.1:18080");
+    public Uri Fake { get; init; } = new("http://127.0.0.1:18090");
+    public string AdminKey { get; init; } = "bench-admin-key";
+
+    /// <summary>The fake's Twilio account; the channels are created with it and the ceiling posts with it.</summary>
+    public string TwilioAccountSid { get; init; } = "AC00000000000000000000000000000000";
+    public string TwilioAuthToken { get; init; } = "dev-twilio-token";
+
+    public int Orgs { get; init; } = 4;
+    public int ContactsPerRequest { get; init; } = 100;
+
+    /// <summary>Concurrent send requests in the closed-loop phases.</summary>
+    public int Concurrency { get; init; } = 16;
+
+    /// <summary>Measured part of each phase, after <see cref="Warmup"/>.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Open-loop send requests per second; null: 80% of the closed-loop rate measured just before.</summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Concurrent direct provider calls in the ceiling phase; null: orgs × the silo's per-channel cap.</summary>
+    public int? CeilingConcurrency { get; init; }
+
+    /// <summary>The silo's SENDER_MAX_CALLS_PER_CHANNEL, for the default ceiling concurrency.</summary>
+    public int SenderMaxCallsPerChannel { get; init; } = 16;
+
+    /// <summary>Distinct contacts the <c>contacts</c> scenario sends to.</summary>
+    public long DistinctContacts { get; init; } = 1_000_000;
+
+    /// <summary>How long the <c>contacts</c> scenario watches the silo after the load, for idle grains to be collected.</summary>
+    public TimeSpan IdleWatch { get; init; } = TimeSpan.FromSeconds(120);
+
+    public double FaultRetryable { get; init; } = 0.10;
+    public double FaultThrottled { get; init; } = 0.01;
+
+    /// <summary>The longest wait for every accepted message to reach the fake once the load stops.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>Which phases the throughput scenario skips (for the smoke test): <c>open-loop</c>, <c>ceiling</c>.</summary>
+    public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
+
+    public int? SiloPid { get; init; }
+    public int? GatewayPid { get; init; }
+
+    /// <summary>Only for the CPU split (where the machine's time goes), like the bench's own process.</summary>
+    public int? FakePid { get; init; }
+    public int? AzuritePid { get; init; }
+    public int Run { get; init; } = 1;
+
+    /// <summary>Where the JSON result goes; null: nowhere.</summary>
+    public string? Out { get; init; }
+
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value.");
+            o = name switch
+            {
+                "--scenario" => o with { Scenario = Value() },
+                "--gateway" => o with { Gateway = new Uri(Value()) },
+                "--fake" => o with { Fake = new Uri(Value()) },
+                "--admin-key" => o with { AdminKey = Value() },
+                "--twilio-account-sid" => o with { TwilioAccountSid = Value() },
+                "--twilio-auth-token" => o with { TwilioAuthToken = Value() },
+                "--orgs" => o with { Orgs = Int(Value()) },
+                "--contacts-per-request" => o with { ContactsPerRequest = Int(Value()) },
+                "--concurrency" => o with { Concurrency = Int(Value()) },
+                "--duration" => o with { Duration = Seconds(Value()) },
+                "--warmup" => o with { Warmup = Seconds(Value()) },
+                "--rate" => o with { Rate = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--ceiling-concurrency" => o with { CeilingConcurrency = Int(Value()) },
+                "--sender-max-calls-per-channel" => o with { SenderMaxCallsPerChannel = Int(Value()) },
+                "--contacts" => o with { DistinctContacts = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--idle-watch" => o with { IdleWatch = Seconds(Value()) },
+                "--fault-retryable" => o with { FaultRetryable = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--fault-throttled" => o with { FaultThrottled = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--drain-timeout" => o with { DrainTimeout = Seconds(Value()) },
+                "--skip" => o with { Skip = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                "--silo-pid" => o with { SiloPid = Int(Value()) },
+                "--gateway-pid" => o with { GatewayPid = Int(Value()) },
+                "--fake-pid" => o with { FakePid = Int(Value()) },
+                "--azurite-pid" => o with { AzuritePid = Int(Value()) },
+                "--run" => o with { Run = Int(Value()) },
+                "--out" => o with { Out = Value() },
+                _ => throw new ArgumentException($"Unknown option {name}."),
+            };
+        }
+
+        if (!Scenarios.All.Contains(o.Scenario))
+        {
+            throw new ArgumentException($"Unknown scenario '{o.Scenario}': one of {string.Join(", ", Scenarios.All)}.");
+        }
+
+        return o;
+    }
+
+    private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
+
+    private static TimeSpan Seconds(string value) => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture));
+}

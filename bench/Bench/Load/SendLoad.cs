@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Outbound.Bench.Setup;
+
+namespace Outbound.Bench.Load;
+
+/// <summary>
+/// Drives <c>POST /v1/outbound-configurations/{id}/send</c>: closed loop (N requests always in flight) to find
+/// the peak, or open loop (a fixed request rate, whatever the answers do) to read latency at a given load.
+/// Requests go to the orgs in turn.
+/// </summary>
+public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, int contactsPerRequest, ContactNumbers numbers, char phase)
+{
+    private int _sequence = -1;
+
+    public RequestLog Log { get; } = new();
+
+    /// <summary>Keeps <paramref name="concurrency"/> requests in flight until <paramref name="stop"/> says so.</summary>
+    public Task RunClosedAsync(int concurrency, Func<bool> stop, CancellationToken cancellationToken) =>
+        Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (!stop() && !cancellationToken.IsCancellationRequested)
+            {
+                await SendOneAsync(Stopwatch.GetTimestamp(), cancellationToken);
+            }
+        }));
+
+    /// <summary>
+    /// Starts <paramref name="rate"/> requests a second until <paramref name="until"/>. Latency counts from each
+    /// request's scheduled start, so a slow answer that delays the next request still shows (no coordinated omission).
+    /// </summary>
+    public async Task RunOpenAsync(double rate, DateTimeOffset until, int maxInFlight, CancellationToken cancellationToken)
+    {
+        using var inFlight = new SemaphoreSlim(maxInFlight);
+        var started = Stopwatch.GetTimestamp();
+        var pending = new List<Task>();
+        for (long i = 0; DateTimeOffset.UtcNow < until && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var due = started + (long)(i / rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            await inFlight.WaitAsync(cancellationToken);
+            pending.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await SendOneAsync(due, cancellationToken);
+                }
+                finally
+                {
+                    inFlight.Release();
+                }
+            }, cancellationToken));
+        }
+
+        await Task.WhenAll(pending);
+    }
+
+    private async Task SendOneAsync(long startedAt, CancellationToken cancellationToken)
+    {
+        var sequence = Interlocked.Increment(ref _sequence);
+        var tenantIndex = sequence % tenants.Count;
+        var tenant = tenants[tenantIndex];
+        using var request = new HttpRequestMessage(HttpMethod.Post, tenant.SendPath)
+        {
+            Content = SendBodies.Create(phase, sequence, contactsPerRequest, numbers),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+        var accepted = new bool[contactsPerRequest];
+        var status = 0;
+        string? batchId = null;
+        try
+        {
+            using var response = await gateway.SendAsync(request, cancellationToken);
+            status = (int)response.StatusCode;
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+                using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+                var i = 0;
+                foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
+                {
+                    accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
+                    if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
+                    {
+                        batchId = messageId[..messageId.LastIndexOf('-')];
+                    }
+                }
+            }
+            else
+            {
+                // Read it so the connection can be reused.
+                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // Timed out or reset: no answer, so nothing counts as accepted (the ledger may still show it: "unacknowledged").
+        }
+
+        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId));
+    }
+}

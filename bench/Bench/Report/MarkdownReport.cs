@@ -1,0 +1,241 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Outbound.Bench.Measure;
+
+namespace Outbound.Bench.Report;
+
+/// <summary>Turns the JSON results of one or more runs into docs/benchmarks.md: per-run rows and their median.</summary>
+public static class MarkdownReport
+{
+    private const double TargetMessagesPerSecond = 4_200;
+    private const double TargetCeilingShare = 0.5;
+    private const double TargetP99Ms = 100;
+    private const double TargetSiloRssMiB = 1_536;
+
+    public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at, string? note = null)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Benchmarks (issue #6)");
+        md.AppendLine();
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            md.AppendLine($"> {note}");
+            md.AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"Written by `bench/` on {at:yyyy-MM-dd HH:mm} UTC. Reproduce with:");
+        md.AppendLine();
+        md.AppendLine("```bash");
+        md.AppendLine(command);
+        md.AppendLine("```");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Machine: {machine}. One silo, one gateway, the provider fake, Azurite and the load generator all share it.");
+        md.AppendLine();
+        md.AppendLine("How to read it: *accepted* is messages in 202 answers per second, *provider* is messages the provider fake " +
+            "received per second (its ledger), both over the steady window (warm-up excluded); *sustained* is the lower of the two. " +
+            "*Send latency* is the HTTP send request (100 contacts) until its 202. *Accept → provider* is the ledger's receive time " +
+            "minus the time the 202 came back. *Lost* = accepted messages never in the ledger, *duplicated* = extra ledger rows of " +
+            "one message, both counted after the drain. The *ceiling* is this load generator posting the same Twilio form " +
+            "requests straight to the fake with the same HTTP client stack. Details: [bench/README.md](../bench/README.md).");
+        md.AppendLine();
+
+        Throughput(md, [.. results.Where(r => r.Scenario == Scenarios.Throughput).OrderBy(r => r.Run)]);
+        Contacts(md, [.. results.Where(r => r.Scenario == Scenarios.Contacts).OrderBy(r => r.Run)]);
+        Faults(md, [.. results.Where(r => r.Scenario == Scenarios.Faults).OrderBy(r => r.Run)]);
+        return md.ToString();
+    }
+
+    public static IReadOnlyList<ScenarioResult> Load(string directory) =>
+        [.. Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
+            .Select(f => JsonSerializer.Deserialize<ScenarioResult>(File.ReadAllText(f), BenchRunner.Json))
+            .OfType<ScenarioResult>()];
+
+    private static void Throughput(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Scenario 1: throughput, latency and the ceiling");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var closed = r.Phase(PhaseNames.Closed)!;
+            var open = r.Phase(PhaseNames.Open);
+            var ceiling = r.Phase(PhaseNames.Ceiling);
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                closed.AcceptedPerSecond, closed.ProviderPerSecond, ceiling?.ProviderPerSecond ?? double.NaN,
+                ceiling is null ? double.NaN : 100 * closed.SustainedPerSecond / ceiling.ProviderPerSecond,
+                closed.SendLatencyMs.P50, closed.SendLatencyMs.P95, closed.SendLatencyMs.P99,
+                closed.AcceptToProviderMs.P50, closed.AcceptToProviderMs.P99,
+                open?.ProviderPerSecond ?? double.NaN, open?.SendLatencyMs.P50 ?? double.NaN, open?.SendLatencyMs.P99 ?? double.NaN,
+                open?.AcceptToProviderMs.P99 ?? double.NaN,
+                Peak(r, "silo"), Peak(r, "gateway"),
+                r.Phases.Where(p => p.Name != PhaseNames.Ceiling).Sum(p => p.Lost),
+                r.Phases.Where(p => p.Name != PhaseNames.Ceiling).Sum(p => p.Duplicated),
+            });
+        }).ToList();
+        Table(md,
+            ["run", "accepted msg/s", "provider msg/s", "ceiling msg/s", "sustained / ceiling %", "send p50 ms", "send p95 ms", "send p99 ms",
+             "accept→provider p50 ms", "accept→provider p99 ms", "80% load: msg/s", "80%: send p50 ms", "80%: send p99 ms", "80%: accept→provider p99 ms",
+             "peak RSS silo MiB", "peak RSS gateway MiB", "lost", "duplicated"],
+            rows);
+
+        var median = Median(rows);
+        md.AppendLine("Against the targets (median of the runs):");
+        md.AppendLine();
+        var sustained = Math.Min(median[0], median[1]);
+        md.AppendLine(Check($"sustained end-to-end ≥ {TargetMessagesPerSecond:N0} msg/s", $"{sustained:N0}", sustained >= TargetMessagesPerSecond));
+        md.AppendLine(Check($"≥ {TargetCeilingShare * 100:F0}% of the ceiling", $"{median[3]:F0}%", median[3] >= TargetCeilingShare * 100));
+        md.AppendLine(Check($"send p99 ≤ {TargetP99Ms} ms at 80% of the peak rate", $"{median[11]:F0} ms", median[11] <= TargetP99Ms));
+        md.AppendLine(Check("0 lost, 0 duplicated", $"{median[15]:F0} / {median[16]:F0}", runs.All(r => r.Clean)));
+        md.AppendLine();
+        CpuSplit(md, runs, [PhaseNames.Closed, PhaseNames.Open, PhaseNames.Ceiling]);
+    }
+
+    /// <summary>Where the machine's CPU went, per process and 1,000 messages: what bounds the rate on a box this small.</summary>
+    private static void CpuSplit(StringBuilder md, List<ScenarioResult> runs, string[] phases)
+    {
+        string[] processes = ["silo", "gateway", "fake", "azurite", "bench"];
+        md.AppendLine("CPU milliseconds per 1,000 messages (from the start of the load to the end of the drain; median of the runs). " +
+            "The sum bounds the rate: 2 cores give 2,000,000 ms of CPU per 1,000 s, so a sum of S ms allows at most 2,000,000 / S messages/s.");
+        md.AppendLine();
+        md.AppendLine("| phase | " + string.Join(" | ", processes) + " | sum | bound msg/s |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", processes.Length + 2)));
+        foreach (var phase in phases)
+        {
+            var perRun = runs.Select(r => r.Phase(phase)).OfType<PhaseResult>().Where(p => p.CpuMsPerThousand.Count > 0).ToList();
+            if (perRun.Count == 0)
+            {
+                continue;
+            }
+
+            var values = processes.Select(p => MedianOf(perRun.Select(r => r.CpuMsPerThousand.GetValueOrDefault(p, double.NaN)))).ToList();
+            var sum = values.Where(v => !double.IsNaN(v)).Sum();
+            md.AppendLine($"| {phase} | " + string.Join(" | ", values.Select(Format)) + $" | {Format(sum)} | {Format(2_000_000 / sum)} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var column = values.Where(v => !double.IsNaN(v)).Order().ToList();
+        return column.Count == 0 ? double.NaN
+            : column.Count % 2 == 1 ? column[column.Count / 2]
+            : (column[(column.Count / 2) - 1] + column[column.Count / 2]) / 2;
+    }
+
+    private static void Contacts(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Scenario 2: many distinct contacts, silo memory");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var phase = r.Phase(PhaseNames.Contacts)!;
+            var silo = r.Memory.FirstOrDefault(m => m.Process == "silo");
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                phase.AcceptedMessages, phase.AcceptedPerSecond, phase.ProviderPerSecond,
+                silo?.PeakRssMiB ?? double.NaN, silo?.EndRssMiB ?? double.NaN, phase.Lost, phase.Duplicated,
+            });
+        }).ToList();
+        Table(md, ["run", "distinct contacts accepted", "accepted msg/s", "provider msg/s", "peak RSS silo MiB", "silo RSS at the end MiB", "lost", "duplicated"], rows);
+        var median = Median(rows);
+        md.AppendLine(Check($"silo RSS ≤ {TargetSiloRssMiB / 1024:F1} GiB after {median[0]:N0} distinct contacts (peak)", $"{median[3]:N0} MiB", median[3] <= TargetSiloRssMiB));
+        md.AppendLine();
+        CpuSplit(md, runs, [PhaseNames.Contacts]);
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"Silo RSS over time (run {runs[0].Run}): the load stops when every contact was sent to; the end of the series is the idle watch.");
+        md.AppendLine();
+        md.AppendLine("| seconds | messages accepted | silo RSS MiB |");
+        md.AppendLine("|---:|---:|---:|");
+        var silo = runs[0].Timeline.Where(s => s.Process == "silo").ToList();
+        var step = Math.Max(1, silo.Count / 20);
+        for (var i = 0; i < silo.Count; i += step)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {silo[i].AtSeconds:F0} | {silo[i].MessagesAccepted:N0} | {silo[i].RssMiB:N0} |");
+        }
+
+        if (silo.Count > 0 && (silo.Count - 1) % step != 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {silo[^1].AtSeconds:F0} | {silo[^1].MessagesAccepted:N0} | {silo[^1].RssMiB:N0} |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static void Faults(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Scenario 3: provider faults (retryable 5xx and 429s)");
+        md.AppendLine();
+        md.AppendLine($"Settings: {runs[0].Settings}. The fake answers that share of sends with a Twilio 503 (20503) " +
+            "or a 429 (20429, Retry-After 1 s); neither is in its ledger, so every accepted message must still arrive exactly once.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var p = r.Phase(PhaseNames.Faults)!;
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                p.AcceptedPerSecond, p.ProviderPerSecond, p.SendLatencyMs.P99, p.AcceptToProviderMs.P50, p.AcceptToProviderMs.P99,
+                p.DrainSeconds, p.Lost, p.Duplicated, Peak(r, "silo"),
+            });
+        }).ToList();
+        Table(md, ["run", "accepted msg/s", "provider msg/s", "send p99 ms", "accept→provider p50 ms", "accept→provider p99 ms", "drain s", "lost", "duplicated", "peak RSS silo MiB"], rows);
+        md.AppendLine(Check("0 lost, 0 duplicated", $"{rows.Sum(r => r.Item2[6]):F0} / {rows.Sum(r => r.Item2[7]):F0}", runs.All(r => r.Clean)));
+        foreach (var run in runs.Where(r => r.Phase(PhaseNames.Faults)!.LostStatuses.Count > 0))
+        {
+            md.AppendLine($"- run {run.Run}: a sample of the lost messages, as `GET /v1/messages/{{id}}` shows them: " +
+                string.Join(", ", run.Phase(PhaseNames.Faults)!.LostStatuses.Select(s => $"{s.Value}× `{s.Key}`")));
+        }
+
+        md.AppendLine();
+        CpuSplit(md, runs, [PhaseNames.Faults]);
+    }
+
+    private static double Peak(ScenarioResult r, string process) =>
+        r.Memory.FirstOrDefault(m => m.Process == process)?.PeakRssMiB ?? double.NaN;
+
+    private static void Table(StringBuilder md, string[] headers, List<(string Label, double[] Values)> rows)
+    {
+        md.AppendLine("| " + string.Join(" | ", headers) + " |");
+        md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", headers.Length - 1)));
+        foreach (var (label, values) in rows)
+        {
+            md.AppendLine($"| {label} | " + string.Join(" | ", values.Select(Format)) + " |");
+        }
+
+        if (rows.Count > 1)
+        {
+            md.AppendLine("| **median** | " + string.Join(" | ", Median(rows).Select(v => $"**{Format(v)}**")) + " |");
+        }
+
+        md.AppendLine();
+    }
+
+    private static double[] Median(List<(string Label, double[] Values)> rows) =>
+        [.. Enumerable.Range(0, rows[0].Values.Length).Select(i => MedianOf(rows.Select(r => r.Values[i])))];
+
+    private static string Format(double v) =>
+        double.IsNaN(v) ? "–" : Math.Abs(v) >= 100 ? v.ToString("N0", CultureInfo.InvariantCulture) : v.ToString("0.#", CultureInfo.InvariantCulture);
+
+    private static string Check(string target, string measured, bool met) =>
+        $"- {(met ? "✅" : "❌")} {target}: **{measured}**";
+}
