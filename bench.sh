@@ -70,8 +70,8 @@ BENCH_SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
 # proportion to everything stored so far, an emulator artifact that real Table storage does not put on this box.
 BENCH_AZURITE_IN_MEMORY=${BENCH_AZURITE_IN_MEMORY:-1}
 # How long an idle grain stays in the silo's memory (GRAIN_COLLECTION_AGE_SECONDS; Orleans' default is 15 minutes).
-# 2 minutes lets the contacts scenario show completed batches leaving memory within the run; 0: Orleans' default.
-BENCH_COLLECTION_AGE_SECONDS=${BENCH_COLLECTION_AGE_SECONDS:-120}
+# 0: the product's own (send batches leave after 2 idle minutes, [CollectionAgeLimit]; other grains Orleans' default).
+BENCH_COLLECTION_AGE_SECONDS=${BENCH_COLLECTION_AGE_SECONDS:-0}
 CONFIG=Release
 ADMIN=bench-admin-key
 
