@@ -23,8 +23,12 @@ if (args[0] == "report")
 {
     string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
     var results = MarkdownReport.Load(Arg("--results") ?? throw new ArgumentException("--results DIR is required."));
+    var output = Arg("--out") ?? throw new ArgumentException("--out FILE is required.");
     var markdown = MarkdownReport.Render(results, Arg("--command") ?? "./bench.sh all --runs 3", MachineInfo.Describe(), DateTimeOffset.UtcNow, Arg("--note"));
-    await File.WriteAllTextAsync(Arg("--out") ?? throw new ArgumentException("--out FILE is required."), markdown, cancel.Token);
+    // The hand-written analysis below the marker (what bounds the numbers) survives a new run of the bench.
+    var previous = File.Exists(output) ? await File.ReadAllTextAsync(output, cancel.Token) : "";
+    var analysis = previous.IndexOf(MarkdownReport.AnalysisMarker, StringComparison.Ordinal) is var at and >= 0 ? previous[at..] : "";
+    await File.WriteAllTextAsync(output, analysis.Length > 0 ? markdown.TrimEnd() + "\n\n" + analysis : markdown, cancel.Token);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Arg("--out")} from {results.Count} results"));
     return 0;
 }

@@ -8,6 +8,9 @@ namespace Outbound.Bench.Report;
 /// <summary>Turns the JSON results of one or more runs into docs/benchmarks.md: per-run rows and their median.</summary>
 public static class MarkdownReport
 {
+    /// <summary>Where the hand-written part of docs/benchmarks.md starts; a new report keeps everything from it on.</summary>
+    public const string AnalysisMarker = "<!-- analysis: written by hand, kept by the report -->";
+
     private const double TargetMessagesPerSecond = 4_200;
     private const double TargetCeilingShare = 0.5;
     private const double TargetP99Ms = 100;
