@@ -61,12 +61,18 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
 
     public async Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor)
     {
+        // The cursor is the last request of the previous page: start there and skip it (row keys are unique).
         var from = cursor is not null && string.CompareOrdinal(cursor, ActivityTables.BatchRowKeyBound(query.From)) > 0
-            ? cursor + "\0" // just after the last request of the previous page
+            ? cursor
             : ActivityTables.BatchRowKeyBound(query.From);
         var rows = new List<BatchRow>(BatchesPerRecipientsPage + 1);
         await foreach (var row in activities.QueryBatchesAsync(OrgId, from, ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId))
         {
+            if (row.RowKey == cursor)
+            {
+                continue;
+            }
+
             rows.Add(row);
             if (rows.Count > BatchesPerRecipientsPage)
             {

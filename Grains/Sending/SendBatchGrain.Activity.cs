@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Outbound.Activities;
+using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Grains.Activities;
 using Outbound.Providers;
@@ -149,7 +150,7 @@ public sealed partial class SendBatchGrain
     private async Task<IReadOnlyList<ReportedStatus?>?> LookUpAsync(List<OutboundMessage> messages)
     {
         var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
-        if (binding is null || state.State.Provider != Outbound.Channels.ProviderKind.Twilio)
+        if (binding is null || state.State.Provider != ProviderKind.Twilio)
         {
             // ACS has no message lookup, and without the channel there are no credentials to ask with.
             return new ReportedStatus?[messages.Count];

@@ -77,6 +77,25 @@ public sealed class ReportTests(OutboundSystem system)
     }
 
     [Fact]
+    public async Task The_recipients_report_pages_through_many_requests_with_every_message_once()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var ids = new List<string>();
+        for (var i = 0; i < 45; i++) // more than two pages of requests
+        {
+            ids.AddRange(await org.Http.SendAsync(configuration, ActivityApi.Contact(ActivityApi.UniqueNumber())));
+        }
+
+        var rows = await Eventually.ReturnsAsync(
+            async () => (await org.Http.GetStringAsync($"/v1/reports/outbound/recipients?configurationId={configuration}"))
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[0]).ToList(),
+            r => r.Count >= ids.Count, timeoutMs: 20_000, pollMs: 200);
+
+        Assert.Equal(ids.Order(), rows.Order());
+    }
+
+    [Fact]
     public async Task An_org_never_sees_another_orgs_messages_in_its_reports()
     {
         var contoso = await system.CreateOrgAsync("Contoso");
