@@ -62,6 +62,9 @@ public static class SendApi
     public const int MaxIdempotencyKeyLength = 255;
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
+    // The backlog drains by thousands of messages a second: a second is long enough for room to appear.
+    private const int BusyRetryAfterSeconds = 1;
+
     public static RouteGroupBuilder MapSending(this RouteGroupBuilder org)
     {
         org.MapPost("/outbound-configurations/{configurationId:guid}/send", SendAsync)
@@ -72,7 +75,8 @@ public static class SendApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         org.MapGet("/messages/{messageId}", async (string messageId, HttpContext http, IGrainFactory grains) =>
             MessageIds.TryParse(messageId, out var batchId, out var index)
@@ -129,6 +133,7 @@ public static class SendApi
                 statusCode: StatusCodes.Status202Accepted),
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
+            ReceiptStatus.Busy => Busy(http),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The Idempotency-Key was used for a different request.",
@@ -138,6 +143,16 @@ public static class SendApi
                 title: "The org's hourly send quota is used up.",
                 detail: $"At most {receipt.Quota?.Limit} send requests per hour (UTC clock hour); the count starts again at {receipt.Quota?.ResetAt:u}. Nothing was accepted."),
         };
+    }
+
+    /// <summary>Admission control refused the request: nothing was stored, so repeating it is always safe.</summary>
+    private static IResult Busy(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "The service is busy.",
+            detail: $"More messages wait for delivery than the service accepts at once. Nothing was accepted; repeat the request after {BusyRetryAfterSeconds} s (Retry-After).");
     }
 
     private static ImmutableArray<SendContact> ToContacts(SendBody body, FieldErrors errors)

@@ -49,6 +49,8 @@ public enum ReceiptStatus
     /// <summary>The Idempotency-Key was used before with a different request.</summary>
     IdempotencyKeyReused = 3,
     TooManyContacts = 4,
+    /// <summary>The silo's delivery backlog is full: nothing was stored; repeat the request shortly.</summary>
+    Busy = 5,
 }
 
 /// <summary>The answer to a send request.</summary>

@@ -74,6 +74,7 @@ public sealed partial class SendBatchGrain
             _unflushedCallbacks = false;
             await state.ClearStateAsync();
             await inFlight.ClearStateAsync();
+            await progress.ClearStateAsync();
         }
 
         if (await this.GetReminder(DeliveryReminder) is { } reminder)

@@ -129,12 +129,12 @@ public sealed partial class SendBatchGrain
         _callbackFlush ??= this.RegisterGrainTimer(FlushCallbacksAsync, new GrainTimerCreationOptions { DueTime = CallbackFlushDelay, Period = Timeout.InfiniteTimeSpan });
     }
 
-    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    private async Task FlushOnDeactivationAsync(CancellationToken cancellationToken)
     {
         // Best effort; a lost callback status is recovered by reconciliation with the provider.
         if (_unflushedCallbacks)
         {
-            await state.WriteStateAsync(cancellationToken);
+            await WriteProgressAsync(cancellationToken);
         }
     }
 
@@ -145,7 +145,7 @@ public sealed partial class SendBatchGrain
         if (_unflushedCallbacks)
         {
             _unflushedCallbacks = false;
-            await state.WriteStateAsync(cancellationToken);
+            await WriteProgressAsync(cancellationToken);
             await UpdateSummaryAsync();
         }
     }

@@ -15,7 +15,7 @@ namespace Outbound.Grains.Sending;
 /// <summary>
 /// One send request. Accepting it costs one state write and one reminder registration whatever the number of
 /// contacts; delivery then runs in a grain timer (never in the request's turn): per provider round, a small write
-/// of the round in flight before it, and one write of the batch with the outcomes after it.
+/// of the round in flight before it, and one write of the progress (statuses, not content) after it.
 /// The reminder brings the grain back after a crash, and a message caught in flight is sent again (for ACS
 /// safely, thanks to its repeatability ids; for Twilio it is marked ambiguous).
 /// </summary>
@@ -25,10 +25,12 @@ namespace Outbound.Grains.Sending;
 public sealed partial class SendBatchGrain(
     [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
     [PersistentState("inflight", StorageNames.Messages)] IPersistentState<InFlightRound> inFlight,
+    [PersistentState("progress", StorageNames.Messages)] IPersistentState<SendBatchProgress> progress,
     TimeProvider time,
     CallbackUrls callbackUrls,
     ActivityTables activities,
     ActivitySettings activitySettings,
+    DeliveryBacklog backlog,
     ILogger<SendBatchGrain> logger)
     : Grain, ISendBatchGrain, IRemindable
 {
@@ -44,12 +46,19 @@ public sealed partial class SendBatchGrain(
     // The reminder registered by this activation: unregistering it then needs no read of the reminder table.
     private IGrainReminder? _reminder;
 
+    // This activation's share of the silo's delivery backlog (messages not yet attempted), given back as they go.
+    private int _inBacklog;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
         var slash = key.IndexOf('/');
         _orgId = Guid.Parse(key.AsSpan(0, slash));
         _batchId = Guid.Parse(key.AsSpan(slash + 1));
+        if (state.RecordExists && progress.RecordExists)
+        {
+            progress.State.ApplyTo(state.State);
+        }
 
         if (state.RecordExists && !state.State.Completed)
         {
@@ -75,10 +84,18 @@ public sealed partial class SendBatchGrain(
                 message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
             }
 
+            JoinBacklog(state.State.Messages.Count(m => m.Status == MessageStatus.Accepted && m.Attempts == 0));
             ScheduleDelivery(TimeSpan.Zero);
         }
 
         return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Whatever is still waiting is counted again by the next activation (the reminder brings it back).
+        LeaveBacklog(_inBacklog);
+        return FlushOnDeactivationAsync(cancellationToken);
     }
 
     public async Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash)
@@ -88,6 +105,12 @@ public sealed partial class SendBatchGrain(
             return state.State.RequestHash == requestHash
                 ? new SendReceipt(ReceiptStatus.Accepted, [.. state.State.Results], Replayed: true, Quota: null)
                 : new SendReceipt(ReceiptStatus.IdempotencyKeyReused, [], false, null);
+        }
+
+        // First, so a refusal costs nothing: no quota taken, nothing stored, the same Idempotency-Key works later.
+        if (backlog.IsFull)
+        {
+            return new SendReceipt(ReceiptStatus.Busy, [], false, null);
         }
 
         var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
@@ -141,6 +164,7 @@ public sealed partial class SendBatchGrain(
         await state.WriteStateAsync();
         if (!batch.Completed)
         {
+            JoinBacklog(batch.Messages.Count);
             ScheduleDelivery(TimeSpan.Zero);
         }
 
@@ -267,6 +291,25 @@ public sealed partial class SendBatchGrain(
         return new ContactResult(messageId, ContactStatus.Accepted, null);
     }
 
+    /// <summary>Stores what changed since acceptance; the batch entity itself is never written again.</summary>
+    private Task WriteProgressAsync(CancellationToken cancellationToken = default)
+    {
+        progress.State = SendBatchProgress.Of(state.State);
+        return progress.WriteStateAsync(cancellationToken);
+    }
+
+    private void JoinBacklog(int messages)
+    {
+        _inBacklog += messages;
+        backlog.Add(messages);
+    }
+
+    private void LeaveBacklog(int messages)
+    {
+        _inBacklog -= messages;
+        backlog.Remove(messages);
+    }
+
     private void ScheduleDelivery(TimeSpan dueIn)
     {
         if (_delivery is null)
@@ -298,10 +341,13 @@ public sealed partial class SendBatchGrain(
                 break;
             }
 
+            // Messages count in the backlog until their first attempt is over: a slow provider holds back new requests too.
+            var firstAttempts = round.Count(m => m.Attempts == 0);
             if (binding is null)
             {
+                LeaveBacklog(firstAttempts);
                 round.ForEach(m => Fail(m, now, "configuration-deleted", "The outbound configuration was deleted before the message was sent."));
-                await state.WriteStateAsync();
+                await WriteProgressAsync();
                 continue;
             }
 
@@ -316,6 +362,7 @@ public sealed partial class SendBatchGrain(
             inFlight.State = new InFlightRound { Round = state.State.RoundsRecorded + 1, Indices = [.. round.Select(m => m.Index)] };
             await inFlight.WriteStateAsync();
             var outcomes = await SendAsync(channelId, binding.Channel, round);
+            LeaveBacklog(firstAttempts);
             if (indexing is not null)
             {
                 state.State.Indexed = await indexing;
@@ -331,7 +378,7 @@ public sealed partial class SendBatchGrain(
             state.State.RoundsRecorded = inFlight.State.Round;
             // Usually the last round: completing in the same write saves a write of the whole batch.
             state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
-            await state.WriteStateAsync();
+            await WriteProgressAsync();
             // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.
             await Task.WhenAll(round.Zip(outcomes)
                 .Where(pair => pair.Second.Status == SendStatus.OptedOut)
@@ -415,7 +462,7 @@ public sealed partial class SendBatchGrain(
             }
 
             state.State.Completed = true;
-            await state.WriteStateAsync();
+            await WriteProgressAsync();
         }
 
         if ((_reminder ?? await this.GetReminder(DeliveryReminder)) is { } reminder)

@@ -72,3 +72,85 @@ public sealed class OutboundMessage
         History.Add(new StatusChange(status, at, errorCode));
     }
 }
+
+/// <summary>
+/// The batch's progress, stored apart from <see cref="SendBatchState"/>: that entity is written once, at
+/// acceptance, with the rendered messages; every later write (provider rounds, status reports, completion) stores
+/// only this, well under half the bytes (issue #6). Absent, the batch entity's own statuses are current: the batch
+/// is fresh, or was stored before the split.
+/// </summary>
+[GenerateSerializer]
+public sealed class SendBatchProgress
+{
+    [Id(0)] public int RoundsRecorded { get; set; }
+    [Id(1)] public bool Completed { get; set; }
+    [Id(2)] public bool Indexed { get; set; }
+    [Id(3)] public List<MessageProgress> Messages { get; set; } = [];
+
+    public static SendBatchProgress Of(SendBatchState batch) => new()
+    {
+        RoundsRecorded = batch.RoundsRecorded,
+        Completed = batch.Completed,
+        Indexed = batch.Indexed,
+        Messages = [.. batch.Messages.Select(MessageProgress.Of)],
+    };
+
+    /// <summary>Brings the batch, as stored at acceptance, up to this progress.</summary>
+    public void ApplyTo(SendBatchState batch)
+    {
+        batch.RoundsRecorded = RoundsRecorded;
+        batch.Completed = Completed;
+        batch.Indexed = Indexed;
+        var byIndex = batch.Messages.ToDictionary(m => m.Index);
+        foreach (var message in Messages)
+        {
+            if (byIndex.TryGetValue(message.Index, out var accepted))
+            {
+                message.ApplyTo(accepted);
+            }
+        }
+    }
+}
+
+/// <summary>What changes of one message after acceptance: its <see cref="OutboundMessage"/> without the content.</summary>
+[GenerateSerializer]
+public sealed class MessageProgress
+{
+    [Id(0)] public int Index { get; set; }
+    [Id(1)] public MessageStatus Status { get; set; }
+    [Id(2)] public int Attempts { get; set; }
+    [Id(3)] public string? ProviderMessageId { get; set; }
+    [Id(4)] public string? ErrorCode { get; set; }
+    [Id(5)] public string? ErrorMessage { get; set; }
+    [Id(6)] public bool Ambiguous { get; set; }
+    [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(8)] public DateTimeOffset? NextAttemptAt { get; set; }
+    [Id(9)] public List<StatusChange> History { get; set; } = [];
+
+    public static MessageProgress Of(OutboundMessage message) => new()
+    {
+        Index = message.Index,
+        Status = message.Status,
+        Attempts = message.Attempts,
+        ProviderMessageId = message.ProviderMessageId,
+        ErrorCode = message.ErrorCode,
+        ErrorMessage = message.ErrorMessage,
+        Ambiguous = message.Ambiguous,
+        UpdatedAt = message.UpdatedAt,
+        NextAttemptAt = message.NextAttemptAt,
+        History = message.History,
+    };
+
+    public void ApplyTo(OutboundMessage message)
+    {
+        message.Status = Status;
+        message.Attempts = Attempts;
+        message.ProviderMessageId = ProviderMessageId;
+        message.ErrorCode = ErrorCode;
+        message.ErrorMessage = ErrorMessage;
+        message.Ambiguous = Ambiguous;
+        message.UpdatedAt = UpdatedAt;
+        message.NextAttemptAt = NextAttemptAt;
+        message.History = History;
+    }
+}

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Outbound.Grains.Sending;
 
@@ -5,9 +6,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 
 public static class SendingServiceCollectionExtensions
 {
-    /// <summary>What sending needs besides the provider clients: the per-channel concurrency cap and the callback URLs.</summary>
+    /// <summary>
+    /// What sending needs besides the provider clients: the per-channel concurrency cap, the admission limit and the
+    /// callback URLs.
+    /// </summary>
     public static IServiceCollection AddSending(this IServiceCollection services, IConfiguration configuration) =>
         services
             .AddSingleton(new ChannelConcurrency(configuration.GetValue(ChannelConcurrency.MaxCallsKey, ChannelConcurrency.DefaultMaxCalls)))
+            .AddSingleton(sp => new DeliveryBacklog(configuration.GetValue(DeliveryBacklog.LimitKey, DeliveryBacklog.DefaultLimit), sp.GetService<IMeterFactory>()))
             .AddSingleton(new CallbackUrls(configuration[CallbackUrls.PublicBaseUrlKey] is { Length: > 0 } url ? new Uri(url) : null));
 }

@@ -285,7 +285,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Inv($"    {r.Name}: accepted {r.AcceptedPerSecond:F0} msg/s, provider {r.ProviderPerSecond:F0} msg/s, ") +
         Inv($"send p50/p95/p99 {r.SendLatencyMs.P50:F0}/{r.SendLatencyMs.P95:F0}/{r.SendLatencyMs.P99:F0} ms, ") +
         Inv($"accept→provider p50/p99 {r.AcceptToProviderMs.P50:F0}/{r.AcceptToProviderMs.P99:F0} ms, ") +
-        Inv($"lost {r.Lost}, duplicated {r.Duplicated}, unacknowledged {r.Unacknowledged}, rejected contacts {r.RejectedContacts}, ") +
+        Inv($"lost {r.Lost}, duplicated {r.Duplicated}, unacknowledged {r.Unacknowledged}, rejected contacts {r.RejectedContacts}, busy 503s {r.BusyAnswers}, ") +
         Inv($"non-202 [{string.Join(' ', r.Statuses.Select(s => $"{s.Key}×{s.Value}"))}], drain {r.DrainSeconds:F1} s, ") +
         Inv($"CPU ms per 1,000 messages [{string.Join(' ', r.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]") +
         (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));

@@ -11,6 +11,9 @@ namespace Outbound.Bench.Load;
 /// <param name="BatchId">The batch part of the message ids (<c>{batchId}-{index}</c>), from the answer.</param>
 public sealed record RequestRecord(int Sequence, DateTimeOffset AnsweredAt, double LatencyMs, int Status, bool[] Accepted, int Tenant, string? BatchId)
 {
+    /// <summary>503 answers (admission control, a busy cluster) before this answer; each was waited out and repeated.</summary>
+    public int BusyAnswers { get; init; }
+
     public string? MessageId(int index) => BatchId is null ? null : $"{BatchId}-{index}";
 
     public int AcceptedCount => Accepted.Count(a => a);

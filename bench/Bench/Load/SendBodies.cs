@@ -10,7 +10,7 @@ public static class SendBodies
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
-    public static HttpContent Create(char phase, int sequence, int contacts, ContactNumbers numbers)
+    public static byte[] Create(char phase, int sequence, int contacts, ContactNumbers numbers)
     {
         var buffer = new ArrayBufferWriter<byte>(contacts * 96);
         using (var json = new Utf8JsonWriter(buffer))
@@ -32,7 +32,13 @@ public static class SendBodies
             json.WriteEndObject();
         }
 
-        var content = new ByteArrayContent(buffer.WrittenSpan.ToArray());
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A request's content; a new one per attempt, since a sent request disposes its content.</summary>
+    public static HttpContent Content(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
         content.Headers.ContentType = Json;
         return content;
     }

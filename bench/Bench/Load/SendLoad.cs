@@ -67,36 +67,52 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
         var sequence = Interlocked.Increment(ref _sequence);
         var tenantIndex = sequence % tenants.Count;
         var tenant = tenants[tenantIndex];
-        using var request = new HttpRequestMessage(HttpMethod.Post, tenant.SendPath)
-        {
-            Content = SendBodies.Create(phase, sequence, contactsPerRequest, numbers),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+        var body = SendBodies.Create(phase, sequence, contactsPerRequest, numbers);
+        // As an integrator would: a 503 may follow an accepted request (a timeout), and the key makes the repeat safe.
+        var idempotencyKey = Guid.NewGuid().ToString("N");
         var accepted = new bool[contactsPerRequest];
         var status = 0;
+        var busyAnswers = 0;
         string? batchId = null;
         try
         {
-            using var response = await gateway.SendAsync(request, cancellationToken);
-            status = (int)response.StatusCode;
-            if (response.StatusCode == HttpStatusCode.Accepted)
+            while (true)
             {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-                using var json = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-                var i = 0;
-                foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
+                using var request = new HttpRequestMessage(HttpMethod.Post, tenant.SendPath) { Content = SendBodies.Content(body) };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
+                request.Headers.Add("Idempotency-Key", idempotencyKey);
+                using var response = await gateway.SendAsync(request, cancellationToken);
+                status = (int)response.StatusCode;
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } retryAfter)
                 {
-                    accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
-                    if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
+                    // Admission control or a busy cluster: back off as told, then repeat (the latency includes the wait).
+                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                    busyAnswers++;
+                    await Task.Delay(retryAfter, cancellationToken);
+                    continue;
+                }
+
+                if (response.StatusCode == HttpStatusCode.Accepted)
+                {
+                    await using var answer = await response.Content.ReadAsStreamAsync(cancellationToken);
+                    using var json = await JsonDocument.ParseAsync(answer, cancellationToken: cancellationToken);
+                    var i = 0;
+                    foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
                     {
-                        batchId = messageId[..messageId.LastIndexOf('-')];
+                        accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
+                        if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
+                        {
+                            batchId = messageId[..messageId.LastIndexOf('-')];
+                        }
                     }
                 }
-            }
-            else
-            {
-                // Read it so the connection can be reused.
-                await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                else
+                {
+                    // Read it so the connection can be reused.
+                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                }
+
+                break;
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -104,6 +120,6 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
             // Timed out or reset: no answer, so nothing counts as accepted (the ledger may still show it: "unacknowledged").
         }
 
-        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId));
+        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId) { BusyAnswers = busyAnswers });
     }
 }

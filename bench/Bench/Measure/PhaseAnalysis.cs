@@ -105,7 +105,10 @@ public static class PhaseAnalysis
         return (new PhaseResult(
             name, load, window.Seconds, requests.Records.LongCount(), accepted, rejected,
             requestsInWindow / window.Seconds, acceptedInWindow / window.Seconds, providerInWindow / window.Seconds,
-            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, unacknowledged, drainSeconds, statuses), lostSample);
+            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, unacknowledged, drainSeconds, statuses)
+        {
+            BusyAnswers = requests.Records.Sum(r => (long)r.BusyAnswers),
+        }, lostSample);
     }
 
     /// <summary>The ceiling: provider calls per second the fake took in the window, straight from this process.</summary>

@@ -56,6 +56,9 @@ public sealed record PhaseResult(
     /// <summary>For a sample of the lost messages: their status and error code as <c>GET /v1/messages/{id}</c> tells, counted.</summary>
     public IReadOnlyDictionary<string, long> LostStatuses { get; init; } = new Dictionary<string, long>();
 
+    /// <summary>503 answers (admission control) that requests waited out and repeated before their final answer.</summary>
+    public long BusyAnswers { get; init; }
+
     /// <summary>The rate the system keeps up with: what is accepted must also reach the provider.</summary>
     public double SustainedPerSecond => Math.Min(AcceptedPerSecond, ProviderPerSecond);
 }

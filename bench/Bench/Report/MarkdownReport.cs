@@ -81,12 +81,13 @@ public static class MarkdownReport
                 Peak(r, "silo"), Peak(r, "gateway"),
                 r.Phases.Where(p => p.Name != PhaseNames.Ceiling).Sum(p => p.Lost),
                 r.Phases.Where(p => p.Name != PhaseNames.Ceiling).Sum(p => p.Duplicated),
+                closed.BusyAnswers, open?.BusyAnswers ?? double.NaN,
             });
         }).ToList();
         Table(md,
             ["run", "accepted msg/s", "provider msg/s", "ceiling msg/s", "sustained / ceiling %", "send p50 ms", "send p95 ms", "send p99 ms",
              "accept→provider p50 ms", "accept→provider p99 ms", "80% load: msg/s", "80%: send p50 ms", "80%: send p99 ms", "80%: accept→provider p99 ms",
-             "peak RSS silo MiB", "peak RSS gateway MiB", "lost", "duplicated"],
+             "peak RSS silo MiB", "peak RSS gateway MiB", "lost", "duplicated", "503 busy: closed loop", "503 busy: 80%"],
             rows);
 
         var median = Median(rows);
