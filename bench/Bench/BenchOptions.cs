@@ -27,6 +27,9 @@ public sealed record BenchOptions
     public int Orgs { get; init; } = 4;
     public int ContactsPerRequest { get; init; } = 100;
 
+    /// <summary>The configurations show their messages in the timeline (two more indexes per request); false to measure their cost.</summary>
+    public bool ShowInTimeline { get; init; } = true;
+
     /// <summary>Concurrent send requests in the closed-loop phases.</summary>
     public int Concurrency { get; init; } = 16;
 
@@ -87,6 +90,7 @@ public sealed record BenchOptions
                 "--orgs" => o with { Orgs = Int(Value()) },
                 "--contacts-per-request" => o with { ContactsPerRequest = Int(Value()) },
                 "--concurrency" => o with { Concurrency = Int(Value()) },
+                "--show-in-timeline" => o with { ShowInTimeline = bool.Parse(Value()) },
                 "--duration" => o with { Duration = Seconds(Value()) },
                 "--warmup" => o with { Warmup = Seconds(Value()) },
                 "--rate" => o with { Rate = double.Parse(Value(), CultureInfo.InvariantCulture) },

@@ -293,6 +293,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     private string Describe() =>
         Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
         Inv($"warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
+        (options.ShowInTimeline ? "" : " show-in-timeline=false") +
         (options.Scenario == Scenarios.Contacts ? Inv($" contacts={options.DistinctContacts} idle-watch={options.IdleWatch.TotalSeconds:F0}s") : "") +
         (options.Scenario == Scenarios.Faults ? Inv($" retryable={options.FaultRetryable} throttled={options.FaultThrottled}") : "") +
         (options.Rate is { } rate ? Inv($" rate={rate}") : "");
