@@ -58,6 +58,7 @@ public sealed partial class SendBatchGrain(
         if (state.RecordExists && progress.RecordExists)
         {
             progress.State.ApplyTo(state.State);
+            progress.State.Messages = [];
         }
 
         if (state.RecordExists && !state.State.Completed)
@@ -292,10 +293,12 @@ public sealed partial class SendBatchGrain(
     }
 
     /// <summary>Stores what changed since acceptance; the batch entity itself is never written again.</summary>
-    private Task WriteProgressAsync(CancellationToken cancellationToken = default)
+    private async Task WriteProgressAsync(CancellationToken cancellationToken = default)
     {
         progress.State = SendBatchProgress.Of(state.State);
-        return progress.WriteStateAsync(cancellationToken);
+        await progress.WriteStateAsync(cancellationToken);
+        // Only the write needs the snapshot (the messages hold the progress); an idle batch keeps no second copy.
+        progress.State.Messages = [];
     }
 
     private void JoinBacklog(int messages)

@@ -58,6 +58,12 @@ public sealed record BenchOptions
     /// <summary>The longest wait for every accepted message to reach the fake once the load stops.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>
+    /// A throughput result whose closed loop sets this run's open-loop rate: the open loop then runs alone, on a fresh
+    /// stack, and the output holds both. An empty store for both phases makes "80% of the peak" mean the same store.
+    /// </summary>
+    public string? After { get; init; }
+
     /// <summary>Which phases the throughput scenario skips (for the smoke test): <c>open-loop</c>, <c>ceiling</c>.</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
@@ -101,7 +107,8 @@ public sealed record BenchOptions
                 "--fault-retryable" => o with { FaultRetryable = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-throttled" => o with { FaultThrottled = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--drain-timeout" => o with { DrainTimeout = Seconds(Value()) },
-                "--skip" => o with { Skip = Value().Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet() },
+                "--skip" => o with { Skip = o.Skip.Union(Value().Split(',', StringSplitOptions.RemoveEmptyEntries)).ToHashSet() },
+                "--after" => o with { After = Value() },
                 "--silo-pid" => o with { SiloPid = Int(Value()) },
                 "--gateway-pid" => o with { GatewayPid = Int(Value()) },
                 "--fake-pid" => o with { FakePid = Int(Value()) },

@@ -61,10 +61,18 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
         long acceptedSoFar = 0;
         var phases = new List<PhaseResult>();
+        var earlier = options.After is { } after
+            ? JsonSerializer.Deserialize<ScenarioResult>(await File.ReadAllTextAsync(after, cancellationToken), Json)
+                ?? throw new ArgumentException($"{after} holds no result.")
+            : null;
         await using var sampler = new ProcessSampler(pids, () => Interlocked.Read(ref acceptedSoFar));
         _sampler = sampler;
         switch (options.Scenario)
         {
+            case Scenarios.Throughput when earlier?.Phase(PhaseNames.Closed) is { } measured:
+                phases.AddRange(earlier.Phases);
+                phases.Add(await OpenPhaseAsync(measured, tenants, gateway, fake, cancellationToken));
+                break;
             case Scenarios.Throughput:
                 var closed = await ClosedPhaseAsync(PhaseNames.Closed, 'e', tenants, gateway, fake, null, v => acceptedSoFar = v, cancellationToken);
                 phases.Add(closed);
@@ -101,7 +109,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         }
 
         var memory = sampler.Summary().Where(m => m.Process is "silo" or "gateway").ToList();
-        var result = new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, memory, [.. sampler.Samples.Where(s => s.Process == "silo")]);
+        var result = earlier is null
+            ? new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, memory, [.. sampler.Samples.Where(s => s.Process == "silo")])
+            : earlier with { Phases = phases, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -181,10 +191,11 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             $"open loop, {rate:F1} requests/s ({rate * options.ContactsPerRequest:F0} messages/s{(options.Rate is null ? ", 80% of the closed-loop sustained rate" : "")})");
         log.WriteLine($"  {PhaseNames.Open}: {description}");
         var startedAt = DateTimeOffset.UtcNow;
-        var warmedUp = startedAt + options.Warmup;
+        // The rate ramps up over the warm-up, then holds for another warm-up before the window opens.
+        var warmedUp = startedAt + (2 * options.Warmup);
         using var ticker = Report(PhaseNames.Open, load, _ => { }, cancellationToken);
         var cpuAtStart = CpuSnapshot();
-        await load.RunOpenAsync(rate, warmedUp + options.Duration, maxInFlight: Math.Max(256, options.Concurrency * 8), cancellationToken);
+        await load.RunOpenAsync(rate, options.Warmup, warmedUp + options.Duration, maxInFlight: Math.Max(256, options.Concurrency * 8), cancellationToken);
         var window = new SteadyWindow(warmedUp, DateTimeOffset.UtcNow);
         var drained = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken);
         var cpu = CpuUsed(cpuAtStart);

@@ -28,17 +28,24 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
         }));
 
     /// <summary>
-    /// Starts <paramref name="rate"/> requests a second until <paramref name="until"/>. Latency counts from each
-    /// request's scheduled start, so a slow answer that delays the next request still shows (no coordinated omission).
+    /// Starts <paramref name="rate"/> requests a second until <paramref name="until"/>, reaching that rate linearly
+    /// over <paramref name="ramp"/> (a fresh silo spends its first seconds compiling hot code; a full rate from the
+    /// first second queues requests that the measured window would then pay for). Latency counts from each request's
+    /// scheduled start, so a slow answer that delays the next request still shows (no coordinated omission).
     /// </summary>
-    public async Task RunOpenAsync(double rate, DateTimeOffset until, int maxInFlight, CancellationToken cancellationToken)
+    public async Task RunOpenAsync(double rate, TimeSpan ramp, DateTimeOffset until, int maxInFlight, CancellationToken cancellationToken)
     {
+        var rampSeconds = ramp.TotalSeconds;
+        var rampRequests = rate * rampSeconds / 2;
+        // Request i is due when the rate's integral reaches i: t²·rate/(2·ramp) during the ramp, linear after it.
+        double DueSeconds(long i) => i < rampRequests ? Math.Sqrt(2 * rampSeconds * i / rate) : rampSeconds + ((i - rampRequests) / rate);
+
         using var inFlight = new SemaphoreSlim(maxInFlight);
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
         for (long i = 0; DateTimeOffset.UtcNow < until && !cancellationToken.IsCancellationRequested; i++)
         {
-            var due = started + (long)(i / rate * Stopwatch.Frequency);
+            var due = started + (long)(DueSeconds(i) * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
             if (wait > TimeSpan.Zero)
             {

@@ -37,7 +37,9 @@ public static class MarkdownReport
         md.AppendLine();
         md.AppendLine("How to read it: *accepted* is messages in 202 answers per second, *provider* is messages the provider fake " +
             "received per second (its ledger), both over the steady window (warm-up excluded); *sustained* is the lower of the two. " +
-            "*Send latency* is the HTTP send request (100 contacts) until its 202. *Accept → provider* is the ledger's receive time " +
+            "*Send latency* is the HTTP send request (100 contacts) until its 202, including any 503 + Retry-After waited out and " +
+            "repeated (admission control; counted as *busy*). The *80%* open loop runs on a fresh stack, as the closed loop did. " +
+            "*Accept → provider* is the ledger's receive time " +
             "minus the time the 202 came back. *Lost* = accepted messages never in the ledger, *duplicated* = extra ledger rows of " +
             "one message, both counted after the drain. The *ceiling* is this load generator posting the same Twilio form " +
             "requests straight to the fake with the same HTTP client stack. Details: [bench/README.md](../bench/README.md).");
