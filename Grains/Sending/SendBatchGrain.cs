@@ -111,25 +111,25 @@ public sealed partial class SendBatchGrain(
         // First, so a refusal costs nothing: no quota taken, nothing stored, the same Idempotency-Key works later.
         if (backlog.IsFull)
         {
-            return new SendReceipt(ReceiptStatus.Busy, [], false, null);
+            return Refused(new SendReceipt(ReceiptStatus.Busy, [], false, null));
         }
 
         var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
         var org = GrainFactory.GetGrain<IOrgGrain>(_orgId);
         if (binding is null || await org.GetAsync() is not { } profile)
         {
-            return new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null);
+            return Refused(new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null));
         }
 
         if (request.Contacts.Length > profile.Settings.MaxContactsPerRequest)
         {
-            return new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, profile.Settings.MaxContactsPerRequest);
+            return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, profile.Settings.MaxContactsPerRequest));
         }
 
         var quota = await org.TryAcquireSendAsync();
         if (!quota.Allowed)
         {
-            return new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota);
+            return Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
         }
 
         var optedOut = await OptedOutAsync(request.Contacts);
@@ -170,6 +170,14 @@ public sealed partial class SendBatchGrain(
         }
 
         return new SendReceipt(ReceiptStatus.Accepted, [.. batch.Results], false, quota);
+    }
+
+    /// <summary>A refusal stores nothing, so the activation holds nothing worth the memory until it is collected.</summary>
+    private SendReceipt Refused(SendReceipt receipt)
+    {
+        // Under overload many refused batches would otherwise each sit in memory for the collection age.
+        DeactivateOnIdle();
+        return receipt;
     }
 
     public Task<MessageView?> GetMessageAsync(int index)
