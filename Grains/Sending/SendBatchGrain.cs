@@ -46,7 +46,7 @@ public sealed partial class SendBatchGrain(
     // The reminder registered by this activation: unregistering it then needs no read of the reminder table.
     private IGrainReminder? _reminder;
 
-    // This activation's share of the silo's delivery backlog (messages not yet attempted), given back as they go.
+    // This activation's share of the silo's delivery backlog (messages whose first attempt is not over), given back as they go.
     private int _inBacklog;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -363,7 +363,7 @@ public sealed partial class SendBatchGrain(
             }
 
             // Recorded as in flight first, so after a crash we know these may have reached the provider: a small
-            // entity of its own rather than another write of the whole batch.
+            // entity of its own rather than another write of the progress.
             foreach (var message in round)
             {
                 message.MoveTo(MessageStatus.Sending, now);
@@ -387,7 +387,7 @@ public sealed partial class SendBatchGrain(
             }
 
             state.State.RoundsRecorded = inFlight.State.Round;
-            // Usually the last round: completing in the same write saves a write of the whole batch.
+            // Usually the last round: completing in the same write saves a write of the progress.
             state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
             await WriteProgressAsync();
             // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.

@@ -5,7 +5,12 @@ using Outbound.Sending;
 
 namespace Outbound.Grains.Sending;
 
-/// <summary>A send request as stored: the receipt it was answered with and every accepted message.</summary>
+/// <summary>
+/// A send request as stored at acceptance, and written only then: the receipt it was answered with and every
+/// accepted message. What changes afterwards (the messages' statuses, <see cref="Completed"/>, <see cref="Indexed"/>,
+/// <see cref="RoundsRecorded"/>) is stored in <see cref="SendBatchProgress"/> and laid over this at activation;
+/// in memory this object is always current.
+/// </summary>
 [GenerateSerializer]
 public sealed class SendBatchState
 {
@@ -28,7 +33,7 @@ public sealed class SendBatchState
     /// <summary>The request's rows are in the activity indexes (reports, timeline); written once, off the accept path.</summary>
     [Id(11)] public bool Indexed { get; set; }
 
-    /// <summary>The last provider round whose outcomes are stored here (see <see cref="InFlightRound"/>).</summary>
+    /// <summary>The last provider round whose outcomes are stored (see <see cref="InFlightRound"/>).</summary>
     [Id(12)] public int RoundsRecorded { get; set; }
 }
 
