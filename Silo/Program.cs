@@ -4,13 +4,17 @@ using System.Text.Json.Serialization;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Dashboard;
+using Orleans.Storage;
 using Outbound.Grains;
 using Outbound.Hosting;
+using Outbound.Silo.Storage;
 
 namespace Outbound.Silo;
 
 public static class Program
 {
+    private const string MessagesTable = "Messages";
+
     public static Task Main(string[] args) => Create(args).RunAsync();
 
     /// <summary>Builds the silo host: Orleans on Azure Table storage plus the health endpoints and the dashboard.</summary>
@@ -58,11 +62,15 @@ public static class Program
             o.TableServiceClient = tables;
             o.TableName = "Catalog";
         });
-        silo.AddAzureTableGrainStorage(StorageNames.Messages, o =>
+        silo.AddAzureTableGrainStorage(MessagesTable, o =>
         {
             o.TableServiceClient = tables;
-            o.TableName = "Messages";
+            o.TableName = MessagesTable;
         });
+        // The store of one row per request and per contact: each grain gets a row key of its own (see GrainRowKeyStorage).
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Messages, (services, _) => new GrainRowKeyStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(MessagesTable),
+            () => RowKeyLayout.HasLegacyRowsAsync(tables.GetTableClient(MessagesTable))));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();
