@@ -3,13 +3,14 @@
 # (Release builds, separate processes, ports of their own), runs a scenario with the load generator in bench/,
 # stops everything, and writes the results as markdown.
 #
-#   ./bench.sh [throughput|contacts|faults|all] [--runs N] [--quick] [options of bench/Bench...]
+#   ./bench.sh [throughput|timeline|contacts|faults|all] [--runs N] [--quick] [options of bench/Bench...]
 #
 #   throughput  closed loop (peak) and the ceiling (straight to the fake); then, on a fresh stack, the open loop
-#               at 80% of the peak (latency)
+#               at 80% of the peak (latency); bulk sends: the configurations' show in timeline is off
+#   timeline    the same with show in timeline on (event-based sends: one timeline entry per message)
 #   contacts    1,000,000 distinct contacts (--contacts N), silo RSS over time
 #   faults      10% retryable 5xx and 1% 429 from the fake (--fault-retryable, --fault-throttled)
-#   all         the three, each on a fresh stack, --runs times; writes docs/benchmarks.md
+#   all         the four, each on a fresh stack, --runs times; writes docs/benchmarks.md
 #
 # Examples: ./bench.sh all --runs 3          (the numbers in docs/benchmarks.md)
 #           ./bench.sh throughput --duration 30 --concurrency 32
@@ -25,7 +26,7 @@ LOG_TAG=bench
 
 # --- arguments ------------------------------------------------------------------------------
 SCENARIO=throughput
-if [[ ${1:-} =~ ^(throughput|contacts|faults|all)$ ]]; then
+if [[ ${1:-} =~ ^(throughput|timeline|contacts|faults|all)$ ]]; then
     SCENARIO=$1
     shift
 fi
@@ -42,13 +43,13 @@ while (($#)); do
     esac
 done
 if [[ $SCENARIO == all ]]; then
-    SCENARIOS=(throughput contacts faults)
+    SCENARIOS=(throughput timeline contacts faults)
     REPORT=${REPORT:-docs/benchmarks.md}
 else
     SCENARIOS=("$SCENARIO")
 fi
 COMMAND="./bench.sh $SCENARIO --runs $RUNS${PASS[*]:+ ${PASS[*]}}"
-for var in BENCH_CALLBACKS BENCH_COLLECTION_AGE_SECONDS BENCH_AZURITE_IN_MEMORY BENCH_FRESH_OPEN_LOOP SENDER_MAX_CALLS_PER_CHANNEL; do
+for var in BENCH_CALLBACKS BENCH_COLLECTION_AGE_SECONDS BENCH_AZURITE_IN_MEMORY BENCH_FRESH_OPEN_LOOP BENCH_READY_TO_RUN SENDER_MAX_CALLS_PER_CHANNEL; do
     # Settings that change what is measured are part of the command that reproduces it.
     if [[ -n ${!var:-} ]]; then
         COMMAND="$var=${!var} $COMMAND"
@@ -67,6 +68,9 @@ BENCH_SILO_GATEWAY_PORT=${BENCH_SILO_GATEWAY_PORT:-21112} # below the ephemeral 
 # 1: the silo asks the fake for status callbacks (PUBLIC_BASE_URL), which then load the gateway as well.
 BENCH_CALLBACKS=${BENCH_CALLBACKS:-0}
 BENCH_SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+# 1: the silo and the gateway run as deploy/Dockerfile ships them, published ReadyToRun (precompiled), so a fresh
+# stack does not spend its first seconds in the JIT. 0: from their plain build output.
+BENCH_READY_TO_RUN=${BENCH_READY_TO_RUN:-1}
 # 1: the throughput scenario's open loop runs on a stack of its own, so its store starts as empty as the closed
 # loop's did. Azurite's cost per operation grows with what it holds (bench/README.md): on the closed loop's store,
 # "80% of the peak" would be measured against a slower system than the peak was. 0: one stack for all phases.
@@ -134,7 +138,11 @@ fail() {
 # start_service NAME PID_VAR DIR ASSEMBLY LOG READY_URL: as run.sh's, with the bench's logs.
 start_service() {
     local name=$1 pid_var=$2 dir=$3 assembly=$4 log_file=$5 url=$6
-    start_bg -C "$dir/bin/$CONFIG/net10.0" "$log_file" dotnet "$assembly"
+    local app=$dir/bin/$CONFIG/net10.0
+    if [[ $BENCH_READY_TO_RUN == 1 && -d $BENCH_DIR/publish/$dir ]]; then
+        app=$BENCH_DIR/publish/$dir
+    fi
+    start_bg -C "$app" "$log_file" dotnet "$assembly"
     printf -v "$pid_var" '%s' "$BG_PID"
     wait_http "$url" 90 "$BG_PID" || fail "the $name did not become ready on $url" "$log_file"
 }
@@ -166,6 +174,15 @@ ensure_node_tools || fail "could not install the node tools (Azurite)"
 if [[ $BENCH_SKIP_BUILD != 1 ]]; then
     log "Building Orleans.sln ($CONFIG; log: $LOGS/build.log)"
     dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$LOGS/build.log" 2>&1 || fail "build failed" "$LOGS/build.log"
+    rm -rf "$BENCH_DIR/publish"
+    if [[ $BENCH_READY_TO_RUN == 1 ]]; then
+        log "Publishing the silo and the gateway ReadyToRun, as deploy/Dockerfile does (log: $LOGS/publish.log)"
+        rid=$(dotnet --info | awk '$1 == "RID:" { print $2; exit }')
+        for project in Silo Gateway; do
+            dotnet publish "$project/$project.csproj" -c "$CONFIG" -r "$rid" --self-contained false -p:PublishReadyToRun=true \
+                -o "$BENCH_DIR/publish/$project" -nologo -v q -tl:off >>"$LOGS/publish.log" 2>&1 || fail "publish failed" "$LOGS/publish.log"
+        done
+    fi
 fi
 BENCH_DLL=bench/Bench/bin/$CONFIG/net10.0/Bench.dll
 
@@ -190,20 +207,26 @@ for ((run = 1; run <= RUNS; run++)); do
         mkdir -p "$logs"
         log "=== $scenario, run $run of $RUNS ==="
         out=$RESULTS/$scenario-run$run.json
+        extra=()
+        if [[ $scenario == timeline ]]; then
+            # The throughput scenario with the timeline indexes on; its results say so (showInTimeline).
+            scenario=throughput
+            extra=(--show-in-timeline true)
+        fi
         if [[ $scenario == throughput && $BENCH_FRESH_OPEN_LOOP == 1 && " ${PASS[*]} " != *open-loop* ]]; then
             # The closed loop and the ceiling first; the result stays out of $RESULTS until the open loop completes it.
             start_stack "$logs"
-            run_bench "$scenario" "$run" "$logs/closed-loop.json" "$logs/bench.log" --skip open-loop || rc=1
+            run_bench "$scenario" "$run" "$logs/closed-loop.json" "$logs/bench.log" "${extra[@]}" --skip open-loop || rc=1
             stop_stack
             mkdir -p "$logs/open-loop"
             start_stack "$logs/open-loop"
-            run_bench "$scenario" "$run" "$out" "$logs/open-loop/bench.log" --after "$logs/closed-loop.json" || rc=1
+            run_bench "$scenario" "$run" "$out" "$logs/open-loop/bench.log" "${extra[@]}" --after "$logs/closed-loop.json" || rc=1
             stop_stack
             continue
         fi
 
         start_stack "$logs"
-        run_bench "$scenario" "$run" "$out" "$logs/bench.log" || rc=1
+        run_bench "$scenario" "$run" "$out" "$logs/bench.log" "${extra[@]}" || rc=1
         stop_stack
     done
 done

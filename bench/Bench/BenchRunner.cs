@@ -111,6 +111,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         var memory = sampler.Summary().Where(m => m.Process is "silo" or "gateway").ToList();
         var result = earlier is null
             ? new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, memory, [.. sampler.Samples.Where(s => s.Process == "silo")])
+            {
+                ShowInTimeline = options.ShowInTimeline,
+            }
             : earlier with { Phases = phases, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
         {
@@ -304,7 +307,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
     private string Describe() =>
         Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
         Inv($"warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
-        (options.ShowInTimeline ? "" : " show-in-timeline=false") +
+        Inv($" show-in-timeline={(options.ShowInTimeline ? "on" : "off")}") +
         (options.Scenario == Scenarios.Contacts ? Inv($" contacts={options.DistinctContacts} idle-watch={options.IdleWatch.TotalSeconds:F0}s") : "") +
         (options.Scenario == Scenarios.Faults ? Inv($" retryable={options.FaultRetryable} throttled={options.FaultThrottled}") : "") +
         (options.Rate is { } rate ? Inv($" rate={rate}") : "");

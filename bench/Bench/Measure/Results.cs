@@ -10,6 +10,9 @@ public sealed record ScenarioResult(
     IReadOnlyList<ProcessMemory> Memory,
     IReadOnlyList<MemorySample> Timeline)
 {
+    /// <summary>The configurations showed their messages in the timeline (event-based sends rather than bulk).</summary>
+    public bool ShowInTimeline { get; init; }
+
     public PhaseResult? Phase(string name) => Phases.FirstOrDefault(p => p.Name == name);
 
     /// <summary>Every accepted message reached the provider exactly once, in every end-to-end phase.</summary>

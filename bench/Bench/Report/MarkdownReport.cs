@@ -45,7 +45,9 @@ public static class MarkdownReport
             "requests straight to the fake with the same HTTP client stack. Details: [bench/README.md](../bench/README.md).");
         md.AppendLine();
 
-        Throughput(md, [.. results.Where(r => r.Scenario == Scenarios.Throughput).OrderBy(r => r.Run)]);
+        var throughput = results.Where(r => r.Scenario == Scenarios.Throughput).OrderBy(r => r.Run).ToList();
+        Throughput(md, "Scenario 1: throughput, latency and the ceiling (bulk sends)", [.. throughput.Where(r => !r.ShowInTimeline)]);
+        Throughput(md, "Scenario 1b: the same with show in timeline on (event-based sends)", [.. throughput.Where(r => r.ShowInTimeline)]);
         Contacts(md, [.. results.Where(r => r.Scenario == Scenarios.Contacts).OrderBy(r => r.Run)]);
         Faults(md, [.. results.Where(r => r.Scenario == Scenarios.Faults).OrderBy(r => r.Run)]);
         return md.ToString();
@@ -56,14 +58,14 @@ public static class MarkdownReport
             .Select(f => JsonSerializer.Deserialize<ScenarioResult>(File.ReadAllText(f), BenchRunner.Json))
             .OfType<ScenarioResult>()];
 
-    private static void Throughput(StringBuilder md, List<ScenarioResult> runs)
+    private static void Throughput(StringBuilder md, string title, List<ScenarioResult> runs)
     {
         if (runs.Count == 0)
         {
             return;
         }
 
-        md.AppendLine("## Scenario 1: throughput, latency and the ceiling");
+        md.AppendLine($"## {title}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}.");
         md.AppendLine();

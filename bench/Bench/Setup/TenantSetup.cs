@@ -51,7 +51,7 @@ public sealed class TenantSetup(HttpClient gateway, BenchOptions options)
         var configuration = await SendAsync(HttpMethod.Post, "/v1/outbound-configurations", apiKey, new
         {
             name = "Bench",
-            showInTimeline = options.ShowInTimeline, // on by default: the timeline indexes are part of the cost we claim is small
+            showInTimeline = options.ShowInTimeline,
             channelType = "sms",
             channelId = channel.GetProperty("id").GetGuid(),
             templateId = template.GetProperty("id").GetGuid(),
