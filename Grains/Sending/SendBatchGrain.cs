@@ -109,7 +109,7 @@ public sealed partial class SendBatchGrain(
         }
 
         // First, so a refusal costs nothing: no quota taken, nothing stored, the same Idempotency-Key works later.
-        if (backlog.IsFull)
+        if (backlog.IsFull(_orgId))
         {
             return Refused(new SendReceipt(ReceiptStatus.Busy, [], false, null));
         }
@@ -312,13 +312,13 @@ public sealed partial class SendBatchGrain(
     private void JoinBacklog(int messages)
     {
         _inBacklog += messages;
-        backlog.Add(messages);
+        backlog.Add(_orgId, messages);
     }
 
     private void LeaveBacklog(int messages)
     {
         _inBacklog -= messages;
-        backlog.Remove(messages);
+        backlog.Remove(_orgId, messages);
     }
 
     private void ScheduleDelivery(TimeSpan dueIn)

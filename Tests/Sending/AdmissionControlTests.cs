@@ -14,8 +14,9 @@ public sealed class AdmissionCollection : ICollectionFixture<AdmissionSystem>
 }
 
 /// <summary>
-/// Admission control: while the silo's delivery backlog is full, a send is refused with 503 + Retry-After and
-/// nothing is stored or counted, so the integrator's repeat (same Idempotency-Key) is accepted once there is room.
+/// Admission control: while an org holds its share of the silo's delivery backlog, its send is refused with 503 +
+/// Retry-After and nothing is stored or counted, so the integrator's repeat (same Idempotency-Key) is accepted once
+/// there is room; another org's send is not held back by it.
 /// </summary>
 [Collection(AdmissionCollection.Name)]
 public sealed class AdmissionControlTests(AdmissionSystem system)
@@ -26,22 +27,7 @@ public sealed class AdmissionControlTests(AdmissionSystem system)
         var org = await system.CreateOrgAsync();
         var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
         var run = Guid.NewGuid().ToString("N");
-        HttpRequestMessage Send(string caseName, string idempotencyKey) => new(HttpMethod.Post, $"/v1/outbound-configurations/{configuration}/send")
-        {
-            Content = JsonContent.Create(new
-            {
-                contacts = new[]
-                {
-                    new Dictionary<string, object?>
-                    {
-                        ["tocontactid"] = "+14155550142",
-                        ["optin"] = true,
-                        ["contextitems"] = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = $"{run}-{caseName}" },
-                    },
-                },
-            }),
-            Headers = { { "Idempotency-Key", idempotencyKey } },
-        };
+        HttpRequestMessage Send(string caseName, string idempotencyKey) => SendOne(configuration, $"{run}-{caseName}", idempotencyKey);
 
         // The first message's provider call takes seconds: meanwhile it fills the backlog.
         await system.Providers.SetFaultsAsync(new { latencyMs = 4_000 });
@@ -74,4 +60,49 @@ public sealed class AdmissionControlTests(AdmissionSystem system)
         var ledger = (await system.Providers.LedgerAsync()).Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run)).ToList();
         Assert.Equal(2, ledger.Count);
     }
+
+    [Fact]
+    public async Task A_tenant_whose_sends_fill_the_backlog_does_not_keep_another_tenant_out()
+    {
+        var bulk = await system.CreateOrgAsync();
+        var other = await system.CreateOrgAsync();
+        var (_, _, bulkConfiguration) = await bulk.Http.CreateSmsSetupAsync();
+        var (_, _, otherConfiguration) = await other.Http.CreateSmsSetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+
+        await system.Providers.SetFaultsAsync(new { latencyMs = 4_000 });
+        HttpResponseMessage filling, bulkAgain, otherFirst;
+        try
+        {
+            filling = await bulk.Http.SendAsync(SendOne(bulkConfiguration, $"{run}-bulk-1", $"{run}-bulk-1"));
+            otherFirst = await other.Http.SendAsync(SendOne(otherConfiguration, $"{run}-other-1", $"{run}-other-1"));
+            bulkAgain = await bulk.Http.SendAsync(SendOne(bulkConfiguration, $"{run}-bulk-2", $"{run}-bulk-2"));
+        }
+        finally
+        {
+            (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, filling.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, otherFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, bulkAgain.StatusCode);
+    }
+
+    private static HttpRequestMessage SendOne(Guid configuration, string caseName, string idempotencyKey) =>
+        new(HttpMethod.Post, $"/v1/outbound-configurations/{configuration}/send")
+        {
+            Content = JsonContent.Create(new
+            {
+                contacts = new[]
+                {
+                    new Dictionary<string, object?>
+                    {
+                        ["tocontactid"] = "+14155550142",
+                        ["optin"] = true,
+                        ["contextitems"] = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = caseName },
+                    },
+                },
+            }),
+            Headers = { { "Idempotency-Key", idempotencyKey } },
+        };
 }
