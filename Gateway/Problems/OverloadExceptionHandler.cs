@@ -28,7 +28,7 @@ public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : 
             ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "The service is busy.",
+                Title = Problem.BusyTitle,
                 Detail = "The request did not complete in time and may or may not have taken effect. Retry after the Retry-After delay; "
                     + "a send repeated with the same Idempotency-Key is accepted at most once.",
             },

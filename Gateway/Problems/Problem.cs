@@ -3,6 +3,9 @@ namespace Outbound.Gateway.Problems;
 /// <summary>RFC 9457 problem responses the API returns.</summary>
 public static class Problem
 {
+    /// <summary>The title of every 503: admission control's and an overloaded cluster's.</summary>
+    public const string BusyTitle = "The service is busy.";
+
     public static IResult Validation(IReadOnlyDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(
             errors.ToDictionary(),

@@ -151,8 +151,8 @@ public static class SendApi
         http.Response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "The service is busy.",
-            detail: $"More messages wait for delivery than the service accepts at once. Nothing was accepted; repeat the request after {BusyRetryAfterSeconds} s (Retry-After).");
+            title: Problem.BusyTitle,
+            detail: $"The org's messages waiting for delivery have reached its share of what the service accepts at once. Nothing was accepted; repeat the request after {BusyRetryAfterSeconds} s (Retry-After).");
     }
 
     private static ImmutableArray<SendContact> ToContacts(SendBody body, FieldErrors errors)
