@@ -15,6 +15,9 @@ public static class Program
 {
     private const string MessagesTable = "Messages";
 
+    // Orleans' own table storage under the messages store's row-key layer (StorageNames.Messages).
+    private const string MessagesTableStorage = "messages-table";
+
     public static Task Main(string[] args) => Create(args).RunAsync();
 
     /// <summary>Builds the silo host: Orleans on Azure Table storage plus the health endpoints and the dashboard.</summary>
@@ -62,14 +65,14 @@ public static class Program
             o.TableServiceClient = tables;
             o.TableName = "Catalog";
         });
-        silo.AddAzureTableGrainStorage(MessagesTable, o =>
+        silo.AddAzureTableGrainStorage(MessagesTableStorage, o =>
         {
             o.TableServiceClient = tables;
             o.TableName = MessagesTable;
         });
         // The store of one row per request and per contact: each grain gets a row key of its own (see GrainRowKeyStorage).
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Messages, (services, _) => new GrainRowKeyStorage(
-            services.GetRequiredKeyedService<IGrainStorage>(MessagesTable),
+            services.GetRequiredKeyedService<IGrainStorage>(MessagesTableStorage),
             () => RowKeyLayout.HasLegacyRowsAsync(tables.GetTableClient(MessagesTable))));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.

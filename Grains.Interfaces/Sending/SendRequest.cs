@@ -49,7 +49,7 @@ public enum ReceiptStatus
     /// <summary>The Idempotency-Key was used before with a different request.</summary>
     IdempotencyKeyReused = 3,
     TooManyContacts = 4,
-    /// <summary>The silo's delivery backlog is full: nothing was stored; repeat the request shortly.</summary>
+    /// <summary>The org holds its share of the silo's delivery backlog: nothing was stored; repeat the request shortly.</summary>
     Busy = 5,
 }
 

@@ -24,8 +24,8 @@ public sealed class GrainRowKeyStorage(IGrainStorage inner, Func<Task<bool>> leg
 
     private Task<bool>? _legacyRows;
 
-    /// <summary>The row key of <paramref name="stateName"/> for <paramref name="grainId"/>; the grain hash is Orleans' stable one.</summary>
-    public static string RowName(string stateName, GrainId grainId) =>
+    // The grain hash is Orleans' stable uniform one (the reminder table stores it too), so row keys survive upgrades.
+    private static string RowName(string stateName, GrainId grainId) =>
         string.Create(CultureInfo.InvariantCulture, $"{stateName}.{grainId.GetUniformHashCode():x8}");
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
