@@ -10,6 +10,13 @@ public interface IOrgGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<OrgProfile?> GetAsync();
 
+    /// <summary>
+    /// The org's limits and the requests left in the current hour, without taking one; null if the org does not
+    /// exist. The count is a hint (other requests may take the rest first): only <see cref="TryAcquireSendAsync"/> decides.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<SendAllowance?> GetSendAllowanceAsync();
+
     /// <summary>Whether <paramref name="apiKeyHash"/> is the hash of one of the org's API keys.</summary>
     [AlwaysInterleave]
     Task<bool> VerifyApiKeyAsync(string apiKeyHash);
@@ -33,6 +40,12 @@ public sealed record QuotaDecision(
     [property: Id(1)] int Limit,
     [property: Id(2)] int Remaining,
     [property: Id(3)] DateTimeOffset ResetAt);
+
+/// <summary>What a send request may ask of its org: the org's limits and the requests left this hour.</summary>
+[GenerateSerializer, Immutable, Alias("Outbound.SendAllowance")]
+public sealed record SendAllowance(
+    [property: Id(0)] OrgSettings Settings,
+    [property: Id(1)] int Remaining);
 
 /// <summary>Per-org limits; the defaults are the seed product's, and a tenant may have them changed.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.OrgSettings")]

@@ -46,6 +46,18 @@ public sealed class OrgGrain : Grain, IOrgGrain
     public Task<OrgProfile?> GetAsync() =>
         Task.FromResult(_profile.RecordExists ? new OrgProfile(this.GetPrimaryKey(), _profile.State.Name, _profile.State.Settings, _profile.State.CreatedAt) : null);
 
+    public Task<SendAllowance?> GetSendAllowanceAsync()
+    {
+        if (!_profile.RecordExists)
+        {
+            return Task.FromResult<SendAllowance?>(null);
+        }
+
+        var settings = _profile.State.Settings;
+        var used = _quota.State.WindowStart == CurrentWindow() ? _quota.State.Used : 0;
+        return Task.FromResult<SendAllowance?>(new SendAllowance(settings, Math.Max(0, settings.MaxRequestsPerHour - used)));
+    }
+
     public Task<bool> VerifyApiKeyAsync(string apiKeyHash)
     {
         var candidate = Encoding.ASCII.GetBytes(apiKeyHash);
@@ -74,8 +86,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
     public async Task<QuotaDecision> TryAcquireSendAsync()
     {
         var limit = _profile.State.Settings.MaxRequestsPerHour;
-        var now = _time.GetUtcNow();
-        var window = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
+        var window = CurrentWindow();
         var resetAt = window.AddHours(1);
         if (!_profile.RecordExists)
         {
@@ -97,6 +108,12 @@ public sealed class OrgGrain : Grain, IOrgGrain
         var remaining = limit - ++_quota.State.Used;
         await _quotaWriter.WriteAsync();
         return new QuotaDecision(true, limit, remaining, resetAt);
+    }
+
+    private DateTimeOffset CurrentWindow()
+    {
+        var now = _time.GetUtcNow();
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero);
     }
 }
 

@@ -117,26 +117,32 @@ public sealed partial class SendBatchGrain(
         // Reads that do not depend on each other run together: each one's wait is part of the send's latency.
         var org = GrainFactory.GetGrain<IOrgGrain>(_orgId);
         var bindingLookup = GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
-        var profileLookup = org.GetAsync();
-        await Task.WhenAll(bindingLookup, profileLookup);
-        if (await bindingLookup is not { } binding || await profileLookup is not { } profile)
+        var allowanceLookup = org.GetSendAllowanceAsync();
+        await Task.WhenAll(bindingLookup, allowanceLookup);
+        if (await bindingLookup is not { } binding || await allowanceLookup is not { } allowance)
         {
             return Refused(new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null));
         }
 
-        if (request.Contacts.Length > profile.Settings.MaxContactsPerRequest)
+        if (request.Contacts.Length > allowance.Settings.MaxContactsPerRequest)
         {
-            return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, profile.Settings.MaxContactsPerRequest));
+            return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, allowance.Settings.MaxContactsPerRequest));
         }
 
-        // The consent lookups (one call per suppression partition) overlap the quota's storage write; on a refusal
-        // they were only reads.
+        // The quota's write, the consent lookups (one call per suppression partition) and the delivery reminder's
+        // write overlap: one storage round trip instead of two. The reminder goes first only while the org has
+        // quota left, so an org over its quota costs no reminder writes; a refusal near the limit takes it back.
         var quotaDecision = org.TryAcquireSendAsync();
         var optedOutLookup = OptedOutAsync(request.Contacts);
-        await Task.WhenAll(quotaDecision, optedOutLookup);
+        var reminderRegistration = allowance.Remaining > 0 && request.Contacts.Any(c => c.OptIn)
+            ? this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1))
+            : null;
+        await Task.WhenAll(quotaDecision, optedOutLookup, reminderRegistration ?? Task.CompletedTask);
+        _reminder = reminderRegistration is null ? null : await reminderRegistration;
         var quota = await quotaDecision;
         if (!quota.Allowed)
         {
+            await UnregisterDeliveryReminderAsync(lookUp: false);
             return Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
         }
 
@@ -158,15 +164,16 @@ public sealed partial class SendBatchGrain(
             batch.Results.Add(Admit(request.Contacts[index], index, binding, optedOut, now, batch.Messages));
         }
 
-        if (batch.Messages.Count > 0)
+        if (batch.Messages.Count == 0)
         {
-            // Reminder before state: a reminder without state just unregisters itself, while state without a
-            // reminder would be accepted messages that nothing resumes after a crash.
-            _reminder = await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            batch.Completed = true;
+            await UnregisterDeliveryReminderAsync(lookUp: false);
         }
         else
         {
-            batch.Completed = true;
+            // Reminder before state: a reminder without state just unregisters itself, while state without a
+            // reminder would be accepted messages that nothing resumes after a crash.
+            _reminder ??= await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
         }
 
         state.State = batch;
@@ -461,6 +468,17 @@ public sealed partial class SendBatchGrain(
         message.NextAttemptAt = null;
     }
 
+    /// <summary>Unregisters the delivery reminder; without <paramref name="lookUp"/>, only one this activation registered.</summary>
+    private async Task UnregisterDeliveryReminderAsync(bool lookUp = true)
+    {
+        // Looking up a reminder this activation did not register reads the reminder table.
+        if ((_reminder ?? (lookUp ? await this.GetReminder(DeliveryReminder) : null)) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            _reminder = null;
+        }
+    }
+
     private async Task ScheduleNextOrCompleteAsync()
     {
         if (!state.State.Completed)
@@ -484,12 +502,7 @@ public sealed partial class SendBatchGrain(
             await WriteProgressAsync();
         }
 
-        if ((_reminder ?? await this.GetReminder(DeliveryReminder)) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-            _reminder = null;
-        }
-
+        await UnregisterDeliveryReminderAsync();
         await UpdateSummaryAsync();
     }
 }

@@ -109,4 +109,17 @@ public sealed class OrgQuotaTests : IAsyncLifetime
 
         Assert.False(decision.Allowed);
     }
+
+    [Fact]
+    public async Task The_allowance_tells_the_requests_left_this_hour_without_taking_one()
+    {
+        var org = await OrgWithLimitAsync(5);
+        await org.TryAcquireSendAsync();
+        await org.TryAcquireSendAsync();
+
+        Assert.Equal(3, (await org.GetSendAllowanceAsync())!.Remaining);
+        Assert.Equal(3, (await org.GetSendAllowanceAsync())!.Remaining);
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(5, (await org.GetSendAllowanceAsync())!.Remaining);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Azure.Data.Tables;
 using Outbound.Tests.Infrastructure;
 
 namespace Outbound.Tests.Sending;
@@ -47,5 +48,37 @@ public sealed class QuotaAcrossGatewaysTests : IAsyncLifetime
 
         Assert.Equal(Limit, all.Count(c => c == HttpStatusCode.Accepted));
         Assert.Equal(Clients * RequestsPerClient - Limit, all.Count(c => c == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task Requests_refused_for_the_quota_leave_no_delivery_reminder_behind()
+    {
+        const int limit = 3;
+        var org = await _system.CreateOrgAsync();
+        using var admin = _system.Admin();
+        await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = limit })).Json(HttpStatusCode.OK);
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+
+        // Concurrent requests all see quota left and register their reminder alongside the quota's decision.
+        var codes = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i => (await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", new
+        {
+            contacts = new[] { new { tocontactid = "+14155550142", optin = true, contextitems = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = $"{i}" } } },
+        })).StatusCode));
+
+        Assert.Equal(limit, codes.Count(c => c == HttpStatusCode.Accepted));
+        // The accepted batches' reminders go once they are delivered; a refused one's would stay until its first tick.
+        await Eventually.ReturnsAsync(() => DeliveryRemindersOfAsync(org.OrgId), count => count == 0);
+    }
+
+    private async Task<int> DeliveryRemindersOfAsync(Guid orgId)
+    {
+        var reminders = new TableServiceClient(TestEnvironment.StorageConnectionString).GetTableClient("OrleansReminders");
+        var count = 0;
+        await foreach (var row in reminders.QueryAsync<TableEntity>($"ServiceId eq '{_system.ServiceId}' and ReminderName eq 'deliver'"))
+        {
+            count += row.GetString("GrainReference")?.Contains(orgId.ToString("N")) == true || row.GetString("GrainReference")?.Contains(orgId.ToString()) == true ? 1 : 0;
+        }
+
+        return count;
     }
 }
