@@ -135,7 +135,7 @@ public sealed partial class SendBatchGrain(
         var quotaDecision = org.TryAcquireSendAsync();
         var optedOutLookup = OptedOutAsync(request.Contacts);
         var reminderRegistration = allowance.Remaining > 0 && request.Contacts.Any(c => c.OptIn)
-            ? this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1))
+            ? RegisterDeliveryReminderAsync()
             : null;
         await Task.WhenAll(quotaDecision, optedOutLookup, reminderRegistration ?? Task.CompletedTask);
         _reminder = reminderRegistration is null ? null : await reminderRegistration;
@@ -173,7 +173,7 @@ public sealed partial class SendBatchGrain(
         {
             // Reminder before state: a reminder without state just unregisters itself, while state without a
             // reminder would be accepted messages that nothing resumes after a crash.
-            _reminder ??= await this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminder ??= await RegisterDeliveryReminderAsync();
         }
 
         state.State = batch;
@@ -467,6 +467,10 @@ public sealed partial class SendBatchGrain(
         message.ErrorMessage = reason;
         message.NextAttemptAt = null;
     }
+
+    /// <summary>The reminder that resumes delivery after a crash or a deactivation: every minute until the batch completes.</summary>
+    private Task<IGrainReminder> RegisterDeliveryReminderAsync() =>
+        this.RegisterOrUpdateReminder(DeliveryReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
     /// <summary>Unregisters the delivery reminder; without <paramref name="lookUp"/>, only one this activation registered.</summary>
     private async Task UnregisterDeliveryReminderAsync(bool lookUp = true)
