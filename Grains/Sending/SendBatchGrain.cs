@@ -138,7 +138,11 @@ public sealed partial class SendBatchGrain(
             ? RegisterDeliveryReminderAsync()
             : null;
         await Task.WhenAll(quotaDecision, optedOutLookup, reminderRegistration ?? Task.CompletedTask);
-        _reminder = reminderRegistration is null ? null : await reminderRegistration;
+        if (reminderRegistration is not null)
+        {
+            _reminder = await reminderRegistration;
+        }
+
         var quota = await quotaDecision;
         if (!quota.Allowed)
         {
