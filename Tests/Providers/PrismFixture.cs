@@ -31,7 +31,7 @@ public sealed class PrismFixture : IAsyncLifetime
 
         if (!File.Exists(ProviderTestPaths.TwilioApiSpec))
         {
-            throw new InvalidOperationException($"The Twilio OpenAPI spec is missing at {ProviderTestPaths.TwilioApiSpec} (shared/reference/specs beside the repo).");
+            throw new InvalidOperationException($"The Twilio OpenAPI spec is missing at {ProviderTestPaths.TwilioApiSpec} (Tests/Providers/specs).");
         }
 
         var port = FreePort();

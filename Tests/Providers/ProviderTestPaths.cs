@@ -1,6 +1,6 @@
 namespace Outbound.Tests.Providers;
 
-/// <summary>Files the provider tests use from the repository and from the shared reference folder beside it.</summary>
+/// <summary>Files the provider tests use from the repository.</summary>
 internal static class ProviderTestPaths
 {
     /// <summary>The folder holding Orleans.sln, found by walking up from the test assembly.</summary>
@@ -9,8 +9,8 @@ internal static class ProviderTestPaths
     /// <summary>Prism, installed by <c>npm ci --prefix tools</c> (test.sh runs it).</summary>
     public static string Prism => Path.Combine(RepoRoot, "tools", "node_modules", ".bin", "prism");
 
-    /// <summary>The twilio-oai spec, used in place from <c>../shared/reference/specs</c> (never copied into the repo).</summary>
-    public static string TwilioApiSpec => Path.GetFullPath(Path.Combine(RepoRoot, "..", "shared", "reference", "specs", "twilio_api_v2010.json"));
+    /// <summary>Twilio's published Messages API (twilio-oai), trimmed to what the tests use (see <c>specs/SOURCES.md</c>).</summary>
+    public static string TwilioApiSpec => Path.Combine(RepoRoot, "Tests", "Providers", "specs", "twilio_api_v2010.messages.json");
 
     private static string FindRepoRoot()
     {
