@@ -25,9 +25,11 @@ public interface IConfigurationGrain : ICatalogItemGrain<OutboundConfiguration>
     Task<bool> UsesAsync(Guid itemId);
 }
 
-/// <summary>What a send needs from a configuration: the configuration, its template and its channel.</summary>
+/// <summary>What a send needs from a configuration: the configuration, its template, its channel and its fallback channel.</summary>
+/// <param name="Fallback">The channel named by <see cref="OutboundConfiguration.FallbackChannelId"/>, or null.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.ConfigurationBinding")]
 public sealed record ConfigurationBinding(
     [property: Id(0)] OutboundConfiguration Configuration,
     [property: Id(1)] MessageTemplate Template,
-    [property: Id(2)] Channel Channel);
+    [property: Id(2)] Channel Channel,
+    [property: Id(3)] Channel? Fallback = null);

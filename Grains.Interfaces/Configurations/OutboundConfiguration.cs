@@ -4,10 +4,20 @@ namespace Outbound.Configurations;
 
 /// <summary>What to send and how: a template through a channel. Its id is the Configuration ID integrators send against.</summary>
 /// <param name="ShowInTimeline">Whether its messages appear on the customer's timeline.</param>
+/// <param name="FallbackChannelId">
+/// A second channel of the same type that carries a message when its channel is down (its provider refuses every
+/// attempt, or has answered only with retryable failures for <paramref name="FallbackAfter"/>); null: none.
+/// </param>
+/// <param name="FallbackAfter">How long retryable failures on the channel last before the fallback takes over; null: <see cref="DefaultFallbackAfter"/>.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.OutboundConfiguration")]
 public sealed record OutboundConfiguration(
     [property: Id(0)] string Name,
     [property: Id(1)] bool ShowInTimeline,
     [property: Id(2)] ChannelType ChannelType,
     [property: Id(3)] Guid ChannelId,
-    [property: Id(4)] Guid TemplateId);
+    [property: Id(4)] Guid TemplateId,
+    [property: Id(5)] Guid? FallbackChannelId = null,
+    [property: Id(6)] TimeSpan? FallbackAfter = null)
+{
+    public static readonly TimeSpan DefaultFallbackAfter = TimeSpan.FromMinutes(5);
+}

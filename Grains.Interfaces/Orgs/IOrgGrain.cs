@@ -48,13 +48,23 @@ public sealed record SendAllowance(
     [property: Id(1)] int Remaining);
 
 /// <summary>Per-org limits; the defaults are the seed product's, and a tenant may have them changed.</summary>
+/// <param name="DeliveryDeadlineHours">
+/// How long after acceptance a message is still retried (1–72 hours); past it the message ends <c>failed</c> with
+/// the reason <c>expired</c>. 0 (settings stored before it existed) means the default.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.OrgSettings")]
 public sealed record OrgSettings(
     [property: Id(0)] int MaxContactsPerRequest = OrgSettings.DefaultMaxContactsPerRequest,
-    [property: Id(1)] int MaxRequestsPerHour = OrgSettings.DefaultMaxRequestsPerHour)
+    [property: Id(1)] int MaxRequestsPerHour = OrgSettings.DefaultMaxRequestsPerHour,
+    [property: Id(2)] int DeliveryDeadlineHours = OrgSettings.DefaultDeliveryDeadlineHours)
 {
     public const int DefaultMaxContactsPerRequest = 100;
     public const int DefaultMaxRequestsPerHour = 30_000;
+    public const int DefaultDeliveryDeadlineHours = 24;
+    public const int MaxDeliveryDeadlineHours = 72;
+
+    /// <summary>How long after acceptance a message is retried.</summary>
+    public TimeSpan DeliveryDeadline => TimeSpan.FromHours(DeliveryDeadlineHours > 0 ? DeliveryDeadlineHours : DefaultDeliveryDeadlineHours);
 }
 
 [GenerateSerializer, Immutable, Alias("Outbound.OrgProfile")]

@@ -36,3 +36,17 @@ public interface IMessageStatusLookup
     /// <summary>The message's status, or null if the provider does not know it or could not be asked.</summary>
     Task<ReportedStatus?> LookUpAsync(string providerMessageId, Channel channel, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A provider that can find a message it accepted from what was sent (Twilio: the Messages list filtered by
+/// recipient, sender and date), so an attempt whose outcome is unknown is settled before anything is sent again.
+/// </summary>
+public interface ISentMessageFinder
+{
+    /// <summary>
+    /// The provider's messages matching <paramref name="query"/>: same recipient, same sender, same content (the
+    /// body; for a content template, any), created within its window. Never throws for provider or transport
+    /// failures: those are <see cref="SentMessageSearch.Completed"/> false.
+    /// </summary>
+    Task<SentMessageSearch> FindSentAsync(SentMessageQuery query, Channel channel, CancellationToken cancellationToken);
+}
