@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using Outbound.Grains;
+using Outbound.Grains.Storage;
 using Outbound.Hosting;
 using Outbound.Silo.Storage;
 
@@ -33,7 +34,7 @@ public static class Program
         builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
         builder.Services.AddMessageProviders(builder.Configuration);
         builder.Services.AddSending(builder.Configuration);
-        builder.Services.AddActivities(builder.Configuration, new TableServiceClient(settings.StorageConnectionString));
+        builder.Services.AddActivities(builder.Configuration, Tables(settings));
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)
@@ -49,10 +50,25 @@ public static class Program
         return app;
     }
 
+    /// <summary>
+    /// A Table storage client whose calls give up within about half a minute (the SDK's default waits 100 s per
+    /// try, four tries): a stalled storage account then surfaces as a failure that delivery retries and callers
+    /// see as 503, instead of grain calls timing out behind it.
+    /// </summary>
+    private static TableServiceClient Tables(SiloSettings settings)
+    {
+        var options = new TableClientOptions();
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(500);
+        options.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        return new TableServiceClient(settings.StorageConnectionString, options);
+    }
+
     /// <summary>Clustering, grain storage and reminders on Azure Table storage, all from one connection string.</summary>
     public static ISiloBuilder AddOutboundSilo(this ISiloBuilder silo, SiloSettings settings)
     {
-        var tables = new TableServiceClient(settings.StorageConnectionString);
+        var tables = Tables(settings);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;
@@ -80,6 +96,8 @@ public static class Program
         // Absent reads back as null anyway; a batch's messages have a dozen mostly-null fields each, and every
         // byte of a batch is written several times (about a fifth of its size, issue #6).
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        // A storage failure reaches callers as one exception type they answer with 503, never a 500.
+        silo.AddIncomingGrainCallFilter<StorageFaultFilter>();
         silo.AddDashboard();
         if (settings.GrainCollectionAge is { } age)
         {

@@ -44,14 +44,29 @@ public static class AcsEvents
     /// <summary>The <c>validationCode</c> of a subscription validation event.</summary>
     public static string? ValidationCode(DeliveredEvent e) => Text(e.Data, "validationCode");
 
-    /// <summary>A delivery report as the batch grain takes it, and the tag that names its batch.</summary>
-    public static (string? Tag, AcsDeliveryReport Report) DeliveryReport(DeliveredEvent e) =>
-        (Text(e.Data, "tag"), new AcsDeliveryReport(
+    /// <summary>
+    /// A delivery report as the batch grain takes it, and the tag that names its batch. ACS reports carry no error
+    /// code, only the status and a details text, which a failed message keeps as its error text.
+    /// </summary>
+    public static (string? Tag, StatusReport Report) DeliveryReport(DeliveredEvent e)
+    {
+        var status = Text(e.Data, "deliveryStatus");
+        return (Text(e.Data, "tag"), new StatusReport(
             e.Id,
             Text(e.Data, "messageId"),
             Text(e.Data, "to"),
-            Text(e.Data, "deliveryStatus"),
-            Text(e.Data, "deliveryStatusDetails")));
+            Status(status),
+            ErrorCode: null,
+            Text(e.Data, "deliveryStatusDetails") is { Length: > 0 } details ? details : $"ACS reported the message {status}."));
+    }
+
+    /// <summary>ACS's documented delivery statuses (case-insensitive) in ours; any other changes nothing.</summary>
+    private static MessageStatus Status(string? status) => status?.ToUpperInvariant() switch
+    {
+        "DELIVERED" => MessageStatus.Delivered,
+        "FAILED" => MessageStatus.Failed,
+        _ => MessageStatus.Accepted,
+    };
 
     // Event Grid names the type "eventType", CloudEvents "type".
     private static DeliveredEvent Event(JsonElement e) =>

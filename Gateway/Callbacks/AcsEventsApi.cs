@@ -117,7 +117,7 @@ public static class AcsEventsApi
             if (!MessageIds.TryParseReportTag(batch.Key, out var tagOrg, out var batchId) || tagOrg != orgId)
             {
                 // Acknowledged anyway: sent by something else on the resource, or before tags named batches.
-                logger.LogDebug("ACS delivery reports {EventIds} name no batch of org {OrgId} (tag {Tag}); ignored", reports.Select(r => r.EventId), orgId, batch.Key);
+                logger.LogDebug("ACS delivery reports {EventIds} name no batch of org {OrgId} (tag {Tag}); ignored", reports.Select(r => r.ReportId), orgId, batch.Key);
                 continue;
             }
 
@@ -126,9 +126,9 @@ public static class AcsEventsApi
 
         await Task.WhenAll(calls);
 
-        async Task ApplyAsync(Guid batchId, ImmutableArray<AcsDeliveryReport> reports)
+        async Task ApplyAsync(Guid batchId, ImmutableArray<StatusReport> reports)
         {
-            var matched = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyAcsDeliveryReportsAsync(reports);
+            var matched = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusReportsAsync(reports);
             if (matched < reports.Length)
             {
                 logger.LogDebug("{Count} ACS delivery reports for batch {BatchId} name no message of it; ignored", reports.Length - matched, batchId);

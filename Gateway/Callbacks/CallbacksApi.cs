@@ -33,7 +33,7 @@ public static class CallbacksApi
 
             var form = await http.Request.ReadFormAsync();
             var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
-            var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyTwilioStatusAsync(
+            var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusCallbackAsync(
                 index,
                 url,
                 form.ToImmutableDictionary(field => field.Key, field => field.Value.ToString()),

@@ -1,12 +1,13 @@
 using Orleans.Runtime;
+using Outbound.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Outbound.Gateway.Problems;
 
 /// <summary>
-/// A cluster call that timed out (the silos are overloaded, or one just died) becomes a 503 with Retry-After
-/// instead of a bare 500: the client learns to back off, and that a send may or may not have been accepted,
-/// which repeating it with the same Idempotency-Key settles without sending twice.
+/// A cluster call that timed out (the silos are overloaded, or one just died) or that storage failed becomes a 503
+/// with Retry-After instead of a bare 500: the client learns to back off, and that a send may or may not have been
+/// accepted, which repeating it with the same Idempotency-Key settles without sending twice.
 /// </summary>
 public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
@@ -14,7 +15,7 @@ public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (TimeoutException or OrleansMessageRejectionException or SiloUnavailableException))
+        if (exception is not (TimeoutException or OrleansMessageRejectionException or SiloUnavailableException or ServiceUnavailableException))
         {
             return false;
         }

@@ -33,20 +33,28 @@ public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 /// <param name="EntityRelationshipName">What the message is regarding (the request's <c>entityrelationshipname</c>).</param>
 /// <param name="Body">SMS: the rendered text.</param>
 /// <param name="ContentSid">WhatsApp: the content template, filled with <paramref name="ContentVariables"/>.</param>
+/// <param name="ChannelId">The channel that carried the message: the configuration's, or its fallback channel.</param>
+/// <param name="ViaFallback">The configuration's fallback channel carried it, because its own channel was down.</param>
+/// <param name="Ambiguous">
+/// It was sent again while an earlier attempt's outcome was unknown and the provider could not settle it: the
+/// customer may have received it twice.
+/// </param>
 public sealed record MessageResponse(
     string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
     string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt,
     IReadOnlyList<StatusChangeResponse> History,
     Guid? TemplateId = null, Guid? ChannelId = null, string? ChannelType = null, string? Locale = null,
     [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName = null,
-    string? Body = null, string? ContentSid = null, IReadOnlyDictionary<string, string>? ContentVariables = null, bool? ShowInTimeline = null)
+    string? Body = null, string? ContentSid = null, IReadOnlyDictionary<string, string>? ContentVariables = null, bool? ShowInTimeline = null,
+    bool? ViaFallback = null)
 {
     public static MessageResponse From(MessageView m) => new(
         m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
         m.ErrorCode, m.ErrorMessage, m.Ambiguous, m.AcceptedAt, m.UpdatedAt,
         [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))],
         m.Activity?.TemplateId, m.Activity?.ChannelId, m.Activity is { } a ? WireNames.Of(a.ChannelType) : null, m.Activity?.Locale,
-        m.Activity?.RegardingEntity, m.Activity?.Body, m.Activity?.ContentSid, m.Activity?.ContentVariables, m.Activity?.ShowInTimeline);
+        m.Activity?.RegardingEntity, m.Activity?.Body, m.Activity?.ContentSid, m.Activity?.ContentVariables, m.Activity?.ShowInTimeline,
+        m.Activity?.ViaFallback);
 
     /// <summary>A status as the API names it.</summary>
     public static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();
@@ -134,6 +142,7 @@ public static class SendApi
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
             ReceiptStatus.Busy => Busy(http),
+            ReceiptStatus.Unavailable => Unavailable(http),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The Idempotency-Key was used for a different request.",
@@ -153,6 +162,16 @@ public static class SendApi
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: Problem.BusyTitle,
             detail: $"The org's messages waiting for delivery have reached its share of what the service accepts at once. Nothing was accepted; repeat the request after {BusyRetryAfterSeconds} s (Retry-After).");
+    }
+
+    /// <summary>Storage failed mid-request: it may or may not have been stored, which a repeat with the same key settles.</summary>
+    private static IResult Unavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = OverloadExceptionHandler.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: Problem.BusyTitle,
+            detail: "Storage did not answer in time; the request may or may not have been accepted. Repeat it with the same Idempotency-Key after the Retry-After delay: it is accepted at most once.");
     }
 
     private static ImmutableArray<SendContact> ToContacts(SendBody body, FieldErrors errors)

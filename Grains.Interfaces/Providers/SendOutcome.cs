@@ -20,10 +20,18 @@ public enum SendStatus
     OptedOut = 3,
 
     /// <summary>
-    /// The request may or may not have been processed (timeout or failure after it was sent, 5xx on a
-    /// non-idempotent API): a resend risks a duplicate.
+    /// The outcome is unknown: the request may or may not have been processed (a timeout or a broken connection
+    /// after it was sent, a 5xx from an API without idempotency). Whether it may simply be sent again depends on
+    /// the provider (<c>ProviderCapabilities.IdempotentResend</c>); otherwise it is looked up first.
     /// </summary>
     Ambiguous = 4,
+
+    /// <summary>
+    /// Not attempted: nothing left for the provider (its circuit is open, no connection to it was free within the
+    /// round's time, or the round was cancelled first). Not an attempt; try again after
+    /// <see cref="SendOutcome.RetryAfter"/>. <see cref="SendOutcome.ChannelDownCode"/> says the provider is down.
+    /// </summary>
+    Deferred = 5,
 }
 
 /// <summary>The result of sending one message.</summary>
@@ -39,8 +47,18 @@ public sealed record SendOutcome(
     [property: Id(3)] string? ErrorMessage,
     [property: Id(4)] TimeSpan? RetryAfter)
 {
+    /// <summary>The <see cref="ErrorCode"/> of a <see cref="SendStatus.Deferred"/> send whose provider is down (its circuit breaker is open).</summary>
+    public const string ChannelDownCode = "circuit-open";
+
+    /// <summary>The <see cref="ErrorCode"/> of a <see cref="SendStatus.Deferred"/> send that found no free connection to its provider in time.</summary>
+    public const string QueuedCode = "queued";
+
     public static SendOutcome Accepted(string? providerMessageId) => new(SendStatus.Accepted, providerMessageId, null, null, null);
 
     public static SendOutcome Failed(SendStatus status, string? errorCode, string? errorMessage, TimeSpan? retryAfter = null) =>
         new(status, null, errorCode, errorMessage, retryAfter);
+
+    /// <summary>Not attempted, see <see cref="SendStatus.Deferred"/>.</summary>
+    public static SendOutcome Deferred(string code, string reason, TimeSpan? retryAfter = null) =>
+        new(SendStatus.Deferred, null, code, reason, retryAfter);
 }

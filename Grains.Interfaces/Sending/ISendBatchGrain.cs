@@ -15,20 +15,24 @@ public interface ISendBatchGrain : IGrainWithStringKey
     Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash);
 
     /// <summary>
-    /// Applies a Twilio status callback to the message in slot <paramref name="index"/>, after checking its
-    /// <c>X-Twilio-Signature</c> against <paramref name="url"/> with the channel's auth token. Late, repeated or
-    /// out-of-order callbacks never move a message backwards. False if the signature is not valid.
+    /// Applies a signed status callback about the message in slot <paramref name="index"/> (Twilio posts one per
+    /// message to the URL it was given). The provider that carried the message checks <paramref name="signature"/>
+    /// over <paramref name="url"/> and <paramref name="form"/> with its channel's credentials. Answers once the new
+    /// status is stored, so an acknowledged callback survives a crash. Late, repeated or out-of-order callbacks
+    /// never move a message backwards. False if the signature is not valid.
     /// </summary>
-    Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature);
+    [AlwaysInterleave]
+    Task<bool> ApplyStatusCallbackAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature);
 
     /// <summary>
-    /// Applies ACS delivery reports that name this batch in their tag. Each finds its message by the ACS message id
-    /// (or, for a message whose send answer was lost, by its recipient when only one message of the batch has it).
-    /// <c>Delivered</c> → delivered, <c>Failed</c> → failed with the report's details; other statuses change nothing.
-    /// Late, repeated or out-of-order reports never move a message backwards. The caller authenticated the reports.
+    /// Applies authenticated status reports that name this batch (ACS delivery reports carry the batch in their tag).
+    /// Each finds its message by the provider's message id, or, for a message whose send answer was lost, by its
+    /// recipient when only one message of the batch has it. Answers once the new statuses are stored. Late, repeated
+    /// or out-of-order reports never move a message backwards.
     /// </summary>
     /// <returns>How many of the reports named a message of this batch (the others are for nothing we know).</returns>
-    Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports);
+    [AlwaysInterleave]
+    Task<int> ApplyStatusReportsAsync(ImmutableArray<StatusReport> reports);
 
     /// <summary>The message in slot <paramref name="index"/>, or null.</summary>
     [AlwaysInterleave]

@@ -19,7 +19,10 @@ public enum MessageStatus
 }
 
 /// <summary>An outbound message as <c>GET /v1/messages/{messageId}</c> shows it.</summary>
-/// <param name="Ambiguous">An attempt may have reached the provider without us learning the outcome; a resend may duplicate it.</param>
+/// <param name="Ambiguous">
+/// The message was sent again while an earlier attempt's outcome was unknown and the provider could not settle it:
+/// the customer may have received it twice.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.MessageView")]
 public sealed record MessageView(
     [property: Id(0)] string MessageId,
@@ -45,6 +48,7 @@ public sealed record MessageView(
 /// what it said and what it is regarding.
 /// </summary>
 /// <param name="Body">SMS: the rendered text.</param>
+/// <param name="ChannelId">The channel that carried the message: the configuration's, or its fallback channel.</param>
 /// <param name="ContentSid">WhatsApp: the Twilio Content Template SID, with <paramref name="ContentVariables"/>.</param>
 /// <param name="RegardingEntity">The seed's <c>entityrelationshipname</c>: what the message is about, for the timeline.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.MessageActivity")]
@@ -57,7 +61,11 @@ public sealed record MessageActivity(
     [property: Id(5)] string? Body,
     [property: Id(6)] string? ContentSid,
     [property: Id(7)] ImmutableDictionary<string, string>? ContentVariables,
-    [property: Id(8)] bool ShowInTimeline);
+    [property: Id(8)] bool ShowInTimeline)
+{
+    /// <summary>The configuration's fallback channel carried the message (<see cref="ChannelId"/> is that channel): its own was down.</summary>
+    [Id(9)] public bool ViaFallback { get; init; }
+}
 
 /// <summary>One step of a message's status history.</summary>
 /// <param name="ErrorCode">The provider's code, when the step is a failure (for example 30003).</param>

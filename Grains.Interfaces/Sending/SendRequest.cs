@@ -51,6 +51,12 @@ public enum ReceiptStatus
     TooManyContacts = 4,
     /// <summary>The org holds its share of the silo's delivery backlog: nothing was stored; repeat the request shortly.</summary>
     Busy = 5,
+
+    /// <summary>
+    /// Storage (or a grain the request needed) failed: the request may or may not have been stored. Repeating it
+    /// with the same Idempotency-Key accepts it at most once.
+    /// </summary>
+    Unavailable = 6,
 }
 
 /// <summary>The answer to a send request.</summary>

@@ -17,7 +17,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
 {
     private readonly IPersistentState<OrgState> _profile;
     private readonly IPersistentState<QuotaState> _quota;
-    private readonly CoalescingStateWriter<QuotaState> _quotaWriter;
+    private readonly CoalescingWriter _quotaWriter;
     private readonly TimeProvider _time;
 
     public OrgGrain(
@@ -27,7 +27,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
     {
         _profile = profile;
         _quota = quota;
-        _quotaWriter = new CoalescingStateWriter<QuotaState>(quota);
+        _quotaWriter = new CoalescingWriter(() => quota.WriteStateAsync(), time);
         _time = time;
     }
 

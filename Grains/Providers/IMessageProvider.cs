@@ -1,23 +1,56 @@
 using Outbound.Channels;
 using Outbound.Providers;
+using Outbound.Sending;
 
 namespace Outbound.Grains.Providers;
 
-/// <summary>Sends messages through one provider (Twilio or Azure Communication Services).</summary>
+/// <summary>
+/// Sends messages through one provider (Twilio, Azure Communication Services, …). Everything delivery must know
+/// about a provider is here: what it guarantees (<see cref="Capabilities"/>) and the optional interfaces below
+/// (batch sends, finding a sent message, looking up a status, signed status callbacks). The sending code asks
+/// these, never which provider it is, so a new provider touches only its own folder.
+/// </summary>
 /// <remarks>
 /// Provider and transport failures come back as a <see cref="SendOutcome"/>, never as an exception: the caller
 /// decides about retries from <see cref="SendOutcome.Status"/>. The one exception is cancellation: an
-/// <see cref="OperationCanceledException"/> is thrown only when a plain resend of the same message is safe
-/// (nothing was sent, or the provider deduplicates the resend). When a cancelled request may already have been
-/// processed by a provider without idempotency (Twilio), the result is <see cref="SendStatus.Ambiguous"/> instead.
+/// <see cref="OperationCanceledException"/> is thrown only when nothing was sent. When a cancelled request may
+/// already have been processed, the result is <see cref="SendStatus.Ambiguous"/> instead.
 /// </remarks>
 public interface IMessageProvider
 {
     /// <summary>The provider this client talks to.</summary>
     ProviderKind Kind { get; }
 
+    /// <summary>What the provider guarantees.</summary>
+    ProviderCapabilities Capabilities { get; }
+
     /// <summary>Sends one message from <paramref name="channel"/>'s sender with the channel's credentials.</summary>
     Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken);
+}
+
+/// <summary>What a provider guarantees; delivery's decisions follow from it.</summary>
+/// <param name="IdempotentResend">
+/// Sending the same <see cref="ProviderMessage"/> again is deduplicated by the provider (ACS: the stored
+/// repeatability id and first-sent time), so an attempt whose outcome is unknown is settled by simply sending it
+/// again. Without it, such an attempt is looked up (<see cref="ISentMessageFinder"/>) before anything is resent.
+/// </param>
+/// <param name="Reports">How the provider reports a message's later statuses.</param>
+public sealed record ProviderCapabilities(bool IdempotentResend, StatusReporting Reports);
+
+/// <summary>How a provider's status reports reach us.</summary>
+public enum StatusReporting
+{
+    /// <summary>
+    /// A signed callback per message, to a URL the send names (<see cref="ProviderMessage.StatusCallback"/>);
+    /// the provider implements <see cref="ISignedStatusCallbacks"/> to check and read it.
+    /// </summary>
+    SignedCallbackPerMessage,
+
+    /// <summary>
+    /// Events on a subscription of the provider's resource, each carrying the send's tag
+    /// (<see cref="ProviderMessage.ReportTag"/>), authenticated by the channel's events secret where they arrive.
+    /// </summary>
+    TaggedEvents,
 }
 
 /// <summary>
@@ -26,8 +59,12 @@ public interface IMessageProvider
 /// </summary>
 public interface IBatchMessageProvider : IMessageProvider
 {
-    /// <summary>Sends several messages from one channel in as few requests as the provider allows; outcomes in input order.</summary>
-    Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sends several messages from one channel in as few requests as the provider allows; outcomes in input order.
+    /// Once <paramref name="stopStarting"/> fires no further request starts (the messages left are
+    /// <see cref="SendStatus.Deferred"/>); a request under way is not cut short.
+    /// </summary>
+    Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken stopStarting);
 }
 
 /// <summary>A provider that can say where a message it accepted is now (Twilio: fetch the Message resource).</summary>
@@ -49,4 +86,14 @@ public interface ISentMessageFinder
     /// failures: those are <see cref="SentMessageSearch.Completed"/> false.
     /// </summary>
     Task<SentMessageSearch> FindSentAsync(SentMessageQuery query, Channel channel, CancellationToken cancellationToken);
+}
+
+/// <summary>A provider whose status reports are signed callbacks (<see cref="StatusReporting.SignedCallbackPerMessage"/>).</summary>
+public interface ISignedStatusCallbacks
+{
+    /// <summary>
+    /// The report in a callback, if <paramref name="signature"/> proves <paramref name="channel"/>'s account sent it
+    /// to <paramref name="url"/> with <paramref name="form"/>; null if it does not.
+    /// </summary>
+    StatusReport? Read(Channel channel, string url, IReadOnlyDictionary<string, string> form, string? signature);
 }

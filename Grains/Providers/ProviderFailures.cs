@@ -3,6 +3,7 @@ using System.Net.Http;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
+using Outbound.Providers;
 
 namespace Outbound.Grains.Providers;
 
@@ -20,10 +21,21 @@ internal static class ProviderFailures
         _ => exception.InnerException is { } inner && NeverSent(inner),
     };
 
+    /// <summary>
+    /// The outcome of a send the circuit breaker refused: not attempted, the provider is down. The breaker says
+    /// when it will let a trial request through; before that, asking again is pointless.
+    /// </summary>
+    public static SendOutcome? CircuitOpen(Exception exception) => exception switch
+    {
+        BrokenCircuitException broken => SendOutcome.Deferred(SendOutcome.ChannelDownCode, "The provider is failing; its circuit breaker is open, so nothing was sent.", broken.RetryAfter),
+        { InnerException: { } inner } => CircuitOpen(inner),
+        _ => null,
+    };
+
     /// <summary>A short reason code for a transport failure, stored as <c>ErrorCode</c>.</summary>
     public static string Code(Exception exception) => exception switch
     {
-        BrokenCircuitException => "circuit-open",
+        BrokenCircuitException => SendOutcome.ChannelDownCode,
         TimeoutRejectedException or TimeoutException or OperationCanceledException => "timeout",
         HttpRequestException http => $"transport-{http.HttpRequestError}",
         _ => exception.InnerException is { } inner ? Code(inner) : "transport",

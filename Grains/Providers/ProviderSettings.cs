@@ -11,14 +11,15 @@ namespace Outbound.Grains.Providers;
 /// (a fake or a contract mock, e.g. <c>http://127.0.0.1:8090</c>). Unset in production.
 /// </param>
 /// <param name="AttemptTimeout">
-/// <c>PROVIDER_TIMEOUT_SECONDS</c> (default 30): how long one HTTP attempt to a provider may take. Twilio makes
+/// <c>PROVIDER_TIMEOUT_SECONDS</c> (default 10): how long one HTTP attempt to a provider may take. Twilio makes
 /// one attempt; ACS up to three (see <c>AddMessageProviders</c>), so an ACS send can take about three times this.
+/// Well inside the sender's grain-call timeout, so a slow provider never makes a round's caller give up on it.
 /// </param>
 public sealed record ProviderSettings(Uri? TwilioBaseUrl, TimeSpan AttemptTimeout)
 {
     public const string TwilioBaseUrlKey = "TWILIO_BASE_URL";
     public const string TimeoutSecondsKey = "PROVIDER_TIMEOUT_SECONDS";
-    public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(10);
 
     public static ProviderSettings From(IConfiguration configuration)
     {

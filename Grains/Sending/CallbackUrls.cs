@@ -12,6 +12,7 @@ public sealed class CallbackUrls(Uri? publicBaseUrl)
     /// <summary>The query parameter that names the message: <c>{orgId:N}.{messageId}</c>, covered by Twilio's signature.</summary>
     public const string MessageParameter = "message";
 
-    public Uri? TwilioStatus(Guid orgId, string messageId) =>
+    /// <summary>Where a provider that reports by signed callbacks per message posts this message's statuses; null without a public URL.</summary>
+    public Uri? StatusCallback(Guid orgId, string messageId) =>
         publicBaseUrl is null ? null : new Uri(publicBaseUrl, $"{TwilioStatusPath}?{MessageParameter}={orgId:N}.{messageId}");
 }

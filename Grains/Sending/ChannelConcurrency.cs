@@ -13,10 +13,22 @@ public sealed class ChannelConcurrency(int maxCallsPerChannel)
 
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _gates = new();
 
-    public async Task<T> RunAsync<T>(Guid channelId, Func<Task<T>> call)
+    /// <summary>
+    /// Runs <paramref name="call"/> once a slot of the channel is free, or gives up when <paramref name="stopWaiting"/>
+    /// fires first: then <paramref name="call"/> never ran and the result is <paramref name="notStarted"/>.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Guid channelId, Func<Task<T>> call, T notStarted, CancellationToken stopWaiting)
     {
         var gate = _gates.GetOrAdd(channelId, _ => new SemaphoreSlim(maxCallsPerChannel));
-        await gate.WaitAsync();
+        try
+        {
+            await gate.WaitAsync(stopWaiting);
+        }
+        catch (OperationCanceledException) when (stopWaiting.IsCancellationRequested)
+        {
+            return notStarted;
+        }
+
         try
         {
             return await call();

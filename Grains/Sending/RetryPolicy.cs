@@ -1,10 +1,11 @@
 namespace Outbound.Grains.Sending;
 
-/// <summary>When to try a message again: exponential backoff with full jitter, never sooner than the provider asked.</summary>
+/// <summary>
+/// When to try a message again: exponential backoff with full jitter, never sooner than the provider asked. There
+/// is no limit on attempts: a message is retried until its org's delivery deadline.
+/// </summary>
 public static class RetryPolicy
-{
-    public const int MaxAttempts = 8;
-    private static readonly TimeSpan Base = TimeSpan.FromSeconds(1);
+{    private static readonly TimeSpan Base = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan Cap = TimeSpan.FromMinutes(5);
 
     /// <param name="attempts">Attempts made so far (1 after the first).</param>

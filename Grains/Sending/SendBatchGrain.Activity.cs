@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Outbound.Activities;
-using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Grains.Activities;
 using Outbound.Providers;
@@ -54,8 +53,7 @@ public sealed partial class SendBatchGrain
                 }
             }
 
-            _unflushedCallbacks = true;
-            await FlushCallbacksAsync(CancellationToken.None);
+            await WriteProgressAsync();
         }
 
         await UpdateSummaryAsync();
@@ -71,7 +69,6 @@ public sealed partial class SendBatchGrain
                 await activities.DeleteTimelineAsync(TimelineRows());
             }
 
-            _unflushedCallbacks = false;
             await state.ClearStateAsync();
             await inFlight.ClearStateAsync();
             await progress.ClearStateAsync();
@@ -145,22 +142,38 @@ public sealed partial class SendBatchGrain
     }
 
     /// <summary>
-    /// What the provider says about <paramref name="messages"/> (one entry each, null where it cannot tell), or
-    /// null when asking failed and reconciliation should wait for the next sweep.
+    /// What the providers that carried <paramref name="messages"/> say about them (one entry each, null where they
+    /// cannot tell), or null when asking failed and reconciliation should wait for the next sweep.
     /// </summary>
     private async Task<IReadOnlyList<ReportedStatus?>?> LookUpAsync(List<OutboundMessage> messages)
     {
         var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
-        if (binding is null || state.State.Provider != ProviderKind.Twilio)
+        var reported = new ReportedStatus?[messages.Count];
+        if (binding is null)
         {
-            // ACS has no message lookup, and without the channel there are no credentials to ask with.
-            return new ReportedStatus?[messages.Count];
+            // Without the channel there are no credentials to ask with.
+            return reported;
         }
 
         try
         {
-            return await GrainFactory.GetGrain<ISenderGrain>(0).LookUpAsync(
-                binding.Configuration.ChannelId, binding.Channel, [.. messages.Select(m => m.ProviderMessageId ?? "")]);
+            // Providers that cannot look a message up answer nulls (the sender asks them).
+            foreach (var group in messages.Select((m, i) => (Message: m, Index: i)).GroupBy(x => CarrierOf(x.Message, binding)))
+            {
+                if (group.Key is not { } carrier)
+                {
+                    continue;
+                }
+
+                var statuses = await GrainFactory.GetGrain<ISenderGrain>(0).LookUpAsync(
+                    carrier.ChannelId, carrier.Channel, [.. group.Select(x => x.Message.ProviderMessageId ?? "")]);
+                foreach (var (item, status) in group.Zip(statuses))
+                {
+                    reported[item.Index] = status;
+                }
+            }
+
+            return reported;
         }
         catch (Exception e)
         {

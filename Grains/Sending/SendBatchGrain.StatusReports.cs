@@ -1,97 +1,97 @@
-using Outbound.Channels;
 using Outbound.Configurations;
-using Outbound.Grains.Providers.Twilio;
+using Outbound.Grains.Providers;
 using Outbound.Sending;
 
 namespace Outbound.Grains.Sending;
 
-/// <summary>Provider status reports (callbacks and events) for the batch's messages.</summary>
+/// <summary>
+/// Provider status reports (signed callbacks and authenticated events) for the batch's messages. These calls
+/// interleave with delivery; each is acknowledged only once its status is stored, and reports arriving together
+/// share one write.
+/// </summary>
 public sealed partial class SendBatchGrain
 {
-    private static readonly TimeSpan CallbackFlushDelay = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan BindingLifetime = TimeSpan.FromMinutes(1);
 
-    // Reports are applied in memory and stored together: a bulk send's callbacks cost a few writes, not one each.
-    private IGrainTimer? _callbackFlush;
-    private bool _unflushedCallbacks;
+    // The configuration's channels, kept for a minute so a batch's callbacks do not each ask the configuration.
+    private ConfigurationBinding? _reportBinding;
+    private DateTimeOffset _reportBindingAt;
 
-    private static readonly TimeSpan SignatureKeyLifetime = TimeSpan.FromMinutes(1);
-    private TwilioSignature? _twilioSignature;
-    private DateTimeOffset _twilioSignatureAt;
-
-    public async Task<bool> ApplyTwilioStatusAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
+    public async Task<bool> ApplyStatusCallbackAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
     {
-        if (!state.RecordExists || !await IsSignedByChannelAsync(url, form, signature))
+        if (!state.RecordExists)
         {
             return false;
         }
 
         var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
-        if (message is null || !TwilioStatuses.TryParse(form.GetValueOrDefault("MessageStatus"), out var next))
-        {
-            return true;
-        }
-
-        ApplyReportedStatus(message, next, form.GetValueOrDefault("MessageSid"), form.GetValueOrDefault("ErrorCode"),
-            $"Twilio reported the message {form.GetValueOrDefault("MessageStatus")}.");
-        return true;
-    }
-
-    /// <summary>
-    /// Checks a Twilio signature with the channel's auth token, kept for a minute so a batch's callbacks do not ask
-    /// the configuration each time; a mismatch asks again, so a rotated token is picked up at once.
-    /// </summary>
-    private async Task<bool> IsSignedByChannelAsync(string url, ImmutableDictionary<string, string> form, string? signature)
-    {
-        var now = time.GetUtcNow();
-        if (_twilioSignature is { } cached && now - _twilioSignatureAt < SignatureKeyLifetime && cached.IsValid(url, form, signature))
-        {
-            return true;
-        }
-
-        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
-        if (binding?.Channel.Twilio?.AuthToken is not { } token)
+        // A mismatch is checked again with fresh credentials: a rotated auth token is picked up at once.
+        var report = await ReadCallbackAsync(message, url, form, signature, fresh: false)
+            ?? await ReadCallbackAsync(message, url, form, signature, fresh: true);
+        if (report is null)
         {
             return false;
         }
 
-        _twilioSignature = new TwilioSignature(token);
-        _twilioSignatureAt = now;
-        return _twilioSignature.IsValid(url, form, signature);
+        if (message is not null && ApplyReportedStatus(message, report.Status, report.ProviderMessageId, report.ErrorCode, report.Details))
+        {
+            await StoreReportsAsync();
+        }
+
+        return true;
     }
 
-    public Task<int> ApplyAcsDeliveryReportsAsync(ImmutableArray<AcsDeliveryReport> reports)
+    /// <summary>The callback's report if the provider that carried the message vouches for it; null if not.</summary>
+    private async Task<StatusReport?> ReadCallbackAsync(
+        OutboundMessage? message, string url, ImmutableDictionary<string, string> form, string? signature, bool fresh)
     {
-        if (!state.RecordExists || state.State.Provider != ProviderKind.AzureCommunicationServices)
+        var now = time.GetUtcNow();
+        if (fresh || _reportBinding is null || now - _reportBindingAt >= BindingLifetime)
         {
-            return Task.FromResult(0);
+            _reportBinding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+            _reportBindingAt = now;
+        }
+
+        // A callback about no message of ours is still checked against the configuration's own channel.
+        var carrier = _reportBinding is null ? null : message is null ? PrimaryRoute(_reportBinding) : CarrierOf(message, _reportBinding);
+        return carrier?.Provider is ISignedStatusCallbacks callbacks ? callbacks.Read(carrier.Channel, url, form, signature) : null;
+    }
+
+    public async Task<int> ApplyStatusReportsAsync(ImmutableArray<StatusReport> reports)
+    {
+        if (!state.RecordExists)
+        {
+            return 0;
         }
 
         var matched = 0;
+        var changed = false;
         foreach (var report in reports)
         {
-            if (FindAcsMessage(report) is not { } message)
+            if (FindMessage(report) is not { } message)
             {
                 continue;
             }
 
             matched++;
-            if (TryParseAcsStatus(report.DeliveryStatus, out var next))
-            {
-                ApplyReportedStatus(message, next, report.MessageId, errorCode: null,
-                    report.DeliveryStatusDetails is { Length: > 0 } details ? details : $"ACS reported the message {report.DeliveryStatus}.");
-            }
+            changed |= ApplyReportedStatus(message, report.Status, report.ProviderMessageId, report.ErrorCode, report.Details);
         }
 
-        return Task.FromResult(matched);
+        if (changed)
+        {
+            await StoreReportsAsync();
+        }
+
+        return matched;
     }
 
     /// <summary>
-    /// The message a report is about: the one with its ACS message id; failing that, the only message to its
-    /// recipient if that message has no ACS id yet (its send answer was lost, e.g. a crash mid-round).
+    /// The message a report is about: the one with its provider message id; failing that, the only message to its
+    /// recipient if that message has no provider id yet (its send answer was lost, e.g. a crash mid-round).
     /// </summary>
-    private OutboundMessage? FindAcsMessage(AcsDeliveryReport report)
+    private OutboundMessage? FindMessage(StatusReport report)
     {
-        if (report.MessageId is { Length: > 0 } id && state.State.Messages.FirstOrDefault(m => m.ProviderMessageId == id) is { } byId)
+        if (report.ProviderMessageId is { Length: > 0 } id && state.State.Messages.FirstOrDefault(m => m.ProviderMessageId == id) is { } byId)
         {
             return byId;
         }
@@ -101,21 +101,24 @@ public sealed partial class SendBatchGrain
     }
 
     /// <summary>
-    /// Applies a status a provider reported for <paramref name="message"/>, if the status machine allows it, and
-    /// schedules a coalesced write. <paramref name="failureText"/> is kept only for a failure.
+    /// Applies a status a provider reported for <paramref name="message"/>, if the status machine allows it.
+    /// <paramref name="failureText"/> is kept only for a failure. True if anything changed.
     /// </summary>
-    private void ApplyReportedStatus(OutboundMessage message, MessageStatus next, string? providerMessageId, string? errorCode, string failureText)
+    private bool ApplyReportedStatus(OutboundMessage message, MessageStatus next, string? providerMessageId, string? errorCode, string? failureText)
     {
+        var changed = false;
         if (message.Status is MessageStatus.Accepted or MessageStatus.Sending && next >= MessageStatus.Sent)
         {
-            // The provider has the message although we never heard back (an ambiguous attempt): no resend.
+            // The provider has the message although we never heard back (an attempt with an unknown outcome): settled, no resend.
             message.ProviderMessageId ??= providerMessageId;
             message.NextAttemptAt = null;
+            message.UnknownSince = null;
+            changed = true;
         }
 
         if (!MessageStatusRules.CanMove(message.Status, next))
         {
-            return;
+            return changed;
         }
 
         message.MoveTo(next, time.GetUtcNow(), errorCode);
@@ -125,40 +128,14 @@ public sealed partial class SendBatchGrain
             message.ErrorMessage = failureText;
         }
 
-        _unflushedCallbacks = true;
-        _callbackFlush ??= this.RegisterGrainTimer(FlushCallbacksAsync, new GrainTimerCreationOptions { DueTime = CallbackFlushDelay, Period = Timeout.InfiniteTimeSpan });
+        return true;
     }
 
-    private async Task FlushOnDeactivationAsync(CancellationToken cancellationToken)
+    /// <summary>Stores the reports applied so far (sharing the write with those that arrive meanwhile), then the request's counts.</summary>
+    private async Task StoreReportsAsync()
     {
-        // Best effort; a lost callback status is recovered by reconciliation with the provider.
-        if (_unflushedCallbacks)
-        {
-            await WriteProgressAsync(cancellationToken);
-        }
-    }
-
-    private async Task FlushCallbacksAsync(CancellationToken cancellationToken)
-    {
-        _callbackFlush?.Dispose();
-        _callbackFlush = null;
-        if (_unflushedCallbacks)
-        {
-            _unflushedCallbacks = false;
-            await WriteProgressAsync(cancellationToken);
-            await UpdateSummaryAsync();
-        }
-    }
-
-    /// <summary>ACS's documented delivery statuses (case-insensitive) in ours; any other changes nothing.</summary>
-    private static bool TryParseAcsStatus(string? status, out MessageStatus parsed)
-    {
-        parsed = status?.ToUpperInvariant() switch
-        {
-            "DELIVERED" => MessageStatus.Delivered,
-            "FAILED" => MessageStatus.Failed,
-            _ => MessageStatus.Accepted,
-        };
-        return parsed != MessageStatus.Accepted;
+        _progressDirty = true;
+        await WriteProgressAsync(DeliveryTiming.ReportFlushDelay);
+        await UpdateSummaryAsync();
     }
 }

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Outbound.Activities;
-using Outbound.Grains.Activities;
 using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Contacts;
+using Outbound.Grains.Activities;
 using Outbound.Grains.Contacts;
+using Outbound.Grains.Providers;
+using Outbound.Grains.Storage;
 using Outbound.Orgs;
 using Outbound.Providers;
 using Outbound.Sending;
@@ -16,38 +18,88 @@ namespace Outbound.Grains.Sending;
 /// One send request. Accepting it costs one state write and one reminder registration whatever the number of
 /// contacts; delivery then runs in a grain timer (never in the request's turn): per provider round, a small write
 /// of the round in flight before it, and one write of the progress (statuses, not content) after it.
-/// The reminder brings the grain back after a crash, and a message caught in flight is sent again (for ACS
-/// safely, thanks to its repeatability ids; for Twilio it is marked ambiguous).
 /// </summary>
+/// <remarks>
+/// <para>
+/// Exactly once: a message whose attempt has an unknown outcome (a timeout after the request left, a crash
+/// mid-call) is settled before it is sent again: looked up at the provider, or, where the provider deduplicates
+/// resends, sent again through the same provider. Only what the lookup cannot settle is resent, flagged ambiguous.
+/// </para>
+/// <para>
+/// Status reports interleave with delivery (<c>[AlwaysInterleave]</c> on the interface) so a report is stored
+/// before it is acknowledged without waiting for a provider round; every write of the progress goes through one
+/// <see cref="CoalescingWriter"/>, so writes never overlap and reports arriving together share one.
+/// </para>
+/// </remarks>
 // A completed batch only waits for status reports; a later one reactivates it. Orleans' default of 15 minutes
-// would keep every batch of a busy tenant in memory (about 2.5 GiB for a million contacts, issue #6).
+// would keep every batch of a busy tenant in memory (about 2.5 GiB for a million contacts, docs/benchmarks.md).
 [CollectionAgeLimit(Minutes = 2)]
-public sealed partial class SendBatchGrain(
-    [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
-    [PersistentState("inflight", StorageNames.Messages)] IPersistentState<InFlightRound> inFlight,
-    [PersistentState("progress", StorageNames.Messages)] IPersistentState<SendBatchProgress> progress,
-    TimeProvider time,
-    CallbackUrls callbackUrls,
-    ActivityTables activities,
-    ActivitySettings activitySettings,
-    DeliveryBacklog backlog,
-    ILogger<SendBatchGrain> logger)
-    : Grain, ISendBatchGrain, IRemindable
+public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
 {
     private const string DeliveryReminder = "deliver";
-    private const int RoundSize = 100;
     private static readonly TimeSpan IndexRetryDelay = TimeSpan.FromSeconds(30);
+
+    // A wait longer than this lets the batch leave memory; the delivery reminder (every minute) brings it back.
+    private static readonly TimeSpan KeepAliveWait = TimeSpan.FromMinutes(2);
+
+    private readonly IPersistentState<SendBatchState> state;
+    private readonly IPersistentState<InFlightRound> inFlight;
+    private readonly IPersistentState<SendBatchProgress> progress;
+    private readonly TimeProvider time;
+    private readonly CallbackUrls callbackUrls;
+    private readonly ActivityTables activities;
+    private readonly ActivitySettings activitySettings;
+    private readonly DeliveryBacklog backlog;
+    private readonly MessageProviders providers;
+    private readonly DeliveryTiming timing;
+    private readonly ILogger<SendBatchGrain> logger;
+    private readonly CoalescingWriter _progressWriter;
 
     private Guid _orgId;
     private Guid _batchId;
 
     private IGrainTimer? _delivery;
+    private bool _deliveryKeepsAlive;
+
+    // When the delivery timer is due; null while a round runs. The reminder's watchdog compares it with the clock.
+    private DateTimeOffset? _deliveryDueAt;
+    private int _deliveryFailures;
 
     // The reminder registered by this activation: unregistering it then needs no read of the reminder table.
     private IGrainReminder? _reminder;
 
-    // This activation's share of the silo's delivery backlog (messages whose first attempt is not over), given back as they go.
-    private int _inBacklog;
+    // Messages counted in the silo's delivery backlog: accepted here, no outcome from the provider yet.
+    private readonly HashSet<int> _inBacklog = [];
+
+    // In-memory progress not stored yet (a failed write, or a recovery): stored before another round may start.
+    private bool _progressDirty;
+
+    public SendBatchGrain(
+        [PersistentState("batch", StorageNames.Messages)] IPersistentState<SendBatchState> state,
+        [PersistentState("inflight", StorageNames.Messages)] IPersistentState<InFlightRound> inFlight,
+        [PersistentState("progress", StorageNames.Messages)] IPersistentState<SendBatchProgress> progress,
+        TimeProvider time,
+        CallbackUrls callbackUrls,
+        ActivityTables activities,
+        ActivitySettings activitySettings,
+        DeliveryBacklog backlog,
+        MessageProviders providers,
+        DeliveryTiming timing,
+        ILogger<SendBatchGrain> logger)
+    {
+        this.state = state;
+        this.inFlight = inFlight;
+        this.progress = progress;
+        this.time = time;
+        this.callbackUrls = callbackUrls;
+        this.activities = activities;
+        this.activitySettings = activitySettings;
+        this.backlog = backlog;
+        this.providers = providers;
+        this.timing = timing;
+        this.logger = logger;
+        _progressWriter = new CoalescingWriter(StoreProgressAsync, time);
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -63,29 +115,8 @@ public sealed partial class SendBatchGrain(
 
         if (state.RecordExists && !state.State.Completed)
         {
-            // A previous activation died (crash, or deactivated while waiting): a round it started and never
-            // recorded has an unknown outcome. ACS deduplicates a resend by its repeatability id; Twilio cannot, so say so.
-            if (inFlight.RecordExists && inFlight.State.Round > state.State.RoundsRecorded)
-            {
-                foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Accepted && inFlight.State.Indices.Contains(m.Index)))
-                {
-                    message.Attempts++;
-                    message.NextAttemptAt = null;
-                    message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
-                }
-
-                state.State.RoundsRecorded = inFlight.State.Round;
-            }
-
-            // Batches stored before the in-flight round existed kept the marker in the message itself.
-            foreach (var message in state.State.Messages.Where(m => m.Status == MessageStatus.Sending))
-            {
-                message.MoveTo(MessageStatus.Accepted, time.GetUtcNow());
-                message.NextAttemptAt = null;
-                message.Ambiguous |= state.State.Provider == ProviderKind.Twilio;
-            }
-
-            JoinBacklog(state.State.Messages.Count(m => m.Status == MessageStatus.Accepted && m.Attempts == 0));
+            RecoverInterruptedRound();
+            JoinBacklog(state.State.Messages.Where(m => m.Status == MessageStatus.Accepted && m.Attempts == 0 && m.ErrorCode is null));
             ScheduleDelivery(TimeSpan.Zero);
         }
 
@@ -95,8 +126,51 @@ public sealed partial class SendBatchGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Whatever is still waiting is counted again by the next activation (the reminder brings it back).
-        LeaveBacklog(_inBacklog);
-        return FlushOnDeactivationAsync(cancellationToken);
+        LeaveBacklog();
+        // Best effort: anything not stored is recovered from the round in flight and settled with the provider.
+        return _progressDirty ? _progressWriter.WriteAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A previous activation died in a round it never recorded (a crash, or deactivated mid-round): those messages
+    /// may have reached the provider, so their outcome is unknown until settled.
+    /// </summary>
+    private void RecoverInterruptedRound()
+    {
+        var interrupted = inFlight.RecordExists && inFlight.State.Round > state.State.RoundsRecorded ? inFlight.State : null;
+        var now = time.GetUtcNow();
+        foreach (var message in state.State.Messages)
+        {
+            var inRound = interrupted?.Indices.Contains(message.Index) == true;
+            // Batches stored before the in-flight round existed kept the marker in the message itself.
+            if (!(message.Status == MessageStatus.Sending || (inRound && message.Status == MessageStatus.Accepted)))
+            {
+                continue;
+            }
+
+            if (message.Status == MessageStatus.Accepted)
+            {
+                // The attempt was counted in memory only.
+                message.Attempts++;
+                message.MoveTo(MessageStatus.Accepted, now, "interrupted");
+            }
+            else
+            {
+                message.MoveTo(MessageStatus.Accepted, now, "interrupted");
+            }
+
+            // Sent again while an earlier attempt was unsettled: the customer may get both.
+            message.Ambiguous |= message.UnknownSince is not null;
+            var startedAt = interrupted?.StartedAt is { } at && at != default ? at : message.UpdatedAt;
+            message.UnknownSince = message.UnknownSince is { } earlier && earlier < startedAt ? earlier : startedAt;
+            message.NextAttemptAt = CarrierCapabilities(message).IdempotentResend ? null : startedAt + timing.SettleAfter;
+            _progressDirty = true;
+        }
+
+        if (interrupted is not null)
+        {
+            state.State.RoundsRecorded = interrupted.Round;
+        }
     }
 
     public async Task<SendReceipt> AcceptAsync(SendRequest request, string requestHash)
@@ -114,6 +188,21 @@ public sealed partial class SendBatchGrain(
             return Refused(new SendReceipt(ReceiptStatus.Busy, [], false, null));
         }
 
+        try
+        {
+            return await AcceptNewAsync(request, requestHash);
+        }
+        catch (Exception e) when (StorageFaults.IsTransient(e))
+        {
+            // Nothing may have been stored, or everything: a fresh activation reads which, and answers a repeat with it.
+            logger.LogWarning(e, "Accepting batch {BatchId} failed; the request may be repeated with its Idempotency-Key", _batchId);
+            state.State = new SendBatchState();
+            return Refused(new SendReceipt(ReceiptStatus.Unavailable, [], false, null));
+        }
+    }
+
+    private async Task<SendReceipt> AcceptNewAsync(SendRequest request, string requestHash)
+    {
         // Reads that do not depend on each other run together: each one's wait is part of the send's latency.
         var org = GrainFactory.GetGrain<IOrgGrain>(_orgId);
         var bindingLookup = GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
@@ -158,6 +247,7 @@ public sealed partial class SendBatchGrain(
             ConfigurationId = request.ConfigurationId,
             Provider = binding.Channel.Provider,
             AcceptedAt = now,
+            Deadline = now + allowance.Settings.DeliveryDeadline,
             TemplateId = binding.Configuration.TemplateId,
             ChannelId = binding.Configuration.ChannelId,
             ChannelType = binding.Configuration.ChannelType,
@@ -184,7 +274,7 @@ public sealed partial class SendBatchGrain(
         await state.WriteStateAsync();
         if (!batch.Completed)
         {
-            JoinBacklog(batch.Messages.Count);
+            JoinBacklog(batch.Messages);
             ScheduleDelivery(TimeSpan.Zero);
         }
 
@@ -224,7 +314,7 @@ public sealed partial class SendBatchGrain(
         message.Message.To,
         message.Status,
         message.Attempts,
-        state.State.Provider,
+        message.FallbackProvider ?? state.State.Provider,
         message.ProviderMessageId,
         message.ErrorCode,
         message.ErrorMessage,
@@ -235,16 +325,23 @@ public sealed partial class SendBatchGrain(
     {
         Activity = new MessageActivity(
             state.State.TemplateId,
-            state.State.ChannelId,
+            message.FallbackChannelId ?? state.State.ChannelId,
             state.State.ChannelType,
             message.Locale,
             message.RegardingEntity,
             message.Message.Body,
             message.Message.ContentSid,
             message.Message.ContentVariables,
-            state.State.ShowInTimeline),
+            state.State.ShowInTimeline)
+        {
+            ViaFallback = message.FallbackChannelId is not null,
+        },
     };
 
+    /// <summary>
+    /// The delivery reminder: brings the batch back after a crash or a deactivation, and is its watchdog. A batch
+    /// whose timer should have run long ago (a stalled loop) gets delivery restarted.
+    /// </summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (!state.RecordExists || state.State.Completed)
@@ -257,8 +354,13 @@ public sealed partial class SendBatchGrain(
             return;
         }
 
-        // Activation already scheduled delivery; a tick on a live activation needs nothing else.
-        if (_delivery is null)
+        var now = time.GetUtcNow();
+        if (_deliveryDueAt is { } due && now - due > DeliveryTiming.StallAfter)
+        {
+            logger.LogWarning("Delivery of batch {BatchId} was due at {DueAt} and has not run; restarting it", _batchId, due);
+            ScheduleDelivery(TimeSpan.Zero);
+        }
+        else if (_delivery is null)
         {
             ScheduleDelivery(TimeSpan.Zero);
         }
@@ -302,174 +404,67 @@ public sealed partial class SendBatchGrain(
                 $"contextitems has no value for {string.Join(", ", rendered.MissingSlugs.Select(s => $"{{{s}}}"))}.");
         }
 
-        var messageId = MessageIds.Format(_batchId, index);
-        // Twilio reports per message to a URL naming it (added at send time: derivable, so not stored); ACS reports
-        // through one Event Grid subscription, so each report carries a tag naming the batch instead (the same for
-        // all the batch's messages, so they can share a request).
-        var reportTag = binding.Channel.Provider == ProviderKind.Twilio ? null : MessageIds.ReportTag(_orgId, _batchId);
+        // Where reports should go (a callback URL, a report tag) is added at send time: it depends on the
+        // channel that carries the message, which a fallback may change.
         var accepted = new OutboundMessage
         {
             Index = index,
-            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now, reportTag),
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now),
             Locale = message.Locale,
             RegardingEntity = contact.EntityRelationshipName,
         };
         accepted.MoveTo(MessageStatus.Accepted, now);
         messages.Add(accepted);
-        return new ContactResult(messageId, ContactStatus.Accepted, null);
+        return new ContactResult(MessageIds.Format(_batchId, index), ContactStatus.Accepted, null);
     }
 
-    /// <summary>Stores what changed since acceptance; the batch entity itself is never written again.</summary>
-    private async Task WriteProgressAsync(CancellationToken cancellationToken = default)
+    /// <summary>Stores what changed since acceptance (never the batch entity itself), one write at a time.</summary>
+    private Task WriteProgressAsync(TimeSpan gather = default) => _progressWriter.WriteAsync(gather);
+
+    private async Task StoreProgressAsync()
     {
+        _progressDirty = false;
         progress.State = SendBatchProgress.Of(state.State);
-        await progress.WriteStateAsync(cancellationToken);
-        // Only the write needs the snapshot (the messages hold the progress); an idle batch keeps no second copy.
-        progress.State.Messages = [];
+        try
+        {
+            await progress.WriteStateAsync();
+        }
+        catch
+        {
+            _progressDirty = true;
+            throw;
+        }
+        finally
+        {
+            // Only the write needs the snapshot (the messages hold the progress); an idle batch keeps no second copy.
+            progress.State.Messages = [];
+        }
     }
 
-    private void JoinBacklog(int messages)
-    {
-        _inBacklog += messages;
-        backlog.Add(_orgId, messages);
-    }
+    private void JoinBacklog(IEnumerable<OutboundMessage> messages) => backlog.Add(_orgId, messages.Count(m => _inBacklog.Add(m.Index)));
 
-    private void LeaveBacklog(int messages)
+    private void LeaveBacklog(IEnumerable<OutboundMessage> messages) => backlog.Remove(_orgId, messages.Count(m => _inBacklog.Remove(m.Index)));
+
+    private void LeaveBacklog()
     {
-        _inBacklog -= messages;
-        backlog.Remove(_orgId, messages);
+        backlog.Remove(_orgId, _inBacklog.Count);
+        _inBacklog.Clear();
     }
 
     private void ScheduleDelivery(TimeSpan dueIn)
     {
-        if (_delivery is null)
-        {
-            // KeepAlive: a batch with retries pending stays active rather than waiting for the next reminder tick.
-            _delivery = this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
-        }
-        else
+        var keepAlive = dueIn <= KeepAliveWait;
+        _deliveryDueAt = time.GetUtcNow() + dueIn;
+        if (_delivery is not null && _deliveryKeepsAlive == keepAlive)
         {
             _delivery.Change(dueIn, Timeout.InfiniteTimeSpan);
-        }
-    }
-
-    private async Task DeliverAsync(CancellationToken cancellationToken)
-    {
-        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
-        var channelId = binding?.Configuration.ChannelId ?? Guid.Empty;
-        // Indexed alongside the first provider round, so it adds nothing to the time to the provider.
-        var indexing = state.State.Indexed ? null : IndexAsync();
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            var now = time.GetUtcNow();
-            var round = state.State.Messages
-                .Where(m => m.Status == MessageStatus.Accepted && (m.NextAttemptAt is null || m.NextAttemptAt <= now))
-                .Take(RoundSize)
-                .ToList();
-            if (round.Count == 0)
-            {
-                break;
-            }
-
-            // Messages count in the backlog until their first attempt is over: a slow provider holds back new requests too.
-            var firstAttempts = round.Count(m => m.Attempts == 0);
-            if (binding is null)
-            {
-                LeaveBacklog(firstAttempts);
-                round.ForEach(m => Fail(m, now, "configuration-deleted", "The outbound configuration was deleted before the message was sent."));
-                await WriteProgressAsync();
-                continue;
-            }
-
-            // Recorded as in flight first, so after a crash we know these may have reached the provider: a small
-            // entity of its own rather than another write of the progress.
-            foreach (var message in round)
-            {
-                message.MoveTo(MessageStatus.Sending, now);
-                message.Attempts++;
-            }
-
-            inFlight.State = new InFlightRound { Round = state.State.RoundsRecorded + 1, Indices = [.. round.Select(m => m.Index)] };
-            await inFlight.WriteStateAsync();
-            var outcomes = await SendAsync(channelId, binding.Channel, round);
-            LeaveBacklog(firstAttempts);
-            if (indexing is not null)
-            {
-                state.State.Indexed = await indexing;
-                indexing = null;
-            }
-
-            now = time.GetUtcNow();
-            for (var i = 0; i < round.Count; i++)
-            {
-                Apply(round[i], outcomes[i], now);
-            }
-
-            state.State.RoundsRecorded = inFlight.State.Round;
-            // Usually the last round: completing in the same write saves a write of the progress.
-            state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
-            await WriteProgressAsync();
-            // The provider says these customers unsubscribed (Twilio 21610): later requests skip them.
-            await Task.WhenAll(round.Zip(outcomes)
-                .Where(pair => pair.Second.Status == SendStatus.OptedOut)
-                .Select(pair => GrainFactory.GetGrain<IContactGrain>(ContactKeys.Contact(_orgId, pair.First.Message.To)).OptOutAsync($"provider:{pair.Second.ErrorCode}")));
+            return;
         }
 
-        if (indexing is not null)
-        {
-            state.State.Indexed = await indexing;
-        }
-
-        await ScheduleNextOrCompleteAsync();
-    }
-
-    private async Task<ImmutableArray<SendOutcome>> SendAsync(Guid channelId, Channel channel, List<OutboundMessage> round)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<ISenderGrain>(0).SendAsync(channelId, channel, [.. round.Select(m => state.State.Provider == ProviderKind.Twilio
-                ? m.Message with { StatusCallback = callbackUrls.TwilioStatus(_orgId, MessageIds.Format(_batchId, m.Index)) }
-                : m.Message)]);
-        }
-        catch (Exception e)
-        {
-            // The sender may or may not have reached the provider before failing.
-            logger.LogWarning(e, "Sending {Count} messages of batch {BatchId} failed; they will be retried", round.Count, _batchId);
-            return [.. round.Select(_ => SendOutcome.Failed(SendStatus.Ambiguous, "sender-error", e.GetType().Name))];
-        }
-    }
-
-    private static void Apply(OutboundMessage message, SendOutcome outcome, DateTimeOffset now)
-    {
-        switch (outcome.Status)
-        {
-            case SendStatus.Accepted:
-                message.MoveTo(MessageStatus.Sent, now);
-                message.ProviderMessageId = outcome.ProviderMessageId;
-                message.ErrorCode = null;
-                message.ErrorMessage = null;
-                break;
-            case SendStatus.Retryable or SendStatus.Ambiguous when message.Attempts < RetryPolicy.MaxAttempts:
-                message.MoveTo(MessageStatus.Accepted, now, outcome.ErrorCode);
-                message.Ambiguous |= outcome.Status == SendStatus.Ambiguous;
-                message.ErrorCode = outcome.ErrorCode;
-                message.ErrorMessage = outcome.ErrorMessage;
-                message.NextAttemptAt = now + RetryPolicy.Delay(message.Attempts, outcome.RetryAfter, Random.Shared);
-                break;
-            default:
-                // Permanent, opted out, or out of attempts.
-                message.Ambiguous |= outcome.Status == SendStatus.Ambiguous;
-                Fail(message, now, outcome.ErrorCode, outcome.ErrorMessage);
-                break;
-        }
-    }
-
-    private static void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
-    {
-        message.MoveTo(MessageStatus.Failed, now, code);
-        message.ErrorCode = code;
-        message.ErrorMessage = reason;
-        message.NextAttemptAt = null;
+        // KeepAlive: a batch with a retry soon stays active; a long wait lets it go, and the reminder brings it back.
+        _delivery?.Dispose();
+        _delivery = this.RegisterGrainTimer(DeliverAsync, new GrainTimerCreationOptions { DueTime = dueIn, Period = Timeout.InfiniteTimeSpan, KeepAlive = keepAlive });
+        _deliveryKeepsAlive = keepAlive;
     }
 
     /// <summary>The reminder that resumes delivery after a crash or a deactivation: every minute until the batch completes.</summary>
@@ -485,32 +480,5 @@ public sealed partial class SendBatchGrain(
             await this.UnregisterReminder(reminder);
             _reminder = null;
         }
-    }
-
-    private async Task ScheduleNextOrCompleteAsync()
-    {
-        if (!state.State.Completed)
-        {
-            var next = state.State.Messages.Where(m => m.Status == MessageStatus.Accepted).Min(m => m.NextAttemptAt);
-            if (next is { } at)
-            {
-                var wait = at - time.GetUtcNow();
-                ScheduleDelivery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-                return;
-            }
-
-            // Not complete before it is in the indexes: the reminder keeps retrying, or reports would never see it.
-            if (!state.State.Indexed && !(state.State.Indexed = await IndexAsync()))
-            {
-                ScheduleDelivery(IndexRetryDelay);
-                return;
-            }
-
-            state.State.Completed = true;
-            await WriteProgressAsync();
-        }
-
-        await UnregisterDeliveryReminderAsync();
-        await UpdateSummaryAsync();
     }
 }

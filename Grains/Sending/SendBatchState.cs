@@ -1,4 +1,5 @@
 using Outbound.Catalog;
+using Outbound.Orgs;
 using Outbound.Channels;
 using Outbound.Providers;
 using Outbound.Sending;
@@ -35,6 +36,15 @@ public sealed class SendBatchState
 
     /// <summary>The last provider round whose outcomes are stored (see <see cref="InFlightRound"/>).</summary>
     [Id(12)] public int RoundsRecorded { get; set; }
+
+    /// <summary>
+    /// Until when messages are retried: acceptance plus the org's delivery deadline. Null in batches stored before
+    /// deadlines existed: <see cref="OrgSettings.DefaultDeliveryDeadlineHours"/> after <see cref="AcceptedAt"/>.
+    /// </summary>
+    [Id(13)] public DateTimeOffset? Deadline { get; set; }
+
+    /// <summary>When messages still waiting stop being retried and end failed (expired).</summary>
+    public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }
 
 /// <summary>
@@ -46,6 +56,9 @@ public sealed class InFlightRound
 {
     [Id(0)] public int Round { get; set; }
     [Id(1)] public List<int> Indices { get; set; } = [];
+
+    /// <summary>When the round began: none of its provider calls can run past this plus <see cref="DeliveryTiming.SettleAfter"/>.</summary>
+    [Id(2)] public DateTimeOffset StartedAt { get; set; }
 }
 
 /// <summary>One accepted message and its send progress.</summary>
@@ -64,10 +77,34 @@ public sealed class OutboundMessage
     [Id(6)] public string? ProviderMessageId { get; set; }
     [Id(7)] public string? ErrorCode { get; set; }
     [Id(8)] public string? ErrorMessage { get; set; }
+
+    /// <summary>Sent again while an earlier attempt's outcome was unknown and unsettled: the customer may have it twice.</summary>
     [Id(9)] public bool Ambiguous { get; set; }
     [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(11)] public DateTimeOffset? NextAttemptAt { get; set; }
     [Id(12)] public List<StatusChange> History { get; set; } = [];
+
+    /// <summary>
+    /// When an attempt whose outcome is unknown began (a timeout after the request left, a crash mid-call); null
+    /// when every attempt's outcome is known. Before the message is sent again it is settled: looked up at the
+    /// provider, or, where the provider deduplicates resends, sent again through the same provider.
+    /// </summary>
+    [Id(13)] public DateTimeOffset? UnknownSince { get; set; }
+
+    /// <summary>When the current run of retryable failures on the configuration's channel began; null when there is none.</summary>
+    [Id(14)] public DateTimeOffset? RetryingSince { get; set; }
+
+    /// <summary>
+    /// The configuration's fallback channel carries this message (and keeps carrying it: a message changes channel
+    /// at most once); null: its own channel does.
+    /// </summary>
+    [Id(15)] public Guid? FallbackChannelId { get; set; }
+
+    /// <summary>The provider of <see cref="FallbackChannelId"/>.</summary>
+    [Id(16)] public ProviderKind? FallbackProvider { get; set; }
+
+    /// <summary>A message's history keeps its first steps and its latest: a day of retries must not outgrow the batch's entity.</summary>
+    public const int MaxHistory = 40;
 
     /// <summary>Moves to <paramref name="status"/> and records the step in the history.</summary>
     public void MoveTo(MessageStatus status, DateTimeOffset at, string? errorCode = null)
@@ -75,6 +112,11 @@ public sealed class OutboundMessage
         Status = status;
         UpdatedAt = at;
         History.Add(new StatusChange(status, at, errorCode));
+        if (History.Count > MaxHistory)
+        {
+            // The acceptance and the first attempts stay; the oldest retries in between go.
+            History.RemoveAt(MaxHistory / 2);
+        }
     }
 }
 
@@ -131,7 +173,12 @@ public sealed class MessageProgress
     [Id(7)] public DateTimeOffset UpdatedAt { get; set; }
     [Id(8)] public DateTimeOffset? NextAttemptAt { get; set; }
     [Id(9)] public List<StatusChange> History { get; set; } = [];
+    [Id(10)] public DateTimeOffset? UnknownSince { get; set; }
+    [Id(11)] public DateTimeOffset? RetryingSince { get; set; }
+    [Id(12)] public Guid? FallbackChannelId { get; set; }
+    [Id(13)] public ProviderKind? FallbackProvider { get; set; }
 
+    /// <remarks>The history is copied: writes may overlap status reports that add to it.</remarks>
     public static MessageProgress Of(OutboundMessage message) => new()
     {
         Index = message.Index,
@@ -143,7 +190,11 @@ public sealed class MessageProgress
         Ambiguous = message.Ambiguous,
         UpdatedAt = message.UpdatedAt,
         NextAttemptAt = message.NextAttemptAt,
-        History = message.History,
+        History = [.. message.History],
+        UnknownSince = message.UnknownSince,
+        RetryingSince = message.RetryingSince,
+        FallbackChannelId = message.FallbackChannelId,
+        FallbackProvider = message.FallbackProvider,
     };
 
     public void ApplyTo(OutboundMessage message)
@@ -157,5 +208,9 @@ public sealed class MessageProgress
         message.UpdatedAt = UpdatedAt;
         message.NextAttemptAt = NextAttemptAt;
         message.History = History;
+        message.UnknownSince = UnknownSince;
+        message.RetryingSince = RetryingSince;
+        message.FallbackChannelId = FallbackChannelId;
+        message.FallbackProvider = FallbackProvider;
     }
 }

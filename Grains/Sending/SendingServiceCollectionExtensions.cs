@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Outbound.Grains.Providers;
 using Outbound.Grains.Sending;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -7,11 +8,12 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SendingServiceCollectionExtensions
 {
     /// <summary>
-    /// What sending needs besides the provider clients: the per-channel concurrency cap, the admission limit and the
-    /// callback URLs.
+    /// What sending needs besides the provider clients: the per-channel concurrency cap, the admission limit, the
+    /// callback URLs and delivery's time bounds.
     /// </summary>
     public static IServiceCollection AddSending(this IServiceCollection services, IConfiguration configuration) =>
         services
+            .AddSingleton(DeliveryTiming.From(ProviderSettings.From(configuration)))
             .AddSingleton(new ChannelConcurrency(configuration.GetValue(ChannelConcurrency.MaxCallsKey, ChannelConcurrency.DefaultMaxCalls)))
             .AddSingleton(sp => new DeliveryBacklog(configuration.GetValue(DeliveryBacklog.LimitKey, DeliveryBacklog.DefaultLimit), sp.GetService<IMeterFactory>()))
             .AddSingleton(new CallbackUrls(configuration[CallbackUrls.PublicBaseUrlKey] is { Length: > 0 } url ? new Uri(url) : null));

@@ -218,15 +218,16 @@ public sealed class AcsProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Timeout_is_retryable_because_a_resend_is_deduplicated()
+    public async Task A_timeout_after_the_request_left_is_an_unknown_outcome_that_a_resend_settles()
     {
         _stub.Respond = (context, _) => Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
         await using var harness = ProviderHarness.Create(timeoutSeconds: 0.3);
 
         var outcome = await harness.Acs.SendAsync(Sms(), Acs(_stub.Url), CancellationToken.None);
 
-        Assert.Equal(SendStatus.Retryable, outcome.Status);
+        Assert.Equal(SendStatus.Ambiguous, outcome.Status);
         Assert.Equal("timeout", outcome.ErrorCode);
+        Assert.True(harness.Acs.Capabilities.IdempotentResend);
     }
 
     [Fact]

@@ -37,11 +37,11 @@ public sealed class MessageProviderRegistrationTests
     }
 
     [Fact]
-    public void Defaults_are_the_real_twilio_host_and_a_thirty_second_timeout()
+    public void Defaults_are_the_real_twilio_host_and_a_ten_second_timeout()
     {
         using var services = Build();
 
-        Assert.Equal(new ProviderSettings(null, TimeSpan.FromSeconds(30)), services.GetRequiredService<ProviderSettings>());
+        Assert.Equal(new ProviderSettings(null, TimeSpan.FromSeconds(10)), services.GetRequiredService<ProviderSettings>());
     }
 
     [Fact]

@@ -18,9 +18,9 @@ namespace Outbound.Grains.Providers.Acs;
 /// <remarks>
 /// <para>
 /// Every recipient carries the message's stored <c>repeatabilityRequestId</c> and <c>repeatabilityFirstSent</c>,
-/// unchanged on every retry, so ACS deduplicates a resend: that is why, unlike Twilio, a timeout or a 5xx here is
-/// <see cref="SendStatus.Retryable"/> rather than ambiguous, and why the HTTP client may retry 5xx and transport
-/// failures by itself.
+/// unchanged on every retry, so ACS deduplicates a resend (<see cref="ProviderCapabilities.IdempotentResend"/>):
+/// a timeout after the request left is <see cref="SendStatus.Ambiguous"/> (it may have been processed) and
+/// settled by sending again, and the HTTP client may retry 5xx and transport failures by itself.
 /// </para>
 /// <para>
 /// ACS answers 202 with one result per recipient: item 202 → Accepted; item 400 → Permanent; item 429 →
@@ -59,6 +59,13 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
     public ProviderKind Kind => ProviderKind.AzureCommunicationServices;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Delivery reports arrive as Event Grid events on the resource's subscription, each with the send's
+    /// <c>smsSendOptions.tag</c>; ACS has no API to find or fetch a sent message.
+    /// </remarks>
+    public ProviderCapabilities Capabilities { get; } = new(IdempotentResend: true, StatusReporting.TaggedEvents);
+
+    /// <inheritdoc/>
     public async Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -76,11 +83,10 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
     /// <see cref="ProviderMessage.ReportTag"/> (the messages of one batch) share a request; ACS echoes it in each
     /// recipient's report, and the returned message id tells the recipients apart.
     /// </remarks>
-    public async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SendOutcome>> SendBatchAsync(IReadOnlyList<ProviderMessage> messages, Channel channel, CancellationToken stopStarting)
     {
         ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(channel);
-        cancellationToken.ThrowIfCancellationRequested();
         var outcomes = new SendOutcome[messages.Count];
 
         if (ConfigurationError(channel) is { } configError)
@@ -103,9 +109,13 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
         }
 
         var uri = SendUri(channel.Acs!.Endpoint);
+        var notStarted = SendOutcome.Deferred(SendOutcome.QueuedCode, "The round's time ran out before this message's request started.");
         foreach (var request in Plan(messages, sendable))
         {
-            var results = await SendRequestAsync(uri, channel.From!, channel.Acs.AccessKey!, request.Select(i => messages[i]).ToList(), cancellationToken);
+            // A request under way always finishes (bounded by the attempt timeout); only new ones stop.
+            var results = stopStarting.IsCancellationRequested
+                ? All(request.Count, notStarted)
+                : await SendRequestAsync(uri, channel.From!, channel.Acs.AccessKey!, request.Select(i => messages[i]).ToList());
             for (var j = 0; j < request.Count; j++)
             {
                 outcomes[request[j]] = results[j];
@@ -178,7 +188,7 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
         return requests;
     }
 
-    private async Task<SendOutcome[]> SendRequestAsync(Uri uri, string from, Secret accessKey, IReadOnlyList<ProviderMessage> recipients, CancellationToken cancellationToken)
+    private async Task<SendOutcome[]> SendRequestAsync(Uri uri, string from, Secret accessKey, IReadOnlyList<ProviderMessage> recipients)
     {
         var payload = new AcsSendRequest(
             from,
@@ -205,18 +215,15 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
         HttpResponseMessage response;
         try
         {
-            response = await _httpClientFactory.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
+            response = await _httpClientFactory.CreateClient(HttpClientName).SendAsync(request, CancellationToken.None);
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException or BrokenCircuitException or OperationCanceledException)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                // Safe to throw even after the request left: a resend with the same repeatability ids is deduplicated.
-                throw new OperationCanceledException("The send was cancelled.", e, cancellationToken);
-            }
-
-            // Sent or not, a resend is idempotent (same repeatability ids), so a transport failure is retryable.
-            return All(recipients.Count, SendOutcome.Failed(SendStatus.Retryable, ProviderFailures.Code(e), "No answer from ACS (timeout, broken connection or circuit open)."));
+            return All(recipients.Count, ProviderFailures.CircuitOpen(e)
+                ?? (ProviderFailures.NeverSent(e)
+                    ? SendOutcome.Failed(SendStatus.Retryable, ProviderFailures.Code(e), "The request did not reach ACS.")
+                    // ACS may have processed it; sending it again with the same repeatability ids settles that.
+                    : SendOutcome.Failed(SendStatus.Ambiguous, ProviderFailures.Code(e), "No answer from ACS (timeout or broken connection); a resend is deduplicated.")));
         }
 
         using (response)
@@ -224,12 +231,12 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
             var retryAfter = ProviderFailures.RetryAfter(response, _time);
             if (response.IsSuccessStatusCode)
             {
-                var parsed = await ReadAsync<AcsSendResponse>(response, cancellationToken);
+                var parsed = await ReadAsync<AcsSendResponse>(response, CancellationToken.None);
                 return MatchItems(recipients, parsed?.Value ?? [], retryAfter);
             }
 
             var status = (int)response.StatusCode;
-            var text = await ErrorTextAsync(response, cancellationToken);
+            var text = await ErrorTextAsync(response, CancellationToken.None);
             var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var outcome = response.StatusCode switch
             {

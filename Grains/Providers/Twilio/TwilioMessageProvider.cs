@@ -27,10 +27,10 @@ namespace Outbound.Grains.Providers.Twilio;
 /// <para>
 /// Error mapping (providers.md §3): 21610 → OptedOut; 20429 or HTTP 429 → Retryable with Retry-After ("requests
 /// that receive 429 responses aren't processed"); 21611 (sender queue full) → Retryable; any other 4xx → Permanent;
-/// 5xx → Ambiguous; could not connect or circuit open → Retryable (certainly not sent).
+/// 5xx → Ambiguous; could not connect → Retryable (certainly not sent); circuit open → Deferred (not attempted).
 /// </para>
 /// </remarks>
-public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageStatusLookup
+public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageStatusLookup, ISignedStatusCallbacks
 {
     /// <summary>The name of the <see cref="System.Net.Http.HttpClient"/> this client gets from the factory.</summary>
     public const string HttpClientName = "Twilio";
@@ -39,6 +39,9 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
     private const int OptedOutCode = 21610;
     private const int TooManyRequestsCode = 20429;
     private const int QueueFullCode = 21611;
+
+    // A request that outlived our timeout may still be creating its message at Twilio: it is looked up no sooner.
+    private static readonly TimeSpan StillCreatingFor = TimeSpan.FromSeconds(15);
 
     // A non-JSON error puts the whole response body into the exception message (an HTML page from a proxy).
     private const int MaxErrorMessageLength = 500;
@@ -59,6 +62,10 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
 
     /// <inheritdoc/>
     public ProviderKind Kind => ProviderKind.Twilio;
+
+    /// <inheritdoc/>
+    /// <remarks>Messages create has no idempotency key: an unknown outcome is looked up in the Messages list before a resend.</remarks>
+    public ProviderCapabilities Capabilities { get; } = new(IdempotentResend: false, StatusReporting.SignedCallbackPerMessage);
 
     /// <inheritdoc/>
     public async Task<SendOutcome> SendAsync(ProviderMessage message, Channel channel, CancellationToken cancellationToken)
@@ -263,6 +270,11 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
 
     internal static SendOutcome FromTransportFailure(Exception e, TwilioCall call)
     {
+        if (ProviderFailures.CircuitOpen(e) is { } refused)
+        {
+            return refused;
+        }
+
         if (!call.RequestSent || ProviderFailures.NeverSent(e))
         {
             return SendOutcome.Failed(SendStatus.Retryable, ProviderFailures.Code(e), "The request did not reach Twilio.");
@@ -271,7 +283,8 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
         return SendOutcome.Failed(
             SendStatus.Ambiguous,
             ProviderFailures.Code(e),
-            "The request was sent but no answer came (timeout or broken connection); Twilio may have created the message.");
+            "The request was sent but no answer came (timeout or broken connection); Twilio may have created the message.",
+            StillCreatingFor);
     }
 
     private SendOutcome Log(ProviderMessage message, SendOutcome outcome)
