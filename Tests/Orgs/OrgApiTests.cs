@@ -122,8 +122,7 @@ public sealed class OrgApiTests(OutboundSystem system)
         var org = await system.CreateOrgAsync();
         using var admin = system.Admin();
 
-        var updated = await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = 30_000, deliveryDeadlineHours = 72 }))
-            .Json(HttpStatusCode.OK);
+        var updated = await (await PutDeliveryDeadlineAsync(admin, org, 72)).Json(HttpStatusCode.OK);
 
         Assert.Equal(72, updated["settings"]!["deliveryDeadlineHours"]!.GetValue<int>());
         var profile = await (await org.Http.GetAsync("/v1/org")).Json(HttpStatusCode.OK);
@@ -135,11 +134,9 @@ public sealed class OrgApiTests(OutboundSystem system)
     {
         var org = await system.CreateOrgAsync();
         using var admin = system.Admin();
-        await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = 30_000, deliveryDeadlineHours = 1 }))
-            .Json(HttpStatusCode.OK);
+        await (await PutDeliveryDeadlineAsync(admin, org, 1)).Json(HttpStatusCode.OK);
 
-        var updated = await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = 30_000 }))
-            .Json(HttpStatusCode.OK);
+        var updated = await (await PutDeliveryDeadlineAsync(admin, org, null)).Json(HttpStatusCode.OK);
 
         Assert.Equal(24, updated["settings"]!["deliveryDeadlineHours"]!.GetValue<int>());
     }
@@ -152,8 +149,7 @@ public sealed class OrgApiTests(OutboundSystem system)
         var org = await system.CreateOrgAsync();
         using var admin = system.Admin();
 
-        await (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = 30_000, deliveryDeadlineHours = hours }))
-            .AssertProblemNaming("deliveryDeadlineHours");
+        await (await PutDeliveryDeadlineAsync(admin, org, hours)).AssertProblemNaming("deliveryDeadlineHours");
     }
 
     [Fact]
@@ -177,5 +173,17 @@ public sealed class OrgApiTests(OutboundSystem system)
     {
         Assert.Equal(TimeSpan.FromHours(24), new OrgSettings(DeliveryDeadlineHours: 0).DeliveryDeadline);
         Assert.Equal(TimeSpan.FromHours(72), new OrgSettings(DeliveryDeadlineHours: 72).DeliveryDeadline);
+    }
+
+    /// <summary>Puts the default limits with <paramref name="hours"/> as the delivery deadline, or without one when null.</summary>
+    private static Task<HttpResponseMessage> PutDeliveryDeadlineAsync(HttpClient admin, OrgClient org, int? hours)
+    {
+        var settings = new Dictionary<string, int> { ["maxContactsPerRequest"] = 100, ["maxRequestsPerHour"] = 30_000 };
+        if (hours is { } h)
+        {
+            settings["deliveryDeadlineHours"] = h;
+        }
+
+        return admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", settings);
     }
 }
