@@ -7,12 +7,24 @@ using Outbound.Gateway.Templates;
 namespace Outbound.Gateway.Configurations;
 
 /// <param name="ShowInTimeline">Show its messages on the customer's timeline; defaults to false, as the seed advises for bulk sends.</param>
-public sealed record ConfigurationRequest(string? Name, bool? ShowInTimeline, string? ChannelType, Guid? ChannelId, Guid? TemplateId);
+/// <param name="FallbackChannelId">
+/// Optional: a second channel of the same channel type, other than <c>channelId</c> (for example ACS SMS behind
+/// Twilio SMS), that carries messages while the channel is down. It cannot be deleted while it is set here.
+/// </param>
+/// <param name="FallbackAfterSeconds">
+/// Only with <c>fallbackChannelId</c>: how many seconds of retryable failures on the channel pass before the
+/// fallback takes over (0–86,400; default 300).
+/// </param>
+public sealed record ConfigurationRequest(
+    string? Name, bool? ShowInTimeline, string? ChannelType, Guid? ChannelId, Guid? TemplateId,
+    Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null);
 
 /// <param name="ConfigurationId">The Configuration ID that send requests name.</param>
+/// <param name="FallbackChannelId">The channel that takes over while the channel is down; absent when there is none.</param>
+/// <param name="FallbackAfterSeconds">Seconds of retryable failures before the fallback takes over (the default, 300, if none was given); absent when there is no fallback.</param>
 public sealed record ConfigurationResponse(
     Guid ConfigurationId, string Name, bool ShowInTimeline, string ChannelType, Guid ChannelId, Guid TemplateId,
-    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    Guid? FallbackChannelId, int? FallbackAfterSeconds, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 public static class ConfigurationsApi
 {
@@ -48,7 +60,9 @@ public static class ConfigurationsApi
 
         return errors.Any
             ? null
-            : new OutboundConfiguration(request.Name ?? "", request.ShowInTimeline ?? false, channelType!.Value, request.ChannelId!.Value, request.TemplateId!.Value);
+            : new OutboundConfiguration(
+                request.Name ?? "", request.ShowInTimeline ?? false, channelType!.Value, request.ChannelId!.Value, request.TemplateId!.Value,
+                request.FallbackChannelId, request.FallbackAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 
     private static ConfigurationResponse ToResponse(StoredItem<OutboundConfiguration> stored)
@@ -56,6 +70,7 @@ public static class ConfigurationsApi
         var c = stored.Item;
         return new ConfigurationResponse(
             stored.Id, c.Name, c.ShowInTimeline, WireNames.Of(c.ChannelType), c.ChannelId, c.TemplateId,
+            c.FallbackChannelId, c.FallbackChannelId is null ? null : (int)(c.FallbackAfter ?? OutboundConfiguration.DefaultFallbackAfter).TotalSeconds,
             stored.Version, stored.CreatedAt, stored.UpdatedAt);
     }
 }

@@ -11,7 +11,11 @@ public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, 
 
 /// <param name="MaxContactsPerRequest">Contacts one send request may carry (1–1,000; the seed's default is 100).</param>
 /// <param name="MaxRequestsPerHour">Send requests per UTC clock hour (the seed's default is 30,000).</param>
-public sealed record OrgSettingsRequest(int? MaxContactsPerRequest, int? MaxRequestsPerHour);
+/// <param name="DeliveryDeadlineHours">
+/// Optional: how many hours after acceptance a message is still retried (1–72; default 24); past it the message
+/// ends <c>failed</c> with the reason <c>expired</c>.
+/// </param>
+public sealed record OrgSettingsRequest(int? MaxContactsPerRequest, int? MaxRequestsPerHour, int? DeliveryDeadlineHours = null);
 
 public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, DateTimeOffset CreatedAt);
 
@@ -56,13 +60,21 @@ public static class OrgsApi
                 errors.Add("maxRequestsPerHour", "maxRequestsPerHour is at least 1.");
             }
 
+            if (request.DeliveryDeadlineHours is not (null or (>= 1 and <= OrgSettings.MaxDeliveryDeadlineHours)))
+            {
+                errors.Add("deliveryDeadlineHours", $"deliveryDeadlineHours is between 1 and {OrgSettings.MaxDeliveryDeadlineHours}.");
+            }
+
             if (errors.Any)
             {
                 return errors.ToProblem();
             }
 
             var org = grains.GetGrain<IOrgGrain>(orgId);
-            return await org.UpdateSettingsAsync(new OrgSettings(request.MaxContactsPerRequest!.Value, request.MaxRequestsPerHour!.Value))
+            var settings = new OrgSettings(
+                request.MaxContactsPerRequest!.Value, request.MaxRequestsPerHour!.Value,
+                request.DeliveryDeadlineHours ?? OrgSettings.DefaultDeliveryDeadlineHours);
+            return await org.UpdateSettingsAsync(settings)
                 && await org.GetAsync() is { } updated
                 ? Results.Ok(new OrgResponse(updated.OrgId, updated.Name, updated.Settings, updated.CreatedAt))
                 : Problem.NotFound($"No org '{orgId}' exists.");

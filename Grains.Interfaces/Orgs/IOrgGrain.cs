@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Outbound.Orgs;
 
 /// <summary>An org (tenant): its profile, settings and API-key hashes. Keyed by the org id.</summary>
@@ -64,6 +66,8 @@ public sealed record OrgSettings(
     public const int MaxDeliveryDeadlineHours = 72;
 
     /// <summary>How long after acceptance a message is retried.</summary>
+    /// <remarks>Derived, so neither stored nor shown: responses and grain state carry <see cref="DeliveryDeadlineHours"/>.</remarks>
+    [JsonIgnore]
     public TimeSpan DeliveryDeadline => TimeSpan.FromHours(DeliveryDeadlineHours > 0 ? DeliveryDeadlineHours : DefaultDeliveryDeadlineHours);
 }
 

@@ -6,8 +6,8 @@ using Outbound.Templates;
 namespace Outbound.Grains.Configurations;
 
 /// <summary>
-/// An outbound configuration. It caches the template and channel it binds; they call
-/// <see cref="InvalidateAsync"/> when they change, and every configuration is one activation in the
+/// An outbound configuration. It caches the template and channels (its channel and its fallback) it binds; they
+/// call <see cref="InvalidateAsync"/> when they change, and every configuration is one activation in the
 /// cluster, so the cache cannot go stale on another silo.
 /// </summary>
 public sealed class ConfigurationGrain(
@@ -16,6 +16,10 @@ public sealed class ConfigurationGrain(
     : CatalogItemGrain<OutboundConfiguration>(state, time), IConfigurationGrain
 {
     public const int MaxNameLength = 200;
+
+    public static readonly TimeSpan MaxFallbackAfter = TimeSpan.FromHours(24);
+
+    private static readonly Task<StoredItem<Channel>?> NoChannel = Task.FromResult<StoredItem<Channel>?>(null);
 
     private ConfigurationBinding? _binding;
 
@@ -41,13 +45,15 @@ public sealed class ConfigurationGrain(
         var generation = _generation;
         var template = Template(configuration.TemplateId).GetAsync();
         var channel = Channel(configuration.ChannelId).GetAsync();
-        if (await template is not { } t || await channel is not { } c)
+        var fallback = configuration.FallbackChannelId is { } fallbackId ? Channel(fallbackId).GetAsync() : NoChannel;
+        var (t, c, f) = (await template, await channel, await fallback);
+        if (t is null || c is null || (f is null && configuration.FallbackChannelId is not null))
         {
             // Cannot happen while attachments hold (a used item refuses deletion); treat it as a missing configuration.
             return null;
         }
 
-        var binding = new ConfigurationBinding(configuration, t.Item, c.Item);
+        var binding = new ConfigurationBinding(configuration, t.Item, c.Item, f?.Item);
         if (generation == _generation)
         {
             _binding = binding;
@@ -64,7 +70,7 @@ public sealed class ConfigurationGrain(
     }
 
     public Task<bool> UsesAsync(Guid itemId) =>
-        Task.FromResult(Exists && (State.State.Item!.ChannelId == itemId || State.State.Item!.TemplateId == itemId));
+        Task.FromResult(Exists && (ChannelIds(State.State.Item!).Contains(itemId) || State.State.Item!.TemplateId == itemId));
 
     protected override async Task<(OutboundConfiguration Item, ImmutableDictionary<string, string[]> Errors)> PrepareAsync(
         OutboundConfiguration item, OutboundConfiguration? existing)
@@ -75,33 +81,46 @@ public sealed class ConfigurationGrain(
             errors["name"] = [$"name is required and at most {MaxNameLength} characters."];
         }
 
-        // Attaching both validates the references and registers this configuration for change notices.
-        var channel = await Channel(item.ChannelId).AttachAsync(ItemId);
-        var template = await Template(item.TemplateId).AttachAsync(ItemId);
-        if (channel is null)
+        // Attaching validates the references and registers this configuration for change notices.
+        var channel = Channel(item.ChannelId).AttachAsync(ItemId);
+        var fallback = item.FallbackChannelId is { } fallbackId ? Channel(fallbackId).AttachAsync(ItemId) : NoChannel;
+        var template = Template(item.TemplateId).AttachAsync(ItemId);
+        var (c, f, t) = (await channel, await fallback, await template);
+        CheckChannel("channelId", item.ChannelId, c, item.ChannelType, errors);
+        if (item.FallbackChannelId == item.ChannelId)
         {
-            errors["channelId"] = [$"No channel '{item.ChannelId}' exists."];
+            errors["fallbackChannelId"] = ["The fallback channel must differ from channelId."];
         }
-        else if (channel.Item.Type != item.ChannelType)
+        else if (item.FallbackChannelId is { } fallbackChannelId)
         {
-            errors["channelId"] = [$"The channel is {Describe(channel.Item.Type)}, but the configuration is {Describe(item.ChannelType)}."];
+            CheckChannel("fallbackChannelId", fallbackChannelId, f, item.ChannelType, errors);
         }
 
-        if (template is null)
+        if (item.FallbackAfter is { } after)
+        {
+            if (item.FallbackChannelId is null)
+            {
+                errors["fallbackAfterSeconds"] = ["fallbackAfterSeconds applies only with a fallbackChannelId."];
+            }
+            else if (after < TimeSpan.Zero || after > MaxFallbackAfter)
+            {
+                errors["fallbackAfterSeconds"] = [$"fallbackAfterSeconds is between 0 and {(int)MaxFallbackAfter.TotalSeconds} (24 hours)."];
+            }
+        }
+
+        if (t is null)
         {
             errors["templateId"] = [$"No template '{item.TemplateId}' exists."];
         }
-        else if (template.Item.ChannelType != item.ChannelType)
+        else if (t.Item.ChannelType != item.ChannelType)
         {
-            errors["templateId"] = [$"The template is for {Describe(template.Item.ChannelType)}, but the configuration is {Describe(item.ChannelType)}."];
+            errors["templateId"] = [$"The template is for {Describe(t.Item.ChannelType)}, but the configuration is {Describe(item.ChannelType)}."];
         }
 
         if (errors.Count > 0)
         {
             // Undo the attachments this attempt made; those of the stored version stay.
-            await Task.WhenAll(
-                existing?.ChannelId == item.ChannelId ? Task.CompletedTask : Channel(item.ChannelId).DetachAsync(ItemId),
-                existing?.TemplateId == item.TemplateId ? Task.CompletedTask : Template(item.TemplateId).DetachAsync(ItemId));
+            await DetachUnusedAsync(item, stillUsing: existing);
         }
 
         return (item with { Name = item.Name?.Trim() ?? "" }, errors.ToImmutable());
@@ -112,17 +131,44 @@ public sealed class ConfigurationGrain(
         await InvalidateAsync();
         if (previous is not null)
         {
-            await Task.WhenAll(
-                previous.ChannelId == current.ChannelId ? Task.CompletedTask : Channel(previous.ChannelId).DetachAsync(ItemId),
-                previous.TemplateId == current.TemplateId ? Task.CompletedTask : Template(previous.TemplateId).DetachAsync(ItemId));
+            await DetachUnusedAsync(previous, stillUsing: current);
         }
     }
 
     protected override async Task OnDeletedAsync(OutboundConfiguration deleted)
     {
         await InvalidateAsync();
-        await Task.WhenAll(Channel(deleted.ChannelId).DetachAsync(ItemId), Template(deleted.TemplateId).DetachAsync(ItemId));
+        await DetachUnusedAsync(deleted, stillUsing: null);
     }
+
+    private static void CheckChannel(
+        string field, Guid id, StoredItem<Channel>? channel, ChannelType type, ImmutableDictionary<string, string[]>.Builder errors)
+    {
+        if (channel is null)
+        {
+            errors[field] = [$"No channel '{id}' exists."];
+        }
+        else if (channel.Item.Type != type)
+        {
+            errors[field] = [$"The channel is {Describe(channel.Item.Type)}, but the configuration is {Describe(type)}."];
+        }
+    }
+
+    /// <summary>
+    /// Detaches from the channels and template that <paramref name="released"/> names and <paramref name="stillUsing"/>
+    /// does not: a channel can move between primary and fallback and must stay attached.
+    /// </summary>
+    private Task DetachUnusedAsync(OutboundConfiguration released, OutboundConfiguration? stillUsing)
+    {
+        var kept = stillUsing is null ? [] : ChannelIds(stillUsing);
+        var channels = ChannelIds(released).Except(kept).Select(id => Channel(id).DetachAsync(ItemId));
+        return Task.WhenAll(stillUsing?.TemplateId == released.TemplateId
+            ? channels
+            : channels.Append(Template(released.TemplateId).DetachAsync(ItemId)));
+    }
+
+    private static Guid[] ChannelIds(OutboundConfiguration configuration) =>
+        configuration.FallbackChannelId is { } fallback ? [configuration.ChannelId, fallback] : [configuration.ChannelId];
 
     private static string Describe(ChannelType type) => type == ChannelType.Sms ? "SMS" : "WhatsApp";
 

@@ -21,6 +21,17 @@ public static class Api
         twilio = new { accountSid = AccountSid, authToken },
     };
 
+    public const string AcsAccessKey = "c2VjcmV0LWFjcy1hY2Nlc3Mta2V5LWZvci10ZXN0cw==";
+
+    public static object AcsSmsChannel(string from = "+14255550123") => new
+    {
+        name = "ACS SMS",
+        type = "sms",
+        provider = "acs",
+        from,
+        acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = AcsAccessKey },
+    };
+
     public static object SmsTemplate(string body = "Hi {CustomerName}, case {CaseName} is open.", string defaultLocale = "en-US") => new
     {
         name = "Case created",
@@ -61,13 +72,16 @@ public static class Api
         return (channel, templateId, configuration);
     }
 
-    public static object Configuration(Guid channelId, Guid templateId, string channelType = "sms") => new
+    public static object Configuration(
+        Guid channelId, Guid templateId, string channelType = "sms", Guid? fallbackChannelId = null, int? fallbackAfterSeconds = null) => new
     {
         name = "Case created",
         showInTimeline = true,
         channelType,
         channelId,
         templateId,
+        fallbackChannelId,
+        fallbackAfterSeconds,
     };
 
     public static object Render(string? locale, params (string Key, string Value)[] contextItems) => new

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Outbound.Tests.Infrastructure;
 
@@ -38,6 +39,12 @@ public class OutboundSystem : IAsyncLifetime
     public Uri SiloUrl => new($"http://127.0.0.1:{_siloHttpPort}");
 
     public string ServiceId => _serviceId;
+
+    /// <summary>The gateway's Orleans client, for looking at what the API cannot show (a configuration's binding).</summary>
+    public IClusterClient Grains => _gateway!.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The silo's services, as configured by its Program (for example its grain storage serializer).</summary>
+    public IServiceProvider SiloServices => _silo!.Services;
 
     /// <summary>The provider fake the silo sends to (Twilio through TWILIO_BASE_URL; ACS channels would name its URL).</summary>
     public ProviderFake.FakeServer Providers { get; private set; } = null!;
