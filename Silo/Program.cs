@@ -23,7 +23,8 @@ public static class Program
 
     /// <summary>Builds the silo host: Orleans on Azure Table storage plus the health endpoints and the dashboard.</summary>
     /// <param name="configure">Lets tests add configuration or services before the host is built.</param>
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="configureSilo">Lets tests change the silo after its own setup (wrap a storage provider, add a call filter).</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -31,7 +32,11 @@ public static class Program
 
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
-        builder.UseOrleans(silo => silo.AddOutboundSilo(settings));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddOutboundSilo(settings);
+            configureSilo?.Invoke(silo);
+        });
         builder.Services.AddMessageProviders(builder.Configuration);
         builder.Services.AddSending(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, Tables(settings));

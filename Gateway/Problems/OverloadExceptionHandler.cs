@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Outbound.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -15,7 +14,7 @@ public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (TimeoutException or OrleansMessageRejectionException or SiloUnavailableException or ServiceUnavailableException))
+        if (!StorageFaults.IsTransient(exception))
         {
             return false;
         }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Outbound.Grains.Providers;
 
 namespace Outbound.Grains.Sending;
@@ -8,8 +9,18 @@ namespace Outbound.Grains.Sending;
 /// timeout (three attempts for ACS), so every call a round started is over <see cref="SettleAfter"/> after the
 /// round began: only then is an unknown outcome looked up or a message sent again.
 /// </summary>
-public sealed record DeliveryTiming(TimeSpan AttemptTimeout)
+/// <param name="AttemptTimeout">How long one provider request may take (<see cref="ProviderSettings.AttemptTimeout"/>).</param>
+/// <param name="RetryCap">
+/// <c>RETRY_MAX_DELAY_SECONDS</c> (default 300): the longest wait between two attempts of a message. Retries go on
+/// until the org's delivery deadline, so this bounds how late a message goes out once its provider is back.
+/// </param>
+public sealed record DeliveryTiming(TimeSpan AttemptTimeout, TimeSpan RetryCap)
 {
+    public const string RetryCapKey = "RETRY_MAX_DELAY_SECONDS";
+
+    /// <summary>The wait before a message's next attempt: exponential backoff with jitter up to <see cref="RetryCap"/>.</summary>
+    public TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter) => RetryPolicy.Delay(attempts, retryAfter, Random.Shared, RetryCap);
+
     /// <summary>How long a sender round keeps starting requests; messages not started by then come back deferred.</summary>
     public TimeSpan RoundBudget => AttemptTimeout * 2;
 
@@ -25,5 +36,6 @@ public sealed record DeliveryTiming(TimeSpan AttemptTimeout)
     /// <summary>A batch with work due and no round for this long is stalled: its watchdog (the delivery reminder) restarts delivery.</summary>
     public static TimeSpan StallAfter { get; } = TimeSpan.FromMinutes(3);
 
-    public static DeliveryTiming From(ProviderSettings settings) => new(settings.AttemptTimeout);
+    public static DeliveryTiming From(ProviderSettings settings, IConfiguration configuration) =>
+        new(settings.AttemptTimeout, configuration.GetValue<double?>(RetryCapKey) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : RetryPolicy.DefaultCap);
 }

@@ -19,6 +19,9 @@ public sealed partial class SendBatchGrain
     private const int RoundSize = 100;
     private const string SenderErrorCode = "sender-error";
 
+    // After a failure of the loop itself (storage, a lookup), it tries again at least this often.
+    private static readonly TimeSpan MaxFailureWait = TimeSpan.FromMinutes(1);
+
     /// <summary>The channel that carries a message, with the provider client that speaks to it.</summary>
     private sealed record Route(Guid ChannelId, Channel Channel, IMessageProvider Provider, bool IsFallback);
 
@@ -43,7 +46,7 @@ public sealed partial class SendBatchGrain
             // in memory (stored before the next round may start), and the org's share of the backlog is released:
             // a batch that cannot make progress must not keep its org's new sends out.
             _deliveryFailures++;
-            var wait = RetryPolicy.Delay(_deliveryFailures, TimeSpan.FromSeconds(1), Random.Shared);
+            var wait = TimeSpan.FromTicks(Math.Min(timing.RetryDelay(_deliveryFailures, TimeSpan.FromSeconds(1)).Ticks, MaxFailureWait.Ticks));
             logger.LogWarning(e, "Delivery of batch {BatchId} failed ({Failures} in a row); it resumes in {Wait}", _batchId, _deliveryFailures, wait);
             LeaveBacklog();
             ScheduleDelivery(wait);
@@ -174,7 +177,7 @@ public sealed partial class SendBatchGrain
         if (!search.Completed)
         {
             // Asking failed (the provider is down too): not an attempt, nothing sent; ask again later.
-            message.NextAttemptAt = Clamp(now + RetryPolicy.Delay(Math.Max(1, message.Attempts), null, Random.Shared));
+            message.NextAttemptAt = Clamp(now + timing.RetryDelay(Math.Max(1, message.Attempts), null));
             message.ErrorMessage = "An attempt's outcome is unknown and the provider could not be asked yet; nothing is sent before it answers.";
             return;
         }
@@ -330,7 +333,7 @@ public sealed partial class SendBatchGrain
                 break;
 
             case SendStatus.Retryable:
-                Reschedule(message, outcome, now, now + RetryPolicy.Delay(message.Attempts, outcome.RetryAfter, Random.Shared));
+                Reschedule(message, outcome, now, now + timing.RetryDelay(message.Attempts, outcome.RetryAfter));
                 if (!route.IsFallback)
                 {
                     message.RetryingSince ??= now;
@@ -349,7 +352,7 @@ public sealed partial class SendBatchGrain
                 message.UnknownSince ??= startedAt;
                 // Settled (by a resend the provider deduplicates, or by a lookup) no sooner than the provider says it
                 // may still be working on it, and, when the call's own end is unknown, once it is surely over.
-                var settleAt = now + RetryPolicy.Delay(message.Attempts, outcome.RetryAfter, Random.Shared);
+                var settleAt = now + timing.RetryDelay(message.Attempts, outcome.RetryAfter);
                 Reschedule(message, outcome, now, outcome.ErrorCode == SenderErrorCode ? Later(settleAt, startedAt + timing.SettleAfter) : settleAt);
                 if (!route.IsFallback)
                 {

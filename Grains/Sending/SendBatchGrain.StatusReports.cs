@@ -33,9 +33,9 @@ public sealed partial class SendBatchGrain
             return false;
         }
 
-        if (message is not null && ApplyReportedStatus(message, report.Status, report.ProviderMessageId, report.ErrorCode, report.Details))
+        if (message is not null)
         {
-            await StoreReportsAsync();
+            await StoreReportsAsync(ApplyReportedStatus(message, report.Status, report.ProviderMessageId, report.ErrorCode, report.Details));
         }
 
         return true;
@@ -77,9 +77,9 @@ public sealed partial class SendBatchGrain
             changed |= ApplyReportedStatus(message, report.Status, report.ProviderMessageId, report.ErrorCode, report.Details);
         }
 
-        if (changed)
+        if (matched > 0)
         {
-            await StoreReportsAsync();
+            await StoreReportsAsync(changed);
         }
 
         return matched;
@@ -131,9 +131,19 @@ public sealed partial class SendBatchGrain
         return true;
     }
 
-    /// <summary>Stores the reports applied so far (sharing the write with those that arrive meanwhile), then the request's counts.</summary>
-    private async Task StoreReportsAsync()
+    /// <summary>
+    /// Returns once the reports are stored: a write shared with the reports that arrive meanwhile, then the
+    /// request's counts. A report that <paramref name="changed"/> nothing still waits for the write of the same
+    /// news (an earlier copy of it, or a write that failed), so nothing is acknowledged before it is durable.
+    /// </summary>
+    private async Task StoreReportsAsync(bool changed)
     {
+        if (!changed && !_progressDirty)
+        {
+            await _progressWriter.WhenWrittenAsync();
+            return;
+        }
+
         _progressDirty = true;
         await WriteProgressAsync(DeliveryTiming.ReportFlushDelay);
         await UpdateSummaryAsync();

@@ -7,6 +7,7 @@ using Outbound.Grains.Activities;
 using Outbound.Grains.Contacts;
 using Outbound.Grains.Providers;
 using Outbound.Grains.Storage;
+using Outbound.Hosting;
 using Outbound.Orgs;
 using Outbound.Providers;
 using Outbound.Sending;

@@ -13,7 +13,7 @@ public static class SendingServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSending(this IServiceCollection services, IConfiguration configuration) =>
         services
-            .AddSingleton(DeliveryTiming.From(ProviderSettings.From(configuration)))
+            .AddSingleton(DeliveryTiming.From(ProviderSettings.From(configuration), configuration))
             .AddSingleton(new ChannelConcurrency(configuration.GetValue(ChannelConcurrency.MaxCallsKey, ChannelConcurrency.DefaultMaxCalls)))
             .AddSingleton(sp => new DeliveryBacklog(configuration.GetValue(DeliveryBacklog.LimitKey, DeliveryBacklog.DefaultLimit), sp.GetService<IMeterFactory>()))
             .AddSingleton(new CallbackUrls(configuration[CallbackUrls.PublicBaseUrlKey] is { Length: > 0 } url ? new Uri(url) : null));

@@ -34,6 +34,12 @@ public sealed class CoalescingWriter(Func<Task> write, TimeProvider time)
         return done.Task;
     }
 
+    /// <summary>
+    /// Completes once the writes planned or under way are over: for a caller whose change is already in memory
+    /// (another caller made the same one) and must not be acknowledged before it is stored.
+    /// </summary>
+    public Task WhenWrittenAsync() => _next ?? _outstanding ?? Task.CompletedTask;
+
     private async Task RunAsync(TaskCompletionSource done, TimeSpan gather)
     {
         try

@@ -120,11 +120,28 @@ public class OutboundSystem : IAsyncLifetime
         return new OrgClient(created.OrgId, created.ApiKey, WithBearer(created.ApiKey));
     }
 
+    /// <summary>Adds to the silo's services before Orleans is set up (a subclass's clock, for example).</summary>
+    protected virtual void ConfigureSiloServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Changes the silo after its own setup (a subclass's fault injection, for example).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
+
     private async Task StartSiloAsync()
     {
-        _silo = Silo.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(
-            [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
-            ("TWILIO_BASE_URL", Providers.BaseUrl), .. _siloSettings])));
+        _silo = Silo.Program.Create(
+            [],
+            b =>
+            {
+                b.Configuration.AddInMemoryCollection(Settings(
+                    [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
+                    ("TWILIO_BASE_URL", Providers.BaseUrl), .. _siloSettings]));
+                ConfigureSiloServices(b.Services);
+            },
+            ConfigureSilo);
         await _silo.StartAsync();
     }
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Outbound.Tests.Infrastructure;
 
@@ -60,23 +58,23 @@ public sealed class StatusCallbackTests(OutboundSystem system)
     {
         var (org, messageId) = await SendOneAsync();
         var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
-        var url = $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={org.OrgId:N}.{messageId}";
+        var url = system.Url(org.OrgId, messageId);
         var form = new Dictionary<string, string>
         {
             ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
             ["MessageStatus"] = "read",
             ["AccountSid"] = Api.AccountSid,
         };
-        var genuine = Sign(url, form);
+        var genuine = TwilioCallbacks.Sign(url, form);
 
-        var forged = await PostCallbackAsync(url, form, Convert.ToBase64String(new byte[20]));
-        var otherUrl = await PostCallbackAsync(url + "0", form, genuine);
-        var altered = await PostCallbackAsync(url, new Dictionary<string, string>(form) { ["MessageStatus"] = "failed" }, genuine);
+        var forged = await system.PostCallbackAsync(url, form, Convert.ToBase64String(new byte[20]));
+        var otherUrl = await system.PostCallbackAsync(url + "0", form, genuine);
+        var altered = await system.PostCallbackAsync(url, new Dictionary<string, string>(form) { ["MessageStatus"] = "failed" }, genuine);
 
         Assert.Equal([HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden], new[] { forged, otherUrl, altered });
         await Task.Delay(300);
         Assert.Equal("delivered", (await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK))["status"]!.GetValue<string>());
-        Assert.Equal(HttpStatusCode.NoContent, await PostCallbackAsync(url, form, genuine));
+        Assert.Equal(HttpStatusCode.NoContent, await system.PostCallbackAsync(url, form, genuine));
         await org.Http.WaitForMessageAsync(messageId, "read");
     }
 
@@ -85,7 +83,7 @@ public sealed class StatusCallbackTests(OutboundSystem system)
     {
         var (org, messageId) = await SendOneAsync();
         var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
-        var url = $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={org.OrgId:N}.{messageId}";
+        var url = system.Url(org.OrgId, messageId);
         var form = new Dictionary<string, string>
         {
             ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
@@ -94,32 +92,12 @@ public sealed class StatusCallbackTests(OutboundSystem system)
             ["AccountSid"] = Api.AccountSid,
         };
 
-        Assert.Equal(HttpStatusCode.NoContent, await PostCallbackAsync(url, form, Sign(url, form)));
+        Assert.Equal(HttpStatusCode.NoContent, await system.PostCallbackAsync(url, form));
         await Task.Delay(1_500); // past the coalesced write
 
         var after = await (await org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
         Assert.Equal("delivered", after["status"]!.GetValue<string>());
         Assert.Null(after["errorCode"]);
         Assert.Equal(delivered["history"]!.ToJsonString(), after["history"]!.ToJsonString());
-    }
-
-    private async Task<HttpStatusCode> PostCallbackAsync(string url, Dictionary<string, string> form, string signature)
-    {
-        using var http = system.Anonymous();
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Add("X-Twilio-Signature", signature);
-        return (await http.SendAsync(request)).StatusCode;
-    }
-
-    /// <summary>Twilio's scheme: HMAC-SHA1 with the auth token over the URL followed by the sorted parameters.</summary>
-    private static string Sign(string url, Dictionary<string, string> form)
-    {
-        var data = new StringBuilder(url);
-        foreach (var (key, value) in form.OrderBy(f => f.Key, StringComparer.Ordinal))
-        {
-            data.Append(key).Append(value);
-        }
-
-        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Api.TwilioAuthToken), Encoding.UTF8.GetBytes(data.ToString())));
     }
 }

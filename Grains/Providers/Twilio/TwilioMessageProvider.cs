@@ -27,7 +27,8 @@ namespace Outbound.Grains.Providers.Twilio;
 /// <para>
 /// Error mapping (providers.md §3): 21610 → OptedOut; 20429 or HTTP 429 → Retryable with Retry-After ("requests
 /// that receive 429 responses aren't processed"); 21611 (sender queue full) → Retryable; any other 4xx → Permanent;
-/// 5xx → Ambiguous; could not connect → Retryable (certainly not sent); circuit open → Deferred (not attempted).
+/// 503 → Retryable (Twilio could not service it); other 5xx → Ambiguous; could not connect → Retryable (certainly not
+/// sent); circuit open → Deferred (not attempted).
 /// </para>
 /// </remarks>
 public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageStatusLookup, ISignedStatusCallbacks
@@ -248,6 +249,12 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
         if (e.Code == TooManyRequestsCode || status == 429)
         {
             // Not processed, safe to retry after backing off (Twilio's 20429 page); honour Retry-After when sent.
+            return SendOutcome.Failed(SendStatus.Retryable, code, text, call.RetryAfter);
+        }
+
+        if (status == 503)
+        {
+            // "We are temporarily unable to service the request": refused before processing, so nothing was created.
             return SendOutcome.Failed(SendStatus.Retryable, code, text, call.RetryAfter);
         }
 

@@ -2,11 +2,13 @@ using System.Net.Http;
 using Azure;
 using Orleans.Storage;
 
-namespace Outbound.Grains.Storage;
+namespace Outbound.Hosting;
 
 /// <summary>
-/// Which failures mean "storage (or the cluster) cannot do this right now": worth a retry later, and for a caller
-/// a 503 with Retry-After rather than a 500. Anything else is a bug and stays one.
+/// Which failures mean "storage (or the cluster) cannot do this right now": worth a retry later, and for an API
+/// client a 503 with Retry-After rather than a 500. Anything else is a bug and stays one. Shared by the silo (its
+/// delivery loop and grain call filter) and the gateway (a grain whose state could not be read fails to activate,
+/// before any filter runs).
 /// </summary>
 public static class StorageFaults
 {
@@ -18,6 +20,7 @@ public static class StorageFaults
         InconsistentStateException => true,
         // A grain call that timed out, or whose silo went away.
         TimeoutException or OperationCanceledException or SiloUnavailableException or OrleansMessageRejectionException => true,
+        ServiceUnavailableException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsTransient),
         { InnerException: { } inner } => IsTransient(inner),
         _ => false,

@@ -1,0 +1,33 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Outbound.Tests.Infrastructure;
+
+/// <summary>Status callbacks posted to the gateway as Twilio posts them: form-encoded and signed with the channel's auth token.</summary>
+public static class TwilioCallbacks
+{
+    /// <summary>The callback URL the silo gives Twilio for <paramref name="messageId"/>.</summary>
+    public static string Url(this OutboundSystem system, Guid orgId, string messageId) =>
+        $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={orgId:N}.{messageId}";
+
+    public static async Task<HttpStatusCode> PostCallbackAsync(this OutboundSystem system, string url, Dictionary<string, string> form, string? signature = null)
+    {
+        using var http = system.Anonymous();
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", signature ?? Sign(url, form));
+        return (await http.SendAsync(request)).StatusCode;
+    }
+
+    /// <summary>Twilio's scheme: HMAC-SHA1 with the auth token over the URL followed by the sorted parameters.</summary>
+    public static string Sign(string url, Dictionary<string, string> form)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (key, value) in form.OrderBy(f => f.Key, StringComparer.Ordinal))
+        {
+            data.Append(key).Append(value);
+        }
+
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(Api.TwilioAuthToken), Encoding.UTF8.GetBytes(data.ToString())));
+    }
+}

@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Outbound.Tests.Infrastructure;
+
+namespace Outbound.Tests.Sending;
+
+/// <summary>Sends whose messages carry a run tag, and what the provider fake and the API say became of them.</summary>
+public static class Deliveries
+{
+    /// <summary>Sends <paramref name="count"/> contacts whose bodies each name the run and their position; the message ids, in order.</summary>
+    public static async Task<string[]> SendTaggedAsync(this OrgClient org, Guid configuration, string run, int count, string to = "+14155550142")
+    {
+        var response = await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", Body(run, count, to));
+        var results = (await response.Json(HttpStatusCode.Accepted))["results"]!.AsArray();
+        return [.. results.Select(r => r!["messageId"]!.GetValue<string>())];
+    }
+
+    public static object Body(string run, int count, string to = "+14155550142") => new
+    {
+        contacts = Enumerable.Range(0, count).Select(i => new
+        {
+            tocontactid = to,
+            optin = true,
+            contextitems = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = $"{run}-{i}" },
+        }),
+    };
+
+    /// <summary>The bodies the provider fake accepted for the run, one entry per accepted provider message.</summary>
+    public static async Task<List<string>> LedgerBodiesAsync(this OutboundSystem system, string run) =>
+        [.. (await system.Providers.LedgerAsync()).Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run, StringComparison.Ordinal))];
+
+    /// <summary>The ledger's provider (<c>twilio</c> or <c>acs</c>) for each of the run's entries.</summary>
+    public static async Task<List<string>> LedgerProvidersAsync(this OutboundSystem system, string run) =>
+        [.. (await system.Providers.LedgerAsync())
+            .Where(r => r.GetProperty("body").GetString()!.Contains(run, StringComparison.Ordinal))
+            .Select(r => r.GetProperty("provider").GetString()!)];
+
+    public static async Task<JsonObject[]> MessagesAsync(this OrgClient org, IEnumerable<string> ids) =>
+        await Task.WhenAll(ids.Select(async id => await (await org.Http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK)));
+
+    /// <summary>Polls the messages until every one satisfies <paramref name="condition"/>.</summary>
+    public static async Task<JsonObject[]> WaitUntilAllAsync(this OrgClient org, IReadOnlyCollection<string> ids, Func<JsonObject, bool> condition, int timeoutMs = 60_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (true)
+        {
+            var messages = await org.MessagesAsync(ids);
+            var waiting = messages.FirstOrDefault(m => !condition(m));
+            if (waiting is null)
+            {
+                return messages;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Not every message got there within {timeoutMs} ms; one that did not: {waiting.ToJsonString()}");
+            await Task.Delay(250);
+        }
+    }
+
+    public static string Status(this JsonObject message) => message["status"]!.GetValue<string>();
+
+    public static int Attempts(this JsonObject message) => message["attempts"]!.GetValue<int>();
+
+    public static bool IsSentOrDelivered(this JsonObject message) => message.Status() is "sent" or "delivered";
+}

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Net.Http.Json;
+using Outbound.Tests.Infrastructure;
+
+namespace Outbound.Tests.Sending;
+
+/// <summary>
+/// The delivery loop never stalls: a failure inside it (storage, a configuration lookup) is retried with backoff,
+/// the org's share of the delivery backlog is given back meanwhile, and every message still reaches a final state.
+/// </summary>
+[Collection(DeliveryFaultsCollection.Name)]
+public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
+{
+    [Fact]
+    public async Task Storage_failing_while_delivering_delays_messages_and_does_not_keep_the_org_from_sending()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+        var strikes = system.Faults.StorageFailures;
+        system.Faults.FailingStateWrites = "inflight";
+        string[] first, second;
+        try
+        {
+            // Twenty messages: the org's whole share of the backlog, stuck before their first round can be recorded.
+            first = await org.SendTaggedAsync(configuration, $"{run}-a", 20);
+            await Eventually.HoldsAsync(() => Task.FromResult(system.Faults.StorageFailures >= strikes + 2), TimeSpan.FromSeconds(30), "delivery never tried again");
+
+            // A batch that cannot make progress has given its share back: the org's next send is accepted, not busy.
+            second = await org.SendTaggedAsync(configuration, $"{run}-b", 5);
+        }
+        finally
+        {
+            system.Faults.Clear();
+        }
+
+        await org.WaitUntilAllAsync([.. first, .. second], m => m.IsSentOrDelivered());
+        var ledger = await system.LedgerBodiesAsync(run);
+        Assert.Equal(25, ledger.Count);
+        Assert.Equal(25, ledger.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_configuration_lookup_that_throws_delays_delivery_and_loses_nothing()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+        var strikes = system.Faults.StorageFailures;
+        var lookups = system.Faults.BindingFailures;
+        string[] ids;
+        try
+        {
+            // Held before its first round, so that round's configuration lookup comes after the switch below.
+            system.Faults.FailingStateWrites = "inflight";
+            ids = await org.SendTaggedAsync(configuration, run, 10);
+            await Eventually.HoldsAsync(() => Task.FromResult(system.Faults.StorageFailures > strikes), TimeSpan.FromSeconds(30), "delivery never started");
+            system.Faults.BindingLookupsFail = true;
+            system.Faults.FailingStateWrites = null;
+            await Eventually.HoldsAsync(() => Task.FromResult(system.Faults.BindingFailures >= lookups + 2), TimeSpan.FromSeconds(30), "delivery never tried again");
+        }
+        finally
+        {
+            system.Faults.Clear();
+        }
+
+        await org.WaitUntilAllAsync(ids, m => m.IsSentOrDelivered());
+        var ledger = await system.LedgerBodiesAsync(run);
+        Assert.Equal(10, ledger.Count);
+        Assert.Equal(10, ledger.Distinct().Count());
+    }
+}
