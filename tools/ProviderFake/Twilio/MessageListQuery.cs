@@ -35,7 +35,7 @@ public sealed partial record MessageListQuery(
     // What the Twilio SDK sends (Serializers.DateTimeIso8601, providers.md §1.3), with fractions and offsets allowed.
     private static readonly string[] DateTimeFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
 
-    /// <summary>Any message filtered by a DateSent filter has been sent, so it has a date_sent.</summary>
+    /// <summary>A DateSent filter is set: only a message with a <c>date_sent</c> can pass.</summary>
     public bool FiltersBySentDate => SentFrom is not null || SentUntil is not null;
 
     /// <summary>The query, or the 400 Twilio answers for it.</summary>
