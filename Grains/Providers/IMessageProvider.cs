@@ -83,7 +83,7 @@ public interface ISentMessageFinder
     /// <summary>
     /// The provider's messages matching <paramref name="query"/>: same recipient, same sender, same content (the
     /// body; for a content template, any), created within its window. Never throws for provider or transport
-    /// failures: those are <see cref="SentMessageSearch.Completed"/> false.
+    /// failures, nor for cancellation: those are <see cref="SentMessageSearch.Completed"/> false.
     /// </summary>
     Task<SentMessageSearch> FindSentAsync(SentMessageQuery query, Channel channel, CancellationToken cancellationToken);
 }

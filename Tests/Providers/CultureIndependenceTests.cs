@@ -67,6 +67,28 @@ public sealed partial class CultureIndependenceTests : IAsyncLifetime
     [Theory]
     [InlineData("fi-FI")]
     [InlineData("ar-SA")]
+    public async Task Twilio_search_writes_and_reads_its_dates_the_same_in_any_culture(string culture)
+    {
+        var message = Sms();
+        var from = DateTimeOffset.Parse("2026-12-06T08:30:00Z", CultureInfo.InvariantCulture);
+        _stub.RespondWith(200, TwilioListPage(null, TwilioListed(TwilioMessageSid, message.Body, from.AddSeconds(3), from.AddSeconds(4))));
+
+        var (search, cultureAfter) = await InCulture(culture, async () =>
+        {
+            var found = await _harness.TwilioFinder.FindSentAsync(new SentMessageQuery(message, from, from.AddMinutes(1)), TwilioSms(), CancellationToken.None);
+            return (found, CultureInfo.CurrentCulture.Name);
+        });
+
+        // fi-FI would write 00.00.00 and ar-SA a Hijri year (providers.md §1.3).
+        Assert.Equal("2026-12-06T00:00:00Z", TwilioFindSentTests.Query(Assert.Single(_stub.Requests))["DateSent>"]);
+        Assert.Equal(from.AddSeconds(3), Assert.Single(search.Matches).CreatedAt);
+        // The invariant culture the search runs under stays inside it.
+        Assert.Equal(culture, cultureAfter);
+    }
+
+    [Theory]
+    [InlineData("fi-FI")]
+    [InlineData("ar-SA")]
     public async Task Acs_dates_are_rfc1123_in_english_and_the_signature_validates_in_any_culture(string culture)
     {
         _stub.Respond = AcsProviderTests.AcceptAll;

@@ -19,6 +19,9 @@ public sealed class ProviderHarness : IAsyncDisposable
 
     public IMessageProvider Twilio => _services.GetRequiredService<MessageProviders>().For(ProviderKind.Twilio);
 
+    /// <summary>The Twilio client as the finder of messages whose send had no clear answer.</summary>
+    public ISentMessageFinder TwilioFinder => (ISentMessageFinder)Twilio;
+
     public IBatchMessageProvider Acs => (IBatchMessageProvider)_services.GetRequiredService<MessageProviders>().For(ProviderKind.AzureCommunicationServices);
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();

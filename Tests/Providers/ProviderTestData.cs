@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Outbound.Catalog;
 using Outbound.Channels;
 using Outbound.Providers;
@@ -46,6 +47,56 @@ internal static class ProviderTestData
             ImmutableDictionary<string, string>.Empty.Add("2", "3pm").Add("1", "12/1"),
             new Uri("https://example.com/twilio/status?x=1"),
             DateTimeOffset.UtcNow);
+
+    /// <summary>A page of Twilio's Messages list (<c>ListMessageResponse</c>) holding <paramref name="messages"/>.</summary>
+    public static string TwilioListPage(string? nextPageUri, params Dictionary<string, object?>[] messages)
+    {
+        var uri = $"/2010-04-01/Accounts/{AccountSid}/Messages.json?PageSize=100&Page=0";
+        return JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["end"] = Math.Max(0, messages.Length - 1),
+            ["first_page_uri"] = uri,
+            ["next_page_uri"] = nextPageUri,
+            ["page"] = 0,
+            ["page_size"] = 100,
+            ["previous_page_uri"] = null,
+            ["start"] = 0,
+            ["uri"] = uri,
+            ["messages"] = messages,
+        });
+    }
+
+    /// <summary>One message of a list page, as Twilio writes it (RFC 2822 dates, snake_case).</summary>
+    public static Dictionary<string, object?> TwilioListed(
+        string sid, string? body, DateTimeOffset created, DateTimeOffset? sent, string status = "delivered", string direction = "outbound-api", int? errorCode = null) => new()
+    {
+        ["account_sid"] = AccountSid,
+        ["api_version"] = "2010-04-01",
+        ["body"] = body,
+        ["date_created"] = Rfc2822(created),
+        ["date_sent"] = sent is { } at ? Rfc2822(at) : null,
+        ["date_updated"] = Rfc2822(sent ?? created),
+        ["direction"] = direction,
+        ["error_code"] = errorCode,
+        ["error_message"] = null,
+        ["from"] = "+15005550006",
+        ["messaging_service_sid"] = null,
+        ["num_media"] = "0",
+        ["num_segments"] = "1",
+        ["price"] = null,
+        ["price_unit"] = "USD",
+        ["sid"] = sid,
+        ["status"] = status,
+        ["subresource_uris"] = new Dictionary<string, string> { ["media"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{sid}/Media.json" },
+        ["to"] = "+15551234567",
+        ["uri"] = $"/2010-04-01/Accounts/{AccountSid}/Messages/{sid}.json",
+    };
+
+    /// <summary>A Message SID, <c>SM</c> + 32 hex digits, numbered.</summary>
+    public static string Sid(int n) => $"SM{n:x32}";
+
+    private static string Rfc2822(DateTimeOffset at) =>
+        at.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture);
 
     public static string TwilioError(int code, int status, string message) =>
         $$"""{"code":{{code}},"message":"{{message}}","more_info":"https://www.twilio.com/docs/errors/{{code}}","status":{{status}}}""";

@@ -56,6 +56,20 @@ public sealed class SecretLoggingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Twilio_searches_that_succeed_and_fail_log_no_credentials()
+    {
+        var query = new SentMessageQuery(Sms(), DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow);
+        _stub.RespondWith(200, TwilioListPage(null));
+        Assert.True((await _harness.TwilioFinder.FindSentAsync(query, TwilioSms(), CancellationToken.None)).Completed);
+        _stub.RespondWith(401, TwilioError(20003, 401, "Authenticate"));
+        Assert.False((await _harness.TwilioFinder.FindSentAsync(query, TwilioSms(), CancellationToken.None)).Completed);
+        _stub.Respond = (context, _) => Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
+        Assert.False((await _harness.TwilioFinder.FindSentAsync(query, TwilioSms(), CancellationToken.None)).Completed);
+
+        AssertNoSecretLogged();
+    }
+
+    [Fact]
     public async Task Acs_sends_that_succeed_and_fail_log_no_credentials()
     {
         _stub.Respond = AcsProviderTests.AcceptAll;

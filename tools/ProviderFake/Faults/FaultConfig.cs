@@ -23,7 +23,7 @@ public enum CallbackOutcome
 /// </summary>
 public sealed record FaultConfig
 {
-    /// <summary>Rate of server errors (<see cref="RetryableStatus"/>, 503 by default): the send was not accepted.</summary>
+    /// <summary>Rate of server errors (<see cref="RetryableStatus"/>, 503 by default): the send was not accepted; a list fails too.</summary>
     public double Retryable { get; init; }
 
     public int RetryableStatus { get; init; } = 503;
@@ -54,7 +54,7 @@ public sealed record FaultConfig
 
     public bool TimeoutDrop { get; init; }
 
-    /// <summary>Added to every send and fetch before it is answered.</summary>
+    /// <summary>Added to every send, fetch and list before it is answered.</summary>
     public int LatencyMs { get; init; }
 
     /// <summary>Status callbacks arrive newest first (<c>delivered</c> before <c>sent</c>).</summary>

@@ -51,6 +51,12 @@ public sealed class FaultInjector
     /// <summary>Recipient-level classes only (ACS fails recipients one by one): permanent and opted out.</summary>
     public FaultClass DrawForRecipient(FaultConfig config) => Draw(config, requestLevel: false, recipientLevel: true);
 
+    /// <summary>
+    /// The retryable class alone, at its rate (the list endpoint: an outage fails it too, the send-only classes do
+    /// not). No rate set: no dice and no lock.
+    /// </summary>
+    public bool DrawRetryable(FaultConfig config) => config.Retryable > 0 && NextDouble() < config.Retryable;
+
     private FaultClass Draw(FaultConfig c, bool requestLevel, bool recipientLevel)
     {
         ReadOnlySpan<(FaultClass Class, double Rate)> classes =

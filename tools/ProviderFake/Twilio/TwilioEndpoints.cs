@@ -4,12 +4,13 @@ using Outbound.ProviderFake.Ledger;
 
 namespace Outbound.ProviderFake.Twilio;
 
-/// <summary>Twilio's Messages API (2010-04-01): create and fetch.</summary>
+/// <summary>Twilio's Messages API (2010-04-01): create, fetch and list.</summary>
 public static class TwilioEndpoints
 {
     public static void MapTwilio(this IEndpointRouteBuilder app)
     {
         app.MapPost("/2010-04-01/Accounts/{accountSid}/Messages.json", CreateAsync);
+        app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", ListAsync);
         app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages/{messageSid}.json", FetchAsync);
     }
 
@@ -87,6 +88,38 @@ public static class TwilioEndpoints
             ? Results.Json(message.ToResource(clock.GetUtcNow()), TwilioJson.Options)
             : TwilioError.Result(TwilioErrorCodes.NotFound, StatusCodes.Status404NotFound,
                 $"The requested resource {context.Request.Path} was not found");
+    }
+
+    private static async Task<IResult> ListAsync(
+        string accountSid, HttpContext context, FakeSettings settings, FaultInjector faults, TwilioMessageStore store, TimeProvider clock)
+    {
+        if (!TwilioAuth.IsAuthorized(context.Request, accountSid, settings))
+        {
+            return TwilioAuth.Challenge(context);
+        }
+
+        var config = faults.Current;
+        await FaultTiming.AddLatencyAsync(config, context.RequestAborted);
+        var (query, invalid) = MessageListQuery.Parse(context.Request.Query);
+        if (query is null)
+        {
+            return invalid!.ToResult();
+        }
+
+        if (query.Cursor is { } cursor && store.Find(accountSid, cursor.Sid) is null)
+        {
+            return TwilioError.Result(TwilioErrorCodes.InvalidParameter, message: $"Invalid PageToken: '{cursor}'");
+        }
+
+        // An outage is an outage for every endpoint: the list fails with a 5xx at the retryable rate, as create does.
+        // The other classes are about a send (throttling, refusals, a held request) and are not drawn here.
+        if (faults.DrawRetryable(config))
+        {
+            return TwilioError.ServerError(config.RetryableStatus);
+        }
+
+        var page = TwilioMessageList.Read(store, accountSid, query, clock.GetUtcNow(), context.Request.Path);
+        return Results.Json(page, TwilioJson.Options);
     }
 
     private static IResult Created(TwilioMessage message) =>

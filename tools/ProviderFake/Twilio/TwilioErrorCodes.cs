@@ -3,6 +3,12 @@ namespace Outbound.ProviderFake.Twilio;
 /// <summary>The error codes the fake answers with, and Twilio's wording for each (providers.md §3, twilio.com/docs/errors).</summary>
 public static class TwilioErrorCodes
 {
+    /// <summary>
+    /// A list request with a bad parameter (a DateSent filter that is not a date, PageSize out of 1-1000, a foreign
+    /// PageToken). Twilio documents no code for these; ours is in the REST API's own 200xx range (like 20003 and
+    /// 20404, not Messaging's 21xxx), so the SDK raises a 400 ApiException with a non-zero code as for any Twilio error.
+    /// </summary>
+    public const int InvalidParameter = 20001;
     public const int Authenticate = 20003;
     public const int NotFound = 20404;
     public const int TooManyRequests = 20429;
@@ -25,6 +31,7 @@ public static class TwilioErrorCodes
 
     private static readonly Dictionary<int, string> Messages = new()
     {
+        [InvalidParameter] = "Invalid parameter",
         [Authenticate] = "Authenticate",
         [TooManyRequests] = "Too Many Requests",
         [MessageBodyRequired] = "Message body is required.",

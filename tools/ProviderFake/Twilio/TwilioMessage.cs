@@ -27,25 +27,39 @@ public sealed record TwilioMessage(
 
     public string Path => $"/2010-04-01/Accounts/{AccountSid}/Messages/{Sid}";
 
+    /// <summary>The last planned status reached by <paramref name="now"/>; null while the message is in its initial status.</summary>
+    public StatusStep? ReachedAt(DateTimeOffset now) => Steps.LastOrDefault(s => s.At <= now);
+
+    /// <summary>
+    /// The resource's <c>date_sent</c> as of <paramref name="now"/>, to the second as the wire has it; null while the
+    /// message is not sent yet, and for ever when it failed before being sent.
+    /// </summary>
+    public DateTimeOffset? SentAt(DateTimeOffset now) =>
+        Steps.FirstOrDefault(s => s.At <= now && s.Status is "sent" or "delivered" or "undelivered") is { } sent
+            ? WholeSeconds(sent.At)
+            : null;
+
+    /// <summary>The resource's <c>from</c> as of <paramref name="now"/>: a Messaging Service send has none until a pool sender is picked.</summary>
+    public string? FromAt(DateTimeOffset now) => FromAfter(ReachedAt(now));
+
     /// <summary>The resource as of <paramref name="now"/>; null: as just created (the create answer).</summary>
     public MessageResource ToResource(DateTimeOffset? now)
     {
-        var reached = now is null ? null : Steps.LastOrDefault(s => s.At <= now);
+        var reached = now is { } at ? ReachedAt(at) : null;
         var status = reached?.Status ?? InitialStatus;
-        var sent = now is null ? null : Steps.FirstOrDefault(s => s.At <= now && s.Status is "sent" or "delivered" or "undelivered");
+        var sent = now is { } t ? SentAt(t) : null;
         var failed = status is "failed" or "undelivered";
         return new MessageResource(
             AccountSid: AccountSid,
             ApiVersion: ApiVersion,
             Body: Request.Body,
             DateCreated: Rfc2822(DateCreated),
-            DateSent: sent is null ? null : Rfc2822(sent.At),
+            DateSent: sent is { } sentAt ? Rfc2822(sentAt) : null,
             DateUpdated: Rfc2822(reached?.At ?? DateCreated),
             Direction: "outbound-api",
             ErrorCode: failed ? FailureCode : null,
             ErrorMessage: null,
-            // Until a pool sender is picked, a Messaging Service send has no From yet.
-            From: Request.From ?? (reached is null ? null : Sender),
+            From: FromAfter(reached),
             MessagingServiceSid: Request.MessagingServiceSid,
             NumMedia: Request.MediaUrls.Count.ToString(CultureInfo.InvariantCulture),
             // Twilio reports 0 segments on a Messaging Service create (providers.md §1.6).
@@ -58,6 +72,11 @@ public sealed record TwilioMessage(
             To: Request.To!,
             Uri: $"{Path}.json");
     }
+
+    // Until a pool sender is picked, a Messaging Service send has no From yet.
+    private string? FromAfter(StatusStep? reached) => Request.From ?? (reached is null ? null : Sender);
+
+    private static DateTimeOffset WholeSeconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
     /// <summary>Twilio's date format: <c>Thu, 24 Aug 2023 05:01:45 +0000</c>.</summary>
     public static string Rfc2822(DateTimeOffset at) =>
