@@ -81,11 +81,12 @@ public interface IMessageStatusLookup
 public interface ISentMessageFinder
 {
     /// <summary>
-    /// The provider's messages matching <paramref name="query"/>: same recipient, same sender, same content (the
-    /// body; for a content template, any), created within its window. Never throws for provider or transport
-    /// failures, nor for cancellation: those are <see cref="SentMessageSearch.Completed"/> false.
+    /// For each query, in order, the provider's messages matching it: same recipient, same sender, same content
+    /// (the body; for a content template, any), created within its window. Queries for one recipient share the
+    /// provider's work. Never throws for provider or transport failures, nor for cancellation: those are
+    /// <see cref="SentMessageSearch.Completed"/> false.
     /// </summary>
-    Task<SentMessageSearch> FindSentAsync(SentMessageQuery query, Channel channel, CancellationToken cancellationToken);
+    Task<IReadOnlyList<SentMessageSearch>> FindSentAsync(IReadOnlyList<SentMessageQuery> queries, Channel channel, CancellationToken cancellationToken);
 }
 
 /// <summary>A provider whose status reports are signed callbacks (<see cref="StatusReporting.SignedCallbackPerMessage"/>).</summary>

@@ -56,8 +56,9 @@ public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency c
             return [.. queries.Select(_ => SentMessageSearch.Failed)];
         }
 
+        // One connection: the provider scans its list once per recipient for all the queries.
         using var budget = new CancellationTokenSource(timing.RoundBudget, time);
-        return [.. await Task.WhenAll(queries.Select(query =>
-            concurrency.RunAsync(channelId, () => finder.FindSentAsync(query, channel, CancellationToken.None), SentMessageSearch.Failed, budget.Token)))];
+        return [.. await concurrency.RunAsync(
+            channelId, () => finder.FindSentAsync(queries, channel, CancellationToken.None), [.. queries.Select(_ => SentMessageSearch.Failed)], budget.Token)];
     }
 }

@@ -18,9 +18,10 @@ public sealed class TimelineTests(OutboundSystem system)
             sent.AddRange(await org.Http.SendAsync(configuration, ActivityApi.Contact(to)));
         }
 
+        // Indexing runs beside delivery: wait until all three are in (a full page that says more follow).
         var first = await Eventually.ReturnsAsync(
             () => org.Http.TimelineAsync($"/v1/contacts/{Uri.EscapeDataString(to)}/timeline?pageSize=2"),
-            page => page.MessageIds().Length == 2);
+            page => page.MessageIds().Length == 2 && page["nextCursor"] is not null);
         var second = await org.Http.TimelineAsync($"/v1/contacts/{Uri.EscapeDataString(to)}/timeline?pageSize=2&cursor={first["nextCursor"]}");
 
         Assert.Equal([sent[2], sent[1]], first.MessageIds());

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Outbound.Channels;
 using Outbound.Grains.Providers;
+using Outbound.Providers;
 
 namespace Outbound.Tests.Providers;
 
@@ -47,4 +48,11 @@ public sealed class ProviderHarness : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
+}
+
+/// <summary>One query at a time, as most provider tests ask.</summary>
+public static class SentMessageFinderExtensions
+{
+    public static async Task<SentMessageSearch> FindSentAsync(this ISentMessageFinder finder, SentMessageQuery query, Outbound.Channels.Channel channel, CancellationToken cancellationToken) =>
+        (await finder.FindSentAsync([query], channel, cancellationToken))[0];
 }

@@ -74,11 +74,21 @@ public sealed class ProvidersAgainstFakeTests : IAsyncLifetime
     [Fact]
     public async Task A_twilio_server_error_is_ambiguous_because_create_has_no_idempotency_key()
     {
-        await _fake.SetFaultsAsync(new { retryable = 1.0 });
+        await _fake.SetFaultsAsync(new { retryable = 1.0, retryableStatus = 500 });
 
         var outcome = await _providers.Twilio.SendAsync(Sms(), TwilioSms, default);
 
         Assert.Equal(SendStatus.Ambiguous, outcome.Status);
+    }
+
+    [Fact]
+    public async Task A_twilio_503_is_retryable_because_twilio_took_nothing()
+    {
+        await _fake.SetFaultsAsync(new { retryable = 1.0 });
+
+        var outcome = await _providers.Twilio.SendAsync(Sms(), TwilioSms, default);
+
+        Assert.Equal(SendStatus.Retryable, outcome.Status);
     }
 
     [Fact]

@@ -146,10 +146,10 @@ public sealed class TwilioFindSentAgainstFakeTests : IAsyncLifetime
     {
         var message = Text();
         var sid = await SendAndDeliverAsync(message, Sms);
-        // 150 newer messages to the same number from the same sender: the one sought is on the second page of 100.
-        for (var batch = 0; batch < 5; batch++)
+        // 1,020 newer messages to the same number from the same sender: the one sought is on the second page of 1,000.
+        for (var batch = 0; batch < 17; batch++)
         {
-            await Task.WhenAll(Enumerable.Range(batch * 30, 30).Select(i =>
+            await Task.WhenAll(Enumerable.Range(batch * 60, 60).Select(i =>
                 _fake.SendTwilioAsync(FakeServer.SmsForm(Recipient, Sms.From!, $"Reminder {i}"))));
         }
 

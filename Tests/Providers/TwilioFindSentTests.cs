@@ -60,7 +60,7 @@ public sealed class TwilioFindSentTests : IAsyncLifetime
                 ["From"] = "+15005550006",
                 // The UTC day of the window's start, as the SDK writes a date: midnight.
                 ["DateSent>"] = "2026-12-06T00:00:00Z",
-                ["PageSize"] = "100",
+                ["PageSize"] = "1000",
             },
             Query(request));
     }
@@ -104,7 +104,7 @@ public sealed class TwilioFindSentTests : IAsyncLifetime
     {
         var message = Sms();
         _stub.RespondWith(200, TwilioListPage(
-            $"/2010-04-01/Accounts/{AccountSid}/Messages.json?PageSize=100&Page=1&PageToken=PA{Sid(2)}",
+            $"/2010-04-01/Accounts/{AccountSid}/Messages.json?PageSize=1000&Page=1&PageToken=PA{Sid(2)}",
             TwilioListed(Sid(1), message.Body, From.AddSeconds(1), From.AddSeconds(2)),
             TwilioListed(Sid(2), message.Body, From.AddSeconds(-5), From.AddSeconds(-1))));
 
@@ -116,29 +116,45 @@ public sealed class TwilioFindSentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_search_follows_next_page_uri_and_reads_at_most_1000_messages()
+    public async Task The_search_follows_next_page_uri_and_reads_at_most_10000_messages()
     {
         var message = Sms();
         var pages = 0;
         _stub.Respond = async (context, _) =>
         {
-            // Pages of 100 messages not sent yet, all in the window, and always another page.
+            // Pages of 1,000 messages not sent yet, all in the window, and always another page.
             var page = Interlocked.Increment(ref pages);
-            var listed = Enumerable.Range(page * 100, 100)
-                .Select(i => TwilioListed(Sid(i), i == 150 ? message.Body : $"other {i}", From.AddSeconds(1), null, "queued"))
+            var listed = Enumerable.Range(page * 1000, 1000)
+                .Select(i => TwilioListed(Sid(i), i == 1500 ? message.Body : $"other {i}", From.AddSeconds(1), null, "queued"))
                 .ToArray();
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(TwilioListPage($"/2010-04-01/Accounts/{AccountSid}/Messages.json?PageSize=100&Page={page}&PageToken=PA{Sid((page * 100) + 99)}", listed));
+            await context.Response.WriteAsync(TwilioListPage($"/2010-04-01/Accounts/{AccountSid}/Messages.json?PageSize=1000&Page={page}&PageToken=PA{Sid((page * 1000) + 999)}", listed));
         };
 
         var search = await FindAsync(Around(message));
 
         Assert.False(search.Completed);
         // What was found before the cap is kept.
-        Assert.Equal(Sid(150), Assert.Single(search.Matches).ProviderMessageId);
+        Assert.Equal(Sid(1500), Assert.Single(search.Matches).ProviderMessageId);
         Assert.Equal(10, _stub.Requests.Count);
-        Assert.Equal($"PA{Sid(199)}", Query(_stub.Requests[1])["PageToken"]);
-        Assert.Contains(_harness.Logs.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains("stopped after 1000 messages", StringComparison.Ordinal));
+        Assert.Equal($"PA{Sid(1999)}", Query(_stub.Requests[1])["PageToken"]);
+        Assert.Contains(_harness.Logs.GetSnapshot(), r => r.Level == LogLevel.Information && r.Message.Contains("stopped after 10000 messages", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Searches_for_messages_to_one_recipient_share_one_reading_of_the_list()
+    {
+        var first = Sms() with { Body = "first" };
+        var second = Sms() with { Body = "second" };
+        _stub.RespondWith(200, TwilioListPage(
+            null,
+            TwilioListed(Sid(2), "second", From.AddSeconds(3), From.AddSeconds(4)),
+            TwilioListed(Sid(1), "first", From.AddSeconds(1), From.AddSeconds(2))));
+
+        var searches = await _harness.TwilioFinder.FindSentAsync([Around(first), Around(second)], TwilioSms(), CancellationToken.None);
+
+        Assert.Equal([Sid(1), Sid(2)], searches.Select(s => Assert.Single(s.Matches).ProviderMessageId));
+        Assert.Single(_stub.Requests);
     }
 
     [Fact]

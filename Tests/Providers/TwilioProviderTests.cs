@@ -158,7 +158,24 @@ public sealed class TwilioProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Service_unavailable_html_page_is_ambiguous_with_the_real_status()
+    public async Task A_bad_gateway_html_page_is_ambiguous_with_the_real_status()
+    {
+        _stub.Respond = async (context, _) =>
+        {
+            context.Response.StatusCode = 502;
+            context.Response.ContentType = "text/html";
+            await context.Response.WriteAsync("<html>bad gateway</html>");
+        };
+
+        var outcome = await _harness.Twilio.SendAsync(Sms(), TwilioSms(), CancellationToken.None);
+
+        Assert.Equal(SendStatus.Ambiguous, outcome.Status);
+        Assert.Equal("http-502", outcome.ErrorCode);
+        Assert.Single(_stub.Requests);
+    }
+
+    [Fact]
+    public async Task Service_unavailable_is_retryable_because_twilio_could_not_take_the_request()
     {
         _stub.Respond = async (context, _) =>
         {
@@ -169,9 +186,8 @@ public sealed class TwilioProviderTests : IAsyncLifetime
 
         var outcome = await _harness.Twilio.SendAsync(Sms(), TwilioSms(), CancellationToken.None);
 
-        Assert.Equal(SendStatus.Ambiguous, outcome.Status);
+        Assert.Equal(SendStatus.Retryable, outcome.Status);
         Assert.Equal("http-503", outcome.ErrorCode);
-        Assert.Single(_stub.Requests);
     }
 
     [Fact]

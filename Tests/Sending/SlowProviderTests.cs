@@ -34,4 +34,33 @@ public sealed class SlowProviderTests(DeliveryFaultsSystem system)
             (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
         }
     }
+
+    [Fact]
+    public async Task A_call_held_past_its_timeout_that_the_provider_took_is_found_there_and_not_sent_again()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+        // A third of the sends are held longer than the one-second attempt timeout, then accepted: outcomes unknown.
+        // No status callback tells the silo otherwise: only asking the provider can.
+        await system.Providers.SetFaultsAsync(new { timeout = 0.3, timeoutMs = 2_500, timeoutAccepted = true, lostCallbacks = true, seed = 11 });
+        try
+        {
+            var ids = await org.SendTaggedAsync(configuration, run, 20);
+
+            var messages = await org.WaitUntilAllAsync(ids, m => m.IsSentOrDelivered());
+            var held = messages.Where(m => m["history"]!.AsArray().Any(h => h!["errorCode"]?.GetValue<string>() == "timeout")).ToList();
+            Assert.NotEmpty(held);
+            // Each held one was looked up at the provider, found, and adopted: one attempt, not sent again, not ambiguous.
+            Assert.All(held, m => Assert.Equal(1, m.Attempts()));
+            Assert.All(messages, m => Assert.False(m["ambiguous"]!.GetValue<bool>()));
+            var ledger = await system.LedgerBodiesAsync(run);
+            Assert.Equal(20, ledger.Count);
+            Assert.Equal(20, ledger.Distinct().Count());
+        }
+        finally
+        {
+            (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
+        }
+    }
 }

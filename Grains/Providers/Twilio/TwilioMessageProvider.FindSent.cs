@@ -16,11 +16,11 @@ namespace Outbound.Grains.Providers.Twilio;
 /// <summary>Finding a message Twilio may have created from an attempt whose outcome is unknown (the Messages list).</summary>
 public sealed partial class TwilioMessageProvider : ISentMessageFinder
 {
-    /// <summary>Messages per list page asked of Twilio.</summary>
-    internal const int FindPageSize = 100;
+    /// <summary>Messages per list page asked of Twilio (its maximum).</summary>
+    internal const int FindPageSize = 1000;
 
     /// <summary>The most messages one search reads before it gives up as incomplete.</summary>
-    internal const int FindMaxMessages = 1000;
+    internal const int FindMaxMessages = 10_000;
 
     private const string OutboundApi = "outbound-api";
 
@@ -29,16 +29,15 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
     /// <para>
     /// Reads the Messages list filtered by <c>To</c> (the recipient exactly as sent: <c>whatsapp:</c>-prefixed on a
     /// WhatsApp channel), <c>From</c> (the channel's, when it has one; a Messaging-Service-only channel filters by
-    /// recipient alone) and <c>DateSent&gt;</c> the UTC date of <see cref="SentMessageQuery.CreatedFrom"/> (Twilio's
-    /// filters have day granularity). A match is an <c>outbound-api</c> message created within
-    /// [<see cref="SentMessageQuery.CreatedFrom"/>, <see cref="SentMessageQuery.CreatedTo"/>] whose body equals the
-    /// message's Body (ordinal); a content template's rendered body is not known here, so for a message without a
-    /// Body any body matches.
+    /// recipient alone) and <c>DateSent&gt;</c> the UTC date the earliest window opens (Twilio's filters have day
+    /// granularity), once per recipient: every query for it is matched against the same pages. A match is an
+    /// <c>outbound-api</c> message created within the query's window whose body equals the message's Body (ordinal);
+    /// a content template's rendered body is not known here, so for a message without a Body any body matches.
     /// </para>
     /// <para>
-    /// The work is bounded: pages of 100, newest first, and the search stops at the first message sent before
-    /// CreatedFrom (Twilio lists by send date, and a message is sent after it is created, so none further on can be
-    /// in the window) or after 1,000 messages read; a search cut short by that cap is not
+    /// The work is bounded: pages of 1,000, newest first, and a scan stops at the first message sent before the
+    /// earliest window (Twilio lists by send date, and a message is sent after it is created, so none further on
+    /// can be in a window) or after 10,000 messages read; a scan cut short by that cap is not
     /// <see cref="SentMessageSearch.Completed"/> (its matches so far are kept).
     /// </para>
     /// <para>
@@ -48,36 +47,55 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
     /// <see cref="SentMessageSearch.Failed"/>.
     /// </para>
     /// </remarks>
-    public async Task<SentMessageSearch> FindSentAsync(SentMessageQuery query, Channel channel, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SentMessageSearch>> FindSentAsync(IReadOnlyList<SentMessageQuery> queries, Channel channel, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(queries);
         ArgumentNullException.ThrowIfNull(channel);
-        var messageId = query.Message.MessageId;
-        if (channel.Twilio is not { AuthToken: { } authToken } account || Validate(query.Message, channel) is not null)
+        var searches = new SentMessageSearch[queries.Count];
+        Array.Fill(searches, SentMessageSearch.Failed);
+        if (channel.Twilio is not { AuthToken: { } authToken } account)
         {
-            LogFindFailed(messageId, null, "invalid-message-or-channel");
-            return SentMessageSearch.Failed;
+            LogFindFailed(queries.Count, null, "channel-config");
+            return searches;
         }
 
-        var options = BuildReadOptions(query, channel, account.AccountSid);
-        var client = GetClient(account.AccountSid, authToken);
+        var sendable = Enumerable.Range(0, queries.Count).Where(i => Validate(queries[i].Message, channel) is null);
+        foreach (var recipient in sendable.GroupBy(i => BuildOptions(queries[i].Message, channel).To.ToString(), StringComparer.Ordinal))
+        {
+            var indices = recipient.ToList();
+            var found = await ScanAsync([.. indices.Select(i => queries[i])], channel, account.AccountSid, authToken, cancellationToken);
+            for (var j = 0; j < indices.Count; j++)
+            {
+                searches[indices[j]] = found[j];
+            }
+        }
+
+        return searches;
+    }
+
+    /// <summary>One scan of the list for <paramref name="queries"/>, which all name the same recipient.</summary>
+    private async Task<IReadOnlyList<SentMessageSearch>> ScanAsync(
+        List<SentMessageQuery> queries, Channel channel, string accountSid, Secret authToken, CancellationToken cancellationToken)
+    {
+        var window = queries[0] with { CreatedFrom = queries.Min(q => q.CreatedFrom), CreatedTo = queries.Max(q => q.CreatedTo) };
+        var options = BuildReadOptions(window, channel, accountSid);
         var call = new TwilioCall(cancellationToken);
         TwilioCall.Current = call;
         try
         {
-            var (search, read) = await ReadInvariantAsync(options, query, client, cancellationToken);
-            if (!search.Completed)
+            var (searches, read) = await ReadInvariantAsync(options, queries, GetClient(accountSid, authToken), cancellationToken);
+            if (!searches[0].Completed)
             {
-                LogFindCutShort(messageId, read, search.Matches.Length);
+                LogFindCutShort(queries.Count, read, searches.Sum(s => s.Matches.Length));
             }
 
-            return search;
+            return searches;
         }
         catch (Exception e) when (e is TwilioException or HttpRequestException or OperationCanceledException or Newtonsoft.Json.JsonException)
         {
             // ApiException carries Twilio's code; transport failures arrive wrapped in ApiConnectionException.
-            LogFindFailed(messageId, call.StatusCode, e is ApiException { Code: not 0 } api ? $"{e.GetType().Name} {api.Code}" : e.GetType().Name);
-            return SentMessageSearch.Failed;
+            LogFindFailed(queries.Count, call.StatusCode, e is ApiException { Code: not 0 } api ? $"{e.GetType().Name} {api.Code}" : e.GetType().Name);
+            return [.. queries.Select(_ => SentMessageSearch.Failed)];
         }
         finally
         {
@@ -129,8 +147,8 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
     /// continuation bound to the grain's scheduler, deadlock it. The same SDK pieces do the work: its request (auth,
     /// query encoding), its error handling (<c>ApiException</c>), its page parser and its next-page URL.
     /// </remarks>
-    private static async Task<(SentMessageSearch Search, int Read)> ReadInvariantAsync(
-        ReadMessageOptions options, SentMessageQuery query, ITwilioRestClient client, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<SentMessageSearch> Searches, int Read)> ReadInvariantAsync(
+        ReadMessageOptions options, List<SentMessageQuery> queries, ITwilioRestClient client, CancellationToken cancellationToken)
     {
         CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
@@ -139,8 +157,8 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
             Domain.Api,
             $"/2010-04-01/Accounts/{options.PathAccountSid}/Messages.json",
             queryParams: options.GetParams());
-        var from = WholeSeconds(query.CreatedFrom);
-        var matches = new List<FoundMessage>();
+        var from = WholeSeconds(queries.Min(q => q.CreatedFrom));
+        var matches = queries.Select(_ => new List<FoundMessage>()).ToList();
         var read = 0;
         while (true)
         {
@@ -152,31 +170,35 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
                 read++;
                 if (Utc(listed.DateSent) is { } sent && sent < from)
                 {
-                    // Sent before the window opened, so created before it too; everything after it was sent earlier still.
-                    return (Completed(matches), read);
+                    // Sent before the earliest window opened, so created before it too; everything after it was sent earlier still.
+                    return (Searches(matches, completed: true), read);
                 }
 
-                if (IsMatch(listed, query))
+                for (var i = 0; i < queries.Count; i++)
                 {
-                    matches.Add(Found(listed));
+                    if (IsMatch(listed, queries[i]))
+                    {
+                        matches[i].Add(Found(listed));
+                    }
                 }
             }
 
             if (!page.HasNextPage())
             {
-                return (Completed(matches), read);
+                return (Searches(matches, completed: true), read);
             }
 
             if (read >= FindMaxMessages)
             {
-                return (new SentMessageSearch(false, Oldest(matches)), read);
+                return (Searches(matches, completed: false), read);
             }
 
             request = new TwilioRequest(HttpMethod.Get, page.GetNextPageUrl(Domain.Api));
         }
     }
 
-    private static SentMessageSearch Completed(List<FoundMessage> matches) => new(true, Oldest(matches));
+    private static List<SentMessageSearch> Searches(List<List<FoundMessage>> matches, bool completed) =>
+        [.. matches.Select(m => new SentMessageSearch(completed, Oldest(m)))];
 
     private static ImmutableArray<FoundMessage> Oldest(List<FoundMessage> matches) =>
         [.. matches.OrderBy(m => m.CreatedAt).ThenBy(m => m.ProviderMessageId, StringComparer.Ordinal)];
@@ -203,9 +225,9 @@ public sealed partial class TwilioMessageProvider : ISentMessageFinder
     private static DateTimeOffset WholeSeconds(DateTimeOffset at) =>
         new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio search for message {MessageId} failed (HTTP {StatusCode}): {Error}")]
-    private partial void LogFindFailed(Guid messageId, int? statusCode, string error);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio search for {Count} messages failed (HTTP {StatusCode}): {Error}")]
+    private partial void LogFindFailed(int count, int? statusCode, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio search for message {MessageId} stopped after {Read} messages before reaching the window's start; {Matches} matches so far")]
-    private partial void LogFindCutShort(Guid messageId, int read, int matches);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Twilio search for {Count} messages stopped after {Read} messages before reaching the window's start; {Matches} matches so far")]
+    private partial void LogFindCutShort(int count, int read, int matches);
 }

@@ -41,24 +41,25 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
     private const int TooManyRequestsCode = 20429;
     private const int QueueFullCode = 21611;
 
-    // A request that outlived our timeout may still be creating its message at Twilio: it is looked up no sooner.
-    private static readonly TimeSpan StillCreatingFor = TimeSpan.FromSeconds(15);
-
     // A non-JSON error puts the whole response body into the exception message (an HTML page from a proxy).
     private const int MaxErrorMessageLength = 500;
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ILogger<TwilioMessageProvider> _logger;
+    private readonly TimeSpan _stillCreatingFor;
 
     // One REST client per account, reused across messages: the SDK client is thread-safe and cheap to keep, and
     // all of them share the factory's pooled handler. Keyed by account SID and replaced when the token changes
     // (rotation), so the cache holds one entry per account rather than one per token ever seen.
     private readonly ConcurrentDictionary<string, CachedClient> _clients = new(StringComparer.Ordinal);
 
-    public TwilioMessageProvider(IHttpClientFactory httpClientFactory, ILogger<TwilioMessageProvider> logger)
+    public TwilioMessageProvider(IHttpClientFactory httpClientFactory, ProviderSettings settings, ILogger<TwilioMessageProvider> logger)
     {
         _httpClientFactory = httpClientFactory;
         _logger = logger;
+        // A request that outlived our timeout may still be creating its message at Twilio: looked up no sooner than
+        // that long again.
+        _stillCreatingFor = settings.AttemptTimeout;
     }
 
     /// <inheritdoc/>
@@ -106,7 +107,7 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
                 throw new OperationCanceledException("The send was cancelled before the request left.", e, cancellationToken);
             }
 
-            return Log(message, FromTransportFailure(e, call));
+            return Log(message, FromTransportFailure(e, call, _stillCreatingFor));
         }
         finally
         {
@@ -275,7 +276,7 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
         return SendOutcome.Failed(SendStatus.Ambiguous, code, text, call.RetryAfter);
     }
 
-    internal static SendOutcome FromTransportFailure(Exception e, TwilioCall call)
+    internal static SendOutcome FromTransportFailure(Exception e, TwilioCall call, TimeSpan? stillCreatingFor = null)
     {
         if (ProviderFailures.CircuitOpen(e) is { } refused)
         {
@@ -291,7 +292,7 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
             SendStatus.Ambiguous,
             ProviderFailures.Code(e),
             "The request was sent but no answer came (timeout or broken connection); Twilio may have created the message.",
-            StillCreatingFor);
+            stillCreatingFor);
     }
 
     private SendOutcome Log(ProviderMessage message, SendOutcome outcome)

@@ -144,7 +144,7 @@ public static partial class AcsEndpoints
             }
 
             ledger.Add(new LedgerEntry(LedgerEntry.Acs, accepted.MessageId!, to, send.From, send.Message, null, null, now));
-            if (send.SmsSendOptions?.EnableDeliveryReport == true)
+            if (send.SmsSendOptions?.EnableDeliveryReport == true && !config.LostCallbacks)
             {
                 events.Schedule(DeliveryReport(accepted.MessageId!, send, to, now + settings.CallbackDelay, config),
                     now + settings.CallbackDelay, config.DuplicateCallbacks ? 2 : 1);

@@ -63,6 +63,12 @@ public sealed record FaultConfig
     /// <summary>Every status callback and delivery report is delivered twice.</summary>
     public bool DuplicateCallbacks { get; init; }
 
+    /// <summary>
+    /// No status callback or delivery report is sent for messages accepted meanwhile, as if the webhook were
+    /// unreachable: asking the provider is then the only way to learn what became of them.
+    /// </summary>
+    public bool LostCallbacks { get; init; }
+
     public CallbackOutcome CallbackOutcome { get; init; } = CallbackOutcome.Delivered;
 
     /// <summary>The ErrorCode of an undelivered or failed message (30003: unreachable destination handset).</summary>
@@ -93,6 +99,7 @@ public sealed record FaultConfig
             LatencyMs = c.GetValue("FAKE_LATENCY_MS", 0),
             OutOfOrder = c.GetValue("FAKE_CALLBACK_OUT_OF_ORDER", false),
             DuplicateCallbacks = c.GetValue("FAKE_DUPLICATE_CALLBACKS", false),
+            LostCallbacks = c.GetValue("FAKE_LOST_CALLBACKS", false),
             CallbackOutcome = c["FAKE_CALLBACK_OUTCOME"] is { Length: > 0 } o ? Enum.Parse<CallbackOutcome>(o, ignoreCase: true) : defaults.CallbackOutcome,
             CallbackErrorCode = c.GetValue("FAKE_CALLBACK_ERROR_CODE", defaults.CallbackErrorCode),
             Seed = c["FAKE_SEED"] is { Length: > 0 } ? c.GetValue<int>("FAKE_SEED") : null,

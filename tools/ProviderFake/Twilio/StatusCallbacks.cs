@@ -11,7 +11,7 @@ public sealed class StatusCallbacks(BackgroundWork background, WebhookSender sen
 {
     public void Schedule(TwilioMessage message, FaultConfig faults)
     {
-        if (message.Request.StatusCallback is not { } url || !settings.TwilioAccounts.TryGetValue(message.AccountSid, out var token))
+        if (faults.LostCallbacks || message.Request.StatusCallback is not { } url || !settings.TwilioAccounts.TryGetValue(message.AccountSid, out var token))
         {
             return;
         }
