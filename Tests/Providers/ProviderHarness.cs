@@ -18,12 +18,14 @@ public sealed class ProviderHarness : IAsyncDisposable
         _services = services;
     }
 
-    public IMessageProvider Twilio => _services.GetRequiredService<MessageProviders>().For(ProviderKind.Twilio);
+    public IMessageProvider Twilio => For(ProviderKind.Twilio);
+
+    public IMessageProvider For(ProviderKind kind) => _services.GetRequiredService<MessageProviders>().For(kind);
 
     /// <summary>The Twilio client as the finder of messages whose send had no clear answer.</summary>
     public ISentMessageFinder TwilioFinder => (ISentMessageFinder)Twilio;
 
-    public IBatchMessageProvider Acs => (IBatchMessageProvider)_services.GetRequiredService<MessageProviders>().For(ProviderKind.AzureCommunicationServices);
+    public IBatchMessageProvider Acs => (IBatchMessageProvider)For(ProviderKind.AzureCommunicationServices);
 
     public FakeLogCollector Logs => _services.GetFakeLogCollector();
 
