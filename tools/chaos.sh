@@ -11,9 +11,10 @@
 #   --report F   also write the markdown to F (e.g. docs/reliability.md; its hand-written part is kept)
 #
 # Examples: ./tools/chaos.sh --report docs/reliability.md
-#           ./tools/chaos.sh --duration 200 --rate 1     (about 20,000 messages)
+#           ./tools/chaos.sh --rate 1 --duration 200 --crash-at 15 --slow-at 30 --slow-for 40 \
+#               --outage-at 80 --outage-for 60 --stall-at 150 --stall-for 30     (about 20,000 messages)
 #           ./tools/chaos.sh --outage off --crash-at 30 --crash-for 10
-# Options and what the verdict means: tools/Chaos/README.md. Exit code: 0 passed, 1 the promise did not hold,
+# Options and what the verdict means: tools/Chaos/README.md. Exit code: 0 passed, 1 the promise did not hold, 2 bad options,
 # 3 the stack or the setup failed, 130 stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +27,7 @@ PASS=()
 while (($#)); do
     case $1 in
         --report) REPORT=$2; shift 2 ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) PASS+=("$1"); shift ;;
     esac
 done

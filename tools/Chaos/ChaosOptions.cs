@@ -191,6 +191,16 @@ public sealed record ChaosOptions
             throw new ArgumentException($"--crash-silo names one of the {Silos} silos (1-based).");
         }
 
+        foreach (var (name, plan) in new[] { ("slow", Slow), ("outage", Outage), ("stall", Stall), ("crash", Crash) })
+        {
+            // A fault after the load would break an idle system: it would judge nothing the fault could harm.
+            if (plan.Enabled && plan.At >= Duration)
+            {
+                throw new ArgumentException(
+                    $"The {name} fault starts at {plan.At.TotalSeconds:0.#} s, after the load ({Duration.TotalSeconds:0.#} s): move it with --{name}-at or turn it off with --{name} off.");
+            }
+        }
+
         if (Slow.Enabled && SlowShare is <= 0 or > 1)
         {
             throw new ArgumentException("--slow-share is a share of provider requests above 0, at most 1.");

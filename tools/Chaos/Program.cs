@@ -39,7 +39,17 @@ if (args[0] == "report")
     return 0;
 }
 
-var options = ChaosOptions.Parse(args[1..]);
+ChaosOptions options;
+try
+{
+    options = ChaosOptions.Parse(args[1..]);
+}
+catch (Exception e) when (e is ArgumentException or FormatException)
+{
+    Console.Error.WriteLine($"chaos: {e.Message}");
+    return 2;
+}
+
 try
 {
     var outcome = await new ChaosRunner(options, Console.Out).RunAsync(cancel.Token);
