@@ -84,7 +84,7 @@ CHAOS_DLL=tools/Chaos/bin/$CONFIG/net10.0/Chaos.dll
 log "Results: $RESULTS, logs: $LOGS"
 # In the background with a pid file, so Ctrl-C and the trap above reach it; it stops its own stack on SIGTERM.
 dotnet "$CHAOS_DLL" run --logs "$LOGS" --pids-file "$LOGS/children.pids" \
-    --out "$RESULTS/chaos.json" --markdown "$RESULTS/chaos.md" --command "$COMMAND" "${PASS[@]}" \
+    --out "$RESULTS/chaos.json" --markdown "$RESULTS/chaos.md" --messages "$RESULTS/messages.csv" --command "$COMMAND" "${PASS[@]}" \
     > >(tee "$LOGS/chaos.log") 2>&1 &
 RUNNER_PID=$!
 echo "$RUNNER_PID" >"$PID_FILE"

@@ -95,6 +95,9 @@ public sealed record ChaosOptions
 
     public string? Markdown { get; init; }
 
+    /// <summary>A CSV of every accepted message: its id, its tag and what became of it.</summary>
+    public string? Messages { get; init; }
+
     /// <summary>The command line the report gives for reproducing the run.</summary>
     public string Command { get; init; } = "./tools/chaos.sh";
 
@@ -171,6 +174,7 @@ public sealed record ChaosOptions
                 "--out" => o with { Out = Value() },
                 "--markdown" => o with { Markdown = Value() },
                 "--command" => o with { Command = Value() },
+                "--messages" => o with { Messages = Value() },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }

@@ -78,8 +78,13 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             var sweep = new StatusSweep(gateways, targets, log);
             var statusSeconds = await sweep.RunAsync(load.Log, options.DrainTimeout - TimeSpan.FromSeconds(ledgerSeconds), options.SweepInterval, cancellationToken);
 
-            var result = await ChaosAnalysis.AnalyseAsync(
-                options, targets, load.Log, sweep, fake, clock, schedule.Records, new DrainTimes(ledgerSeconds, statusSeconds), cancellationToken);
+            ChaosResult result;
+            await using (var messages = options.Messages is { } csv ? new StreamWriter(csv) : null)
+            {
+                result = await ChaosAnalysis.AnalyseAsync(
+                    options, targets, load.Log, sweep, fake, clock, schedule.Records, new DrainTimes(ledgerSeconds, statusSeconds), messages, cancellationToken);
+            }
+
             result = result with { Memory = [.. _samplers.SelectMany(s => s.Sampler.Summary())], CpuSeconds = CpuUsed(), Logs = stack.Logs };
             Print(result);
             await WriteAsync(result, cancellationToken);

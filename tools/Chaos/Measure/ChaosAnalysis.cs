@@ -21,9 +21,10 @@ public static class ChaosAnalysis
     /// <summary>Status of a message the sweep never managed to read.</summary>
     private static readonly MessageState Unread = new("unread", null, null, false, 0);
 
+    /// <param name="messages">Where every accepted message goes as a CSV line (id, tag, outcome); null: nowhere.</param>
     public static async Task<ChaosResult> AnalyseAsync(
         ChaosOptions options, IReadOnlyList<Target> targets, RequestLog requests, StatusSweep statuses, FakeControl fake, RunClock clock,
-        IReadOnlyList<FaultRecord> faults, DrainTimes drain, CancellationToken cancellationToken)
+        IReadOnlyList<FaultRecord> faults, DrainTimes drain, TextWriter? messages, CancellationToken cancellationToken)
     {
         var rowTimes = new List<double>();
         var duplicateRows = new SortedDictionary<string, long>();
@@ -47,6 +48,7 @@ public static class ChaosAnalysis
         var open = new List<MessageSample>();
         var duplicated = new List<MessageSample>();
         long notAccepted = 0, rejected = 0;
+        messages?.WriteLine("messageId,tag,provider,ledgerRows,status,errorCode,ambiguous,attempts");
         foreach (var r in requests.Records.OrderBy(r => r.Sequence))
         {
             if (r.Status != 202)
@@ -74,6 +76,7 @@ public static class ChaosAnalysis
                 MessageSample Sample() => new(r.MessageId(i), MessageTags.Format(Phase, r.Sequence, i), provider, rows,
                     state.Status, state.ErrorCode, state.ErrorMessage, state.Ambiguous, state.Attempts);
 
+                messages?.WriteLine(Inv($"{r.MessageId(i)},{MessageTags.Format(Phase, r.Sequence, i)},{provider},{rows},{state.Status},{state.ErrorCode?.Replace(',', ';')},{state.Ambiguous},{state.Attempts}"));
                 c.Accepted++;
                 statusCounts[state.Status] = statusCounts.GetValueOrDefault(state.Status) + 1;
                 if (receipts.FirstAt(r, i) is { } first)
