@@ -1,4 +1,5 @@
 using System.Globalization;
+using static System.FormattableString;
 
 namespace Outbound.Chaos;
 
@@ -216,12 +217,12 @@ public sealed record ChaosOptions
     /// <summary>One line for the report: the knobs that change what a run does.</summary>
     public string Describe()
     {
-        static string Plan(string name, FaultPlan p) => p.Enabled ? Inv($"{name} {p.At.TotalSeconds:0.#}+{p.For.TotalSeconds:0.#}s") : $"{name} off";
-        return Inv($"rate={Rate:0.##} req/s × {ContactsPerRequest} contacts, duration={Duration.TotalSeconds:0}s, silos={Silos}, gateways={Gateways}; ")
+        static string Plan(string name, FaultPlan p) => p.Enabled ? Invariant($"{name} {p.At.TotalSeconds:0.#}+{p.For.TotalSeconds:0.#}s") : $"{name} off";
+        return Invariant($"rate={Rate:0.##} req/s × {ContactsPerRequest} contacts, duration={Duration.TotalSeconds:0}s, silos={Silos}, gateways={Gateways}; ")
             + $"{Plan("slow", Slow)} ({SlowShare.ToString("P0", CultureInfo.InvariantCulture)} held {SlowHold.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s), "
             + $"{Plan("outage", Outage)}, {Plan("stall", Stall)}, {Plan("crash", Crash)}{(Crash.Enabled ? $" (silo {CrashSilo})" : "")}; "
-            + Inv($"PROVIDER_TIMEOUT_SECONDS={ProviderTimeoutSeconds}, RECONCILE_AFTER={ReconcileAfter:c}, TRACKING_SWEEP_INTERVAL={TrackingSweepInterval:c}, ")
-            + Inv($"callbacks after {CallbackDelay.TotalMilliseconds:0} ms")
+            + Invariant($"PROVIDER_TIMEOUT_SECONDS={ProviderTimeoutSeconds}, RECONCILE_AFTER={ReconcileAfter:c}, TRACKING_SWEEP_INTERVAL={TrackingSweepInterval:c}, ")
+            + Invariant($"callbacks after {CallbackDelay.TotalMilliseconds:0} ms")
             + string.Concat(SiloEnvironment.Select(e => $", {e.Key}={e.Value}"));
     }
 
@@ -242,8 +243,6 @@ public sealed record ChaosOptions
 
         return new Dictionary<string, string>(settings) { [pair[..equals]] = pair[(equals + 1)..] };
     }
-
-    private static string Inv(FormattableString text) => FormattableString.Invariant(text);
 
     private static int Int(string value) => int.Parse(value, CultureInfo.InvariantCulture);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Outbound.Bench;
 using Outbound.Bench.Load;
@@ -9,6 +8,7 @@ using Outbound.Chaos.Measure;
 using Outbound.Chaos.Report;
 using Outbound.Chaos.Setup;
 using Outbound.Chaos.Stack;
+using static System.FormattableString;
 
 namespace Outbound.Chaos;
 
@@ -55,25 +55,10 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             }, load);
 
             var clock = new RunClock();
-            log.WriteLine(Inv($"  load: {options.Rate:0.##} requests/s of {options.ContactsPerRequest} contacts for {options.Duration.TotalSeconds:F0} s, over {targets.Count} configurations and {gateways.Count} gateways"));
-            using (var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                var progress = ProgressAsync(clock, load, fake, stopFaults.Token);
-                var faults = schedule.RunAsync(clock, stopFaults.Token);
-                try
-                {
-                    await load.RunOpenAsync(options.Rate, TimeSpan.Zero, clock.StartedAt + options.Duration, options.MaxInFlight, cancellationToken);
-                    await faults;
-                }
-                finally
-                {
-                    await stopFaults.CancelAsync();
-                    await Task.WhenAll(faults, progress).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-                    await schedule.ClearAsync();
-                }
-            }
+            log.WriteLine(Invariant($"  load: {options.Rate:0.##} requests/s of {options.ContactsPerRequest} contacts for {options.Duration.TotalSeconds:F0} s, over {targets.Count} configurations and {gateways.Count} gateways"));
+            await LoadUnderFaultsAsync(clock, load, schedule, fake, cancellationToken);
 
-            log.WriteLine(Inv($"  +{clock.Seconds:F1}s load over and faults cleared: {load.Log.AcceptedMessages:N0} messages accepted; draining"));
+            log.WriteLine(Invariant($"  +{clock.Seconds:F1}s load over and faults cleared: {load.Log.AcceptedMessages:N0} messages accepted; draining"));
             var ledgerSeconds = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken, LedgerStall);
             var sweep = new StatusSweep(gateways, targets, log);
             var statusSeconds = await sweep.RunAsync(load.Log, options.DrainTimeout - TimeSpan.FromSeconds(ledgerSeconds), options.SweepInterval, cancellationToken);
@@ -101,6 +86,26 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             {
                 gateway.Dispose();
             }
+        }
+    }
+
+    /// <summary>The load, with the faults on their schedule beside it; the faults are cleared however it ends.</summary>
+    private async Task LoadUnderFaultsAsync(RunClock clock, SendLoad load, FaultSchedule schedule, FakeControl fake, CancellationToken cancellationToken)
+    {
+        using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var progress = ProgressAsync(clock, load, fake, stopFaults.Token);
+        var faults = schedule.RunAsync(clock, stopFaults.Token);
+        try
+        {
+            await load.RunOpenAsync(options.Rate, TimeSpan.Zero, clock.StartedAt + options.Duration, options.MaxInFlight, cancellationToken);
+            await faults;
+        }
+        finally
+        {
+            await stopFaults.CancelAsync();
+            // A fault's failure was thrown above; when the load failed instead, it no longer matters.
+            await Task.WhenAll(faults, progress).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            await schedule.ClearAsync();
         }
     }
 
@@ -135,7 +140,7 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             {
                 var accepted = load.Log.AcceptedMessages;
                 var ledger = await fake.CountAsync(cancellationToken);
-                log.WriteLine(Inv($"    +{clock.Seconds:F0}s: {accepted:N0} accepted ({(accepted - lastAccepted) / 10.0:F0}/s), {ledger:N0} at the provider ({(ledger - lastLedger) / 10.0:F0}/s)"));
+                log.WriteLine(Invariant($"    +{clock.Seconds:F0}s: {accepted:N0} accepted ({(accepted - lastAccepted) / 10.0:F0}/s), {ledger:N0} at the provider ({(ledger - lastLedger) / 10.0:F0}/s)"));
                 (lastAccepted, lastLedger) = (accepted, ledger);
             }
         }
@@ -147,9 +152,9 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
     private void Print(ChaosResult r)
     {
         var t = r.Total;
-        log.WriteLine(Inv($"  accepted {t.Accepted:N0}, lost {t.Lost:N0}, duplicated {t.DuplicatedMessages:N0} (") +
-            string.Join(", ", r.Providers.Select(p => Inv($"{p.Provider} {p.DuplicatedMessages:N0}, {p.DuplicatedAmbiguous:N0} ambiguous"))) +
-            Inv($"), ambiguous {t.Ambiguous:N0}, failed {t.Failed:N0}, not final {t.NonFinal:N0}, unacknowledged {r.Load.Unacknowledged:N0}"));
+        log.WriteLine(Invariant($"  accepted {t.Accepted:N0}, lost {t.Lost:N0}, duplicated {t.DuplicatedMessages:N0} (") +
+            string.Join(", ", r.Providers.Select(p => Invariant($"{p.Provider} {p.DuplicatedMessages:N0}, {p.DuplicatedAmbiguous:N0} ambiguous"))) +
+            Invariant($"), ambiguous {t.Ambiguous:N0}, failed {t.Failed:N0}, not final {t.NonFinal:N0}, unacknowledged {r.Load.Unacknowledged:N0}"));
         log.WriteLine(r.Verdict.Passed ? "  verdict: passed" : "  verdict: FAILED: " + string.Join("; ", r.Verdict.Violations));
     }
 
@@ -166,6 +171,4 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             await MarkdownReport.WriteKeepingAnalysisAsync(markdown, ChaosReport.Render(result, options.Command), cancellationToken);
         }
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

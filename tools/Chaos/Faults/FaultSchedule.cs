@@ -1,7 +1,7 @@
-using System.Globalization;
 using Outbound.Bench.Measure;
 using Outbound.Chaos.Measure;
 using Outbound.Chaos.Stack;
+using static System.FormattableString;
 
 namespace Outbound.Chaos.Faults;
 
@@ -47,7 +47,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
         var faults = new List<Task>();
         if (options.Slow.Enabled)
         {
-            var description = Inv($"{options.SlowShare:P0} of provider requests held {options.SlowHold.TotalSeconds:0.#} s, then accepted (PROVIDER_TIMEOUT_SECONDS={options.ProviderTimeoutSeconds})");
+            var description = Invariant($"{options.SlowShare:P0} of provider requests held {options.SlowHold.TotalSeconds:0.#} s, then accepted (PROVIDER_TIMEOUT_SECONDS={options.ProviderTimeoutSeconds})");
             faults.Add(WindowAsync(Slow, description, options.Slow, clock,
                 () => SetFakeFaultsAsync(slow: true, outage: null, cancellationToken),
                 () => SetFakeFaultsAsync(slow: false, outage: null, cancellationToken), cancellationToken));
@@ -80,7 +80,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
         if (options.Crash.Enabled)
         {
             var silo = options.CrashSilo;
-            faults.Add(WindowAsync(Crash, Inv($"silo {silo} SIGKILLed, started again {options.Crash.For.TotalSeconds:0.#} s later"), options.Crash, clock,
+            faults.Add(WindowAsync(Crash, Invariant($"silo {silo} SIGKILLed, started again {options.Crash.For.TotalSeconds:0.#} s later"), options.Crash, clock,
                 () =>
                 {
                     stack.KillSilo(silo);
@@ -90,7 +90,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
                 {
                     var restartedAt = clock.Seconds;
                     await stack.StartSiloAsync(silo, cancellationToken);
-                    return Inv($"started again at {restartedAt:F1} s, ready {clock.Seconds - restartedAt:F1} s later (the end)");
+                    return Invariant($"started again at {restartedAt:F1} s, ready {clock.Seconds - restartedAt:F1} s later (the end)");
                 }, cancellationToken));
         }
 
@@ -115,7 +115,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
     {
         await clock.DelayUntilAsync(plan.At, cancellationToken);
         var started = (Seconds: clock.Seconds, At: DateTimeOffset.UtcNow);
-        log.WriteLine(Inv($"  +{started.Seconds:F1}s fault begins: {name} ({description})"));
+        log.WriteLine(Invariant($"  +{started.Seconds:F1}s fault begins: {name} ({description})"));
         var record = new FaultRecord(name, description, started.Seconds, null, started.At, null);
         lock (_records)
         {
@@ -131,7 +131,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
             _records[_records.IndexOf(record)] = ended;
         }
 
-        log.WriteLine(Inv($"  +{ended.EndSeconds:F1}s fault ends: {name}{(note is null ? "" : $"; {note}")}"));
+        log.WriteLine(Invariant($"  +{ended.EndSeconds:F1}s fault ends: {name}{(note is null ? "" : $"; {note}")}"));
     }
 
     /// <summary>Sets one of the fake's faults on or off (null: as it is) and puts their merge in place.</summary>
@@ -162,6 +162,4 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
 
         return null;
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

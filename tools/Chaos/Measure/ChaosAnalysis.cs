@@ -3,6 +3,7 @@ using Outbound.Bench.Load;
 using Outbound.Bench.Measure;
 using Outbound.Chaos.Faults;
 using Outbound.Chaos.Setup;
+using static System.FormattableString;
 
 namespace Outbound.Chaos.Measure;
 
@@ -76,7 +77,7 @@ public static class ChaosAnalysis
                 MessageSample Sample() => new(r.MessageId(i), MessageTags.Format(Phase, r.Sequence, i), provider, rows,
                     state.Status, state.ErrorCode, state.ErrorMessage, state.Ambiguous, state.Attempts);
 
-                messages?.WriteLine(Inv($"{r.MessageId(i)},{MessageTags.Format(Phase, r.Sequence, i)},{provider},{rows},{state.Status},{state.ErrorCode?.Replace(',', ';')},{state.Ambiguous},{state.Attempts}"));
+                messages?.WriteLine(Invariant($"{r.MessageId(i)},{MessageTags.Format(Phase, r.Sequence, i)},{provider},{rows},{state.Status},{state.ErrorCode?.Replace(',', ';')},{state.Ambiguous},{state.Attempts}"));
                 c.Accepted++;
                 statusCounts[state.Status] = statusCounts.GetValueOrDefault(state.Status) + 1;
                 if (receipts.FirstAt(r, i) is { } first)
@@ -154,17 +155,17 @@ public static class ChaosAnalysis
 
         if (total.Lost > 0)
         {
-            violations.Add(Inv($"{total.Lost:N0} accepted messages lost (never at the provider, no recorded failure)"));
+            violations.Add(Invariant($"{total.Lost:N0} accepted messages lost (never at the provider, no recorded failure)"));
         }
 
         if (total.NonFinal > 0)
         {
-            violations.Add(Inv($"{total.NonFinal:N0} messages not final after the drain"));
+            violations.Add(Invariant($"{total.NonFinal:N0} messages not final after the drain"));
         }
 
         if (providers.FirstOrDefault(p => p.Provider == "acs") is { DuplicateRows: > 0 } acs)
         {
-            violations.Add(Inv($"ACS: {acs.DuplicateRows:N0} duplicate sends (none allowed: a resend carries its repeatability id)"));
+            violations.Add(Invariant($"ACS: {acs.DuplicateRows:N0} duplicate sends (none allowed: a resend carries its repeatability id)"));
         }
 
         if (providers.FirstOrDefault(p => p.Provider == "twilio") is { } twilio)
@@ -172,13 +173,13 @@ public static class ChaosAnalysis
             var unflagged = twilio.DuplicatedMessages - twilio.DuplicatedAmbiguous;
             if (unflagged > 0)
             {
-                violations.Add(Inv($"Twilio: {unflagged:N0} messages sent twice without being flagged ambiguous"));
+                violations.Add(Invariant($"Twilio: {unflagged:N0} messages sent twice without being flagged ambiguous"));
             }
 
             var allowed = (long)Math.Floor(options.MaxTwilioDuplicateShare * twilio.Accepted);
             if (twilio.DuplicatedMessages > allowed)
             {
-                violations.Add(Inv($"Twilio: {twilio.DuplicatedMessages:N0} messages sent twice, more than {options.MaxTwilioDuplicateShare:P1} of {twilio.Accepted:N0} ({allowed:N0})"));
+                violations.Add(Invariant($"Twilio: {twilio.DuplicatedMessages:N0} messages sent twice, more than {options.MaxTwilioDuplicateShare:P1} of {twilio.Accepted:N0} ({allowed:N0})"));
             }
         }
 
@@ -192,8 +193,6 @@ public static class ChaosAnalysis
             samples.Add(sample());
         }
     }
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private sealed class Counter
     {
@@ -231,7 +230,7 @@ public static class ChaosAnalysis
         {
             var last = rows.Concat(accepted.Select(a => a.At)).DefaultIfEmpty(0).Max();
             var step = bucket.TotalSeconds;
-            return [.. Enumerable.Range(0, (int)Math.Ceiling(Math.Max(last, 0) / step) + 1).Select(i => Of(Inv($"{i * step:0}s"), i * step, (i + 1) * step))];
+            return [.. Enumerable.Range(0, (int)Math.Ceiling(Math.Max(last, 0) / step) + 1).Select(i => Of(Invariant($"{i * step:0}s"), i * step, (i + 1) * step))];
         }
 
         private WindowStats Of(string name, double from, double to)

@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using Outbound.Bench.Measure;
 using Outbound.Chaos.Measure;
+using static System.FormattableString;
 
 namespace Outbound.Chaos.Report;
 
@@ -13,7 +13,7 @@ public static class ChaosReport
         var md = new StringBuilder();
         md.AppendLine("# Reliability under faults (chaos suite)");
         md.AppendLine();
-        md.AppendLine(Inv($"Written by `tools/Chaos` on {r.StartedAt:yyyy-MM-dd HH:mm} UTC. Reproduce with:"));
+        md.AppendLine(Invariant($"Written by `tools/Chaos` on {r.StartedAt:yyyy-MM-dd HH:mm} UTC. Reproduce with:"));
         md.AppendLine();
         md.AppendLine("```bash");
         md.AppendLine(command);
@@ -38,23 +38,23 @@ public static class ChaosReport
         md.AppendLine("## Messages");
         md.AppendLine();
         var l = r.Load;
-        md.AppendLine(Inv($"{l.Requests:N0} send requests, {l.RequestsNotAccepted:N0} never accepted before the give-up time; {l.AcceptedMessages:N0} messages accepted. ") +
-            Inv($"Repeated attempts: {l.FailedAttempts:N0} after a timeout, a broken connection or a 5xx, {l.BusyAnswers:N0} after a 503 with Retry-After. ") +
-            Inv($"Ledger rows of contacts the client never saw accepted: {l.Unacknowledged:N0}.") +
+        md.AppendLine(Invariant($"{l.Requests:N0} send requests, {l.RequestsNotAccepted:N0} never accepted before the give-up time; {l.AcceptedMessages:N0} messages accepted. ") +
+            Invariant($"Repeated attempts: {l.FailedAttempts:N0} after a timeout, a broken connection or a 5xx, {l.BusyAnswers:N0} after a 503 with Retry-After. ") +
+            Invariant($"Ledger rows of contacts the client never saw accepted: {l.Unacknowledged:N0}.") +
             (l.FinalAnswers.Count == 0 ? "" : $" Final answers other than 202: {Counts(l.FinalAnswers)}."));
         md.AppendLine();
         md.AppendLine("| provider | accepted | at the provider | lost | duplicated | extra sends | duplicated & ambiguous | ambiguous | failed | recorded failures, not sent | sent, yet failed/unknown | not final |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var p in r.Providers.Append(r.Total))
         {
-            md.AppendLine(Inv($"| {p.Provider} | {p.Accepted:N0} | {p.Reached:N0} | {p.Lost:N0} | {p.DuplicatedMessages:N0} | {p.DuplicateRows:N0} | {p.DuplicatedAmbiguous:N0} | ") +
-                Inv($"{p.Ambiguous:N0} | {p.Failed:N0} | {p.RecordedFailures:N0} | {p.ReachedButFailed:N0} | {p.NonFinal:N0} |"));
+            md.AppendLine(Invariant($"| {p.Provider} | {p.Accepted:N0} | {p.Reached:N0} | {p.Lost:N0} | {p.DuplicatedMessages:N0} | {p.DuplicateRows:N0} | {p.DuplicatedAmbiguous:N0} | ") +
+                Invariant($"{p.Ambiguous:N0} | {p.Failed:N0} | {p.RecordedFailures:N0} | {p.ReachedButFailed:N0} | {p.NonFinal:N0} |"));
         }
 
         md.AppendLine();
         md.AppendLine($"Statuses after the drain: {Counts(r.Statuses)}." + (r.FailedCodes.Count == 0 ? "" : $" Failed, by error code: {Counts(r.FailedCodes)}."));
         md.AppendLine();
-        md.AppendLine(Inv($"Drain: the ledger caught up {r.Drain.LedgerSeconds:F0} s after the load; every status was final {r.Drain.StatusSeconds:F0} s after that") +
+        md.AppendLine(Invariant($"Drain: the ledger caught up {r.Drain.LedgerSeconds:F0} s after the load; every status was final {r.Drain.StatusSeconds:F0} s after that") +
             (r.Total.NonFinal > 0 ? " (or the drain timed out)." : "."));
         md.AppendLine();
 
@@ -71,10 +71,10 @@ public static class ChaosReport
             foreach (var w in f.Windows.DefaultIfEmpty())
             {
                 var fault = first ? $"{f.Fault.Name}: {f.Fault.Description}" : "";
-                var times = first ? Inv($"{f.Fault.StartSeconds:F1} | {f.Fault.EndSeconds:F1}") : " | ";
+                var times = first ? Invariant($"{f.Fault.StartSeconds:F1} | {f.Fault.EndSeconds:F1}") : " | ";
                 md.AppendLine(w is null
                     ? $"| {fault} | {times} | | | | |"
-                    : Inv($"| {fault} | {times} | {w.Name} ({w.From:F0}–{w.To:F0}) | {w.AcceptedPerSecond:F0} | {w.ProviderPerSecond:F0} | {Ms(w.AcceptToProviderMs)} |"));
+                    : Invariant($"| {fault} | {times} | {w.Name} ({w.From:F0}–{w.To:F0}) | {w.AcceptedPerSecond:F0} | {w.ProviderPerSecond:F0} | {Ms(w.AcceptToProviderMs)} |"));
                 first = false;
             }
         }
@@ -93,8 +93,8 @@ public static class ChaosReport
             md.AppendLine();
             md.AppendLine("## Processes");
             md.AppendLine();
-            md.AppendLine(string.Join("; ", r.Memory.Select(m => Inv($"{m.Process}: peak RSS {m.PeakRssMiB:F0} MiB")))
-                + (r.CpuSeconds.Count == 0 ? "" : ". CPU seconds from the load's start to the drain's end: " + string.Join(", ", r.CpuSeconds.Select(c => Inv($"{c.Key} {c.Value:F0}")))) + ".");
+            md.AppendLine(string.Join("; ", r.Memory.Select(m => Invariant($"{m.Process}: peak RSS {m.PeakRssMiB:F0} MiB")))
+                + (r.CpuSeconds.Count == 0 ? "" : ". CPU seconds from the load's start to the drain's end: " + string.Join(", ", r.CpuSeconds.Select(c => Invariant($"{c.Key} {c.Value:F0}")))) + ".");
         }
 
         return md.ToString();
@@ -115,14 +115,12 @@ public static class ChaosReport
         foreach (var s in samples)
         {
             var error = string.Join(" ", new[] { s.ErrorCode, s.ErrorMessage }.Where(e => e is { Length: > 0 })).Replace('|', '/');
-            md.AppendLine(Inv($"| `{s.MessageId}` | {s.Tag} | {s.Provider} | {s.LedgerRows} | {s.Status} | {error} | {(s.Ambiguous ? "yes" : "no")} | {s.Attempts} |"));
+            md.AppendLine(Invariant($"| `{s.MessageId}` | {s.Tag} | {s.Provider} | {s.LedgerRows} | {s.Status} | {error} | {(s.Ambiguous ? "yes" : "no")} | {s.Attempts} |"));
         }
     }
 
     private static string Counts(IReadOnlyDictionary<string, long> counts) =>
-        counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => Inv($"{c.Key} {c.Value:N0}")));
+        counts.Count == 0 ? "none" : string.Join(", ", counts.Select(c => Invariant($"{c.Key} {c.Value:N0}")));
 
-    private static string Ms(Percentiles p) => p.Count == 0 ? "–" : Inv($"{p.P50:F0} / {p.P99:F0}");
-
-    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+    private static string Ms(Percentiles p) => p.Count == 0 ? "–" : Invariant($"{p.P50:F0} / {p.P99:F0}");
 }
