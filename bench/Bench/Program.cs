@@ -26,9 +26,7 @@ if (args[0] == "report")
     var output = Arg("--out") ?? throw new ArgumentException("--out FILE is required.");
     var markdown = MarkdownReport.Render(results, Arg("--command") ?? "./bench.sh all --runs 3", MachineInfo.Describe(), DateTimeOffset.UtcNow, Arg("--note"));
     // The hand-written analysis below the marker (what bounds the numbers) survives a new run of the bench.
-    var previous = File.Exists(output) ? await File.ReadAllTextAsync(output, cancel.Token) : "";
-    var analysis = previous.IndexOf(MarkdownReport.AnalysisMarker, StringComparison.Ordinal) is var at and >= 0 ? previous[at..] : "";
-    await File.WriteAllTextAsync(output, analysis.Length > 0 ? markdown.TrimEnd() + "\n\n" + analysis : markdown, cancel.Token);
+    await MarkdownReport.WriteKeepingAnalysisAsync(output, markdown, cancel.Token);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {Arg("--out")} from {results.Count} results"));
     return 0;
 }

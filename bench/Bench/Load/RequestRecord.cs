@@ -14,6 +14,9 @@ public sealed record RequestRecord(int Sequence, DateTimeOffset AnsweredAt, doub
     /// <summary>503 answers (admission control, a busy cluster) before this answer; each was waited out and repeated.</summary>
     public int BusyAnswers { get; init; }
 
+    /// <summary>Attempts that ended without an answer (timeout, reset) or with another 5xx, each repeated when the load says so.</summary>
+    public int FailedAttempts { get; init; }
+
     public string? MessageId(int index) => BatchId is null ? null : $"{BatchId}-{index}";
 
     public int AcceptedCount => Accepted.Count(a => a);

@@ -9,11 +9,18 @@ namespace Outbound.Bench.Load;
 /// <summary>
 /// Drives <c>POST /v1/outbound-configurations/{id}/send</c>: closed loop (N requests always in flight) to find
 /// the peak, or open loop (a fixed request rate, whatever the answers do) to read latency at a given load.
-/// Requests go to the orgs in turn.
+/// Requests go to the tenants in turn, and each tenant's requests to the gateways in turn; a repeated request goes to
+/// the next gateway, as a load balancer would send it.
 /// </summary>
-public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, int contactsPerRequest, ContactNumbers numbers, char phase)
+public sealed class SendLoad(
+    IReadOnlyList<HttpClient> gateways, IReadOnlyList<Tenant> tenants, int contactsPerRequest, ContactNumbers numbers, char phase, SendRetry retry)
 {
     private int _sequence = -1;
+
+    public SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, int contactsPerRequest, ContactNumbers numbers, char phase)
+        : this([gateway], tenants, contactsPerRequest, numbers, phase, SendRetry.BusyOnly)
+    {
+    }
 
     public RequestLog Log { get; } = new();
 
@@ -80,53 +87,96 @@ public sealed class SendLoad(HttpClient gateway, IReadOnlyList<Tenant> tenants, 
         var accepted = new bool[contactsPerRequest];
         var status = 0;
         var busyAnswers = 0;
+        var failedAttempts = 0;
         string? batchId = null;
-        try
+        var giveUpAt = Stopwatch.GetTimestamp() + (retry.GiveUpAfter == Timeout.InfiniteTimeSpan ? long.MaxValue / 2 : (long)(retry.GiveUpAfter.TotalSeconds * Stopwatch.Frequency));
+        for (var attempt = 0; ; attempt++)
         {
-            while (true)
+            var gateway = gateways[((sequence / tenants.Count) + attempt) % gateways.Count];
+            TimeSpan? wait;
+            try
             {
+                using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                if (retry.AttemptTimeout is { } limit)
+                {
+                    attemptTimeout.CancelAfter(limit);
+                }
+
                 using var request = new HttpRequestMessage(HttpMethod.Post, tenant.SendPath) { Content = SendBodies.Content(body) };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
                 request.Headers.Add("Idempotency-Key", idempotencyKey);
-                using var response = await gateway.SendAsync(request, cancellationToken);
+                using var response = await gateway.SendAsync(request, attemptTimeout.Token);
                 status = (int)response.StatusCode;
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && response.Headers.RetryAfter?.Delta is { } retryAfter)
-                {
-                    // Admission control or a busy cluster: back off as told, then repeat (the latency includes the wait).
-                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
-                    busyAnswers++;
-                    await Task.Delay(retryAfter, cancellationToken);
-                    continue;
-                }
-
                 if (response.StatusCode == HttpStatusCode.Accepted)
                 {
-                    await using var answer = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    using var json = await JsonDocument.ParseAsync(answer, cancellationToken: cancellationToken);
-                    var i = 0;
-                    foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
-                    {
-                        accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
-                        if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
-                        {
-                            batchId = messageId[..messageId.LastIndexOf('-')];
-                        }
-                    }
+                    batchId = await ReadAcceptedAsync(response, accepted, attemptTimeout.Token);
+                    break;
+                }
+
+                // Read it so the connection can be reused.
+                await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token);
+                var retryAfter = response.Headers.RetryAfter?.Delta;
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null)
+                {
+                    // Admission control or a busy cluster: back off as told, then repeat (the latency includes the wait).
+                    busyAnswers++;
+                    wait = retryAfter;
+                }
+                else if (retry.OnFailures && status >= 500)
+                {
+                    failedAttempts++;
+                    wait = retryAfter ?? retry.Pause;
                 }
                 else
                 {
-                    // Read it so the connection can be reused.
-                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                    break;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+            {
+                // Timed out or reset: no answer, so nothing counts as accepted unless a repeat settles it (the ledger
+                // may still show it: "unacknowledged").
+                status = 0;
+                failedAttempts++;
+                if (!retry.OnFailures)
+                {
+                    break;
                 }
 
+                wait = retry.Pause;
+            }
+
+            if (Stopwatch.GetTimestamp() + (long)(wait.Value.TotalSeconds * Stopwatch.Frequency) > giveUpAt)
+            {
                 break;
             }
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            // Timed out or reset: no answer, so nothing counts as accepted (the ledger may still show it: "unacknowledged").
+
+            await Task.Delay(wait.Value, cancellationToken);
         }
 
-        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId) { BusyAnswers = busyAnswers });
+        Log.Add(new RequestRecord(sequence, DateTimeOffset.UtcNow, Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds, status, accepted, tenantIndex, batchId)
+        {
+            BusyAnswers = busyAnswers,
+            FailedAttempts = failedAttempts,
+        });
+    }
+
+    /// <summary>Marks the contacts the 202 accepted and returns the batch part of their message ids.</summary>
+    private static async Task<string?> ReadAcceptedAsync(HttpResponseMessage response, bool[] accepted, CancellationToken cancellationToken)
+    {
+        string? batchId = null;
+        await using var answer = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var json = await JsonDocument.ParseAsync(answer, cancellationToken: cancellationToken);
+        var i = 0;
+        foreach (var result in json.RootElement.GetProperty("results").EnumerateArray())
+        {
+            accepted[i++] = result.GetProperty("status").ValueEquals("accepted"u8);
+            if (batchId is null && result.TryGetProperty("messageId", out var id) && id.GetString() is { } messageId)
+            {
+                batchId = messageId[..messageId.LastIndexOf('-')];
+            }
+        }
+
+        return batchId;
     }
 }

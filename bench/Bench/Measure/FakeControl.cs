@@ -31,8 +31,16 @@ public sealed class FakeControl(HttpClient fake)
     }
 
     /// <summary>Sets retryable (5xx) and throttled (429) rates; everything else back to defaults.</summary>
-    public async Task SetFaultsAsync(double retryable, double throttled, CancellationToken cancellationToken) =>
-        (await fake.PutAsJsonAsync("/_faults", new { retryable, throttled, retryAfterSeconds = 1 }, cancellationToken)).EnsureSuccessStatusCode();
+    public Task SetFaultsAsync(double retryable, double throttled, CancellationToken cancellationToken) =>
+        SetFaultsAsync(new { retryable, throttled, retryAfterSeconds = 1 }, cancellationToken);
+
+    /// <summary>Replaces the whole fault configuration (the fake's <c>FaultConfig</c> as JSON); left-out properties take their defaults.</summary>
+    public async Task SetFaultsAsync(object faults, CancellationToken cancellationToken) =>
+        (await fake.PutAsJsonAsync("/_faults", faults, cancellationToken)).EnsureSuccessStatusCode();
+
+    /// <summary>Points the fake ACS resource's Event Grid subscription at <paramref name="url"/>, as an operator would.</summary>
+    public async Task SubscribeAcsEventsAsync(Uri url, CancellationToken cancellationToken) =>
+        (await fake.PutAsJsonAsync("/_acs/events-subscription", new { url }, cancellationToken)).EnsureSuccessStatusCode();
 
     public async Task ResetFaultsAsync(CancellationToken cancellationToken) =>
         (await fake.DeleteAsync("/_faults", cancellationToken)).EnsureSuccessStatusCode();
@@ -40,5 +48,5 @@ public sealed class FakeControl(HttpClient fake)
     private sealed record LedgerCount(long Count);
 }
 
-/// <summary>The part of a ledger row the bench reads: the body (which carries the tag) and when the fake accepted it.</summary>
-public sealed record LedgerRow(string? Body, DateTimeOffset ReceivedAt);
+/// <summary>The part of a ledger row the bench reads: the body (which carries the tag), when the fake accepted it, and which provider (<c>twilio</c>, <c>acs</c>).</summary>
+public sealed record LedgerRow(string? Body, DateTimeOffset ReceivedAt, string? Provider = null);

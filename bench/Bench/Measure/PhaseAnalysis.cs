@@ -23,46 +23,22 @@ public static class PhaseAnalysis
         string name, string load, char phase, RequestLog requests, SteadyWindow window, double drainSeconds,
         FakeControl fake, CancellationToken cancellationToken)
     {
-        // Receipt counts per accepted contact, indexed by sequence number.
-        var received = new Dictionary<int, int[]>();
-        foreach (var r in requests.Records)
+        long providerInWindow = 0;
+        var receipts = await LedgerReceipts.ReadAsync(phase, requests, fake, (row, _, _, _) =>
         {
-            received[r.Sequence] = new int[r.Accepted.Length];
-        }
-
-        long providerInWindow = 0, unacknowledged = 0;
-        var acceptToProvider = new List<double>();
-        await foreach (var row in fake.ReadLedgerAsync(cancellationToken))
-        {
-            if (!MessageTags.TryParse(row.Body, out var p, out var sequence, out var index) || p != phase)
-            {
-                continue;
-            }
-
             if (window.Contains(row.ReceivedAt))
             {
                 providerInWindow++;
             }
-
-            if (requests.Find(sequence) is not { } request || index >= request.Accepted.Length || !request.Accepted[index])
-            {
-                unacknowledged++;
-                continue;
-            }
-
-            if (received[sequence][index]++ == 0 && window.Contains(request.AnsweredAt))
-            {
-                acceptToProvider.Add((row.ReceivedAt - request.AnsweredAt).TotalMilliseconds);
-            }
-        }
+        }, cancellationToken);
 
         long lost = 0, duplicated = 0, accepted = 0, rejected = 0, acceptedInWindow = 0, requestsInWindow = 0;
         var latencies = new List<double>();
+        var acceptToProvider = new List<double>();
         var statuses = new SortedDictionary<string, long>();
         var lostSample = new List<(RequestRecord, int)>();
         foreach (var r in requests.Records)
         {
-            var counts = received[r.Sequence];
             var inWindow = window.Contains(r.AnsweredAt);
             if (r.Status != 202)
             {
@@ -89,7 +65,13 @@ public static class PhaseAnalysis
 
                 accepted++;
                 acceptedInWindow += inWindow ? 1 : 0;
-                if (counts[i] == 0)
+                var count = receipts.Count(r, i);
+                if (inWindow && receipts.FirstAt(r, i) is { } first)
+                {
+                    acceptToProvider.Add((first - r.AnsweredAt).TotalMilliseconds);
+                }
+
+                if (count == 0)
                 {
                     lost++;
                     if (lostSample.Count < LostSampleSize)
@@ -98,14 +80,14 @@ public static class PhaseAnalysis
                     }
                 }
 
-                duplicated += Math.Max(0, counts[i] - 1);
+                duplicated += Math.Max(0, count - 1);
             }
         }
 
         return (new PhaseResult(
             name, load, window.Seconds, requests.Records.LongCount(), accepted, rejected,
             requestsInWindow / window.Seconds, acceptedInWindow / window.Seconds, providerInWindow / window.Seconds,
-            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, unacknowledged, drainSeconds, statuses)
+            Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, receipts.Unacknowledged, drainSeconds, statuses)
         {
             BusyAnswers = requests.Records.Sum(r => (long)r.BusyAnswers),
         }, lostSample);

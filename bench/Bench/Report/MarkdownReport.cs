@@ -53,6 +53,22 @@ public static class MarkdownReport
         return md.ToString();
     }
 
+    /// <summary>
+    /// Writes <paramref name="markdown"/> to <paramref name="path"/>, keeping the hand-written analysis of the file
+    /// there (everything from <see cref="AnalysisMarker"/> on), so a new run replaces only the numbers.
+    /// </summary>
+    public static async Task WriteKeepingAnalysisAsync(string path, string markdown, CancellationToken cancellationToken)
+    {
+        var previous = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : "";
+        var analysis = previous.IndexOf(AnalysisMarker, StringComparison.Ordinal) is var at and >= 0 ? previous[at..] : "";
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        await File.WriteAllTextAsync(path, analysis.Length > 0 ? markdown.TrimEnd() + "\n\n" + analysis : markdown, cancellationToken);
+    }
+
     public static IReadOnlyList<ScenarioResult> Load(string directory) =>
         [.. Directory.EnumerateFiles(directory, "*.json", SearchOption.AllDirectories)
             .Select(f => JsonSerializer.Deserialize<ScenarioResult>(File.ReadAllText(f), BenchRunner.Json))
