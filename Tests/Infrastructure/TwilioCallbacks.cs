@@ -11,6 +11,14 @@ public static class TwilioCallbacks
     public static string Url(this OutboundSystem system, Guid orgId, string messageId) =>
         $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={orgId:N}.{messageId}";
 
+    /// <summary>A callback's fields saying that the message <paramref name="sid"/> is now <paramref name="status"/>.</summary>
+    public static Dictionary<string, string> Form(string sid, string status) => new()
+    {
+        ["MessageSid"] = sid,
+        ["MessageStatus"] = status,
+        ["AccountSid"] = Api.AccountSid,
+    };
+
     public static async Task<HttpStatusCode> PostCallbackAsync(this OutboundSystem system, string url, Dictionary<string, string> form, string? signature = null)
     {
         using var http = system.Anonymous();

@@ -59,12 +59,7 @@ public sealed class StatusCallbackTests(OutboundSystem system)
         var (org, messageId) = await SendOneAsync();
         var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
         var url = system.Url(org.OrgId, messageId);
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
-            ["MessageStatus"] = "read",
-            ["AccountSid"] = Api.AccountSid,
-        };
+        var form = TwilioCallbacks.Form(delivered["providerMessageId"]!.GetValue<string>(), "read");
         var genuine = TwilioCallbacks.Sign(url, form);
 
         var forged = await system.PostCallbackAsync(url, form, Convert.ToBase64String(new byte[20]));

@@ -80,12 +80,7 @@ public sealed class StorageFaultTests(DeliveryFaultsSystem system)
         var messageId = (await org.SendTaggedAsync(configuration, Guid.NewGuid().ToString("N"), 1))[0];
         var delivered = await org.Http.WaitForMessageAsync(messageId, "delivered");
         var url = system.Url(org.OrgId, messageId);
-        var form = new Dictionary<string, string>
-        {
-            ["MessageSid"] = delivered["providerMessageId"]!.GetValue<string>(),
-            ["MessageStatus"] = "read",
-            ["AccountSid"] = Api.AccountSid,
-        };
+        var form = TwilioCallbacks.Form(delivered["providerMessageId"]!.GetValue<string>(), "read");
 
         system.Faults.FailingStateWrites = "progress";
         HttpStatusCode whileFailing;
