@@ -4,6 +4,7 @@ using Outbound.Configurations;
 using Outbound.Contacts;
 using Outbound.Grains.Contacts;
 using Outbound.Grains.Providers;
+using Outbound.Grains.Storage;
 using Outbound.Providers;
 using Outbound.Sending;
 
@@ -219,7 +220,7 @@ public sealed partial class SendBatchGrain
         // Recorded as in flight first, so after a crash we know these may have reached the provider: a small
         // entity of its own rather than another write of the progress.
         inFlight.State = new InFlightRound { Round = state.State.RoundsRecorded + 1, Indices = [.. round.Select(m => m.Index)], StartedAt = startedAt };
-        await inFlight.WriteStateAsync();
+        await inFlight.WriteOwnStateAsync();
         foreach (var message in round)
         {
             message.MoveTo(MessageStatus.Sending, startedAt);

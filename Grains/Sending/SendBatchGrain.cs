@@ -428,7 +428,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         progress.State = SendBatchProgress.Of(state.State);
         try
         {
-            await progress.WriteStateAsync();
+            await progress.WriteOwnStateAsync();
         }
         catch
         {

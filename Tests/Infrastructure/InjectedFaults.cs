@@ -17,6 +17,12 @@ public sealed class InjectedFaults
     /// <summary>The state name (<c>batch</c>, <c>inflight</c>, <c>progress</c>…) whose writes fail; null: none.</summary>
     public volatile string? FailingStateWrites;
 
+    /// <summary>
+    /// The state name whose writes are stored but reported as failed, as a write that timed out during a storage
+    /// stall after it landed: the writer never learns the new ETag. Null: none.
+    /// </summary>
+    public volatile string? LandingStateWrites;
+
     /// <summary>Every read and write of grain state (the catalog and the messages stores) fails.</summary>
     public volatile bool StorageDown;
 
@@ -30,6 +36,7 @@ public sealed class InjectedFaults
     public void Clear()
     {
         FailingStateWrites = null;
+        LandingStateWrites = null;
         StorageDown = false;
         BindingLookupsFail = false;
     }
@@ -67,8 +74,23 @@ public sealed class InjectedFaults
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             Fails(stateName, write: false) ? Unavailable() : inner.ReadStateAsync(stateName, grainId, grainState);
 
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-            Fails(stateName, write: true) ? Unavailable() : inner.WriteStateAsync(stateName, grainId, grainState);
+        public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+        {
+            if (Fails(stateName, write: true))
+            {
+                await Unavailable();
+            }
+
+            if (faults.LandingStateWrites != stateName)
+            {
+                await inner.WriteStateAsync(stateName, grainId, grainState);
+                return;
+            }
+
+            // Written through a copy, so the writer's own state keeps the ETag it had.
+            await inner.WriteStateAsync(stateName, grainId, new GrainState<T>(grainState.State, grainState.ETag) { RecordExists = grainState.RecordExists });
+            await Unavailable();
+        }
 
         public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             Fails(stateName, write: true) ? Unavailable() : inner.ClearStateAsync(stateName, grainId, grainState);

@@ -1,6 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Outbound.Grains;
+using Outbound.Grains.Sending;
+using Outbound.Sending;
 using Outbound.Tests.Infrastructure;
 
 namespace Outbound.Tests.Sending;
@@ -62,4 +67,15 @@ public static class Deliveries
     public static int Attempts(this JsonObject message) => message["attempts"]!.GetValue<int>();
 
     public static bool IsSentOrDelivered(this JsonObject message) => message.Status() is "sent" or "delivered";
+
+    /// <summary>A message's status as its batch's stored progress has it: what survives the silo, not what the grain holds in memory.</summary>
+    public static async Task<MessageStatus> StoredStatusAsync(this OutboundSystem system, Guid orgId, string messageId)
+    {
+        Assert.True(MessageIds.TryParse(messageId, out var batchId, out var index));
+        var storage = system.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Messages);
+        var grainId = system.Grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).GetGrainId();
+        var stored = new GrainState<SendBatchProgress>(new SendBatchProgress());
+        await storage.ReadStateAsync("progress", grainId, stored);
+        return stored.State?.Messages.SingleOrDefault(m => m.Index == index)?.Status ?? MessageStatus.Accepted;
+    }
 }

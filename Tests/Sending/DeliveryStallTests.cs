@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Outbound.Sending;
 using Outbound.Tests.Infrastructure;
 
 namespace Outbound.Tests.Sending;
@@ -68,5 +69,38 @@ public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
         var ledger = await system.LedgerBodiesAsync(run);
         Assert.Equal(10, ledger.Count);
         Assert.Equal(10, ledger.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_write_that_landed_though_it_reported_a_failure_does_not_block_the_batch()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+        var strikes = system.Faults.StorageFailures;
+        string[] ids;
+        // No status callback comes to reactivate the batch: it must get past the conflict on its own.
+        await system.Providers.SetFaultsAsync(new { lostCallbacks = true });
+        try
+        {
+            // The round's outcomes are stored, but the batch hears a failure and keeps the old ETag.
+            system.Faults.LandingStateWrites = "progress";
+            ids = await org.SendTaggedAsync(configuration, run, 5);
+            await Eventually.HoldsAsync(() => Task.FromResult(system.Faults.StorageFailures > strikes), TimeSpan.FromSeconds(30), "no write landed");
+            system.Faults.Clear();
+            // Its next write gets past the conflict: what was sent is stored, not only held in memory.
+            await Eventually.HoldsAsync(
+                async () => (await Task.WhenAll(ids.Select(id => system.StoredStatusAsync(org.OrgId, id)))).All(s => s == MessageStatus.Sent),
+                TimeSpan.FromSeconds(30), "the sent messages were never stored");
+        }
+        finally
+        {
+            system.Faults.Clear();
+            (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
+        }
+
+        var ledger = await system.LedgerBodiesAsync(run);
+        Assert.Equal(5, ledger.Count);
+        Assert.Equal(5, ledger.Distinct().Count());
     }
 }

@@ -1,9 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Orleans.Storage;
-using Outbound.Grains;
-using Outbound.Grains.Sending;
 using Outbound.Sending;
 using Outbound.Tests.Infrastructure;
 
@@ -98,16 +94,6 @@ public sealed class StorageFaultTests(DeliveryFaultsSystem system)
         Assert.Equal(HttpStatusCode.ServiceUnavailable, whileFailing);
         Assert.Equal(HttpStatusCode.NoContent, once);
         // Acknowledged means stored: the row already says read, not only the grain's memory.
-        Assert.Equal(MessageStatus.Read, (await StoredStatusAsync(org.OrgId, messageId)));
-    }
-
-    private async Task<MessageStatus> StoredStatusAsync(Guid orgId, string messageId)
-    {
-        Assert.True(MessageIds.TryParse(messageId, out var batchId, out var index));
-        var storage = system.SiloServices.GetRequiredKeyedService<IGrainStorage>(StorageNames.Messages);
-        var grainId = system.Grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).GetGrainId();
-        var stored = new GrainState<SendBatchProgress>(new SendBatchProgress());
-        await storage.ReadStateAsync("progress", grainId, stored);
-        return stored.State!.Messages.Single(m => m.Index == index).Status;
+        Assert.Equal(MessageStatus.Read, await system.StoredStatusAsync(org.OrgId, messageId));
     }
 }
