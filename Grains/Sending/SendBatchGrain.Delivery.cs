@@ -19,6 +19,7 @@ public sealed partial class SendBatchGrain
 {
     private const int RoundSize = 100;
     private const string SenderErrorCode = "sender-error";
+    private const string ExpiredCode = "expired";
 
     // After a failure of the loop itself (storage, a lookup), it tries again at least this often.
     private static readonly TimeSpan MaxFailureWait = TimeSpan.FromMinutes(1);
@@ -137,8 +138,6 @@ public sealed partial class SendBatchGrain
         return true;
     }
 
-    private const string ExpiredCode = "expired";
-
     /// <summary>
     /// Settles due messages whose last attempt's outcome is unknown, on a provider that cannot deduplicate a resend:
     /// they are looked up first. Found: the provider has it (its id and status are adopted, nothing is sent). Not
@@ -175,33 +174,32 @@ public sealed partial class SendBatchGrain
 
     private void Settle(OutboundMessage message, SentMessageSearch search, HashSet<string> claimed, DateTimeOffset now)
     {
-        if (!search.Completed)
-        {
-            // Asking failed (the provider is down too): not an attempt, nothing sent; ask again later.
-            message.NextAttemptAt = Clamp(now + timing.RetryDelay(Math.Max(1, message.Attempts), null));
-            message.ErrorMessage = "An attempt's outcome is unknown and the provider could not be asked yet; nothing is sent before it answers.";
-            return;
-        }
-
-        message.UnknownSince = null;
         if (search.Matches.FirstOrDefault(m => !claimed.Contains(m.ProviderMessageId)) is { } found)
         {
+            // The provider has it (another message of the batch may have claimed an identical one first).
             claimed.Add(found.ProviderMessageId);
+            message.UnknownSince = null;
             message.ProviderMessageId = found.ProviderMessageId;
             message.MoveTo(MessageStatus.Sent, now);
             message.ErrorCode = null;
             message.ErrorMessage = null;
             message.NextAttemptAt = null;
             message.RetryingSince = null;
-            LeaveBacklog([message]);
             if (found.Status is { } reported && reported.Status > MessageStatus.Sent)
             {
                 ApplyReportedStatus(message, reported.Status, found.ProviderMessageId, reported.ErrorCode, $"The provider reported the message {reported.Status.ToString().ToLowerInvariant()} when asked.");
             }
         }
+        else if (!search.Completed)
+        {
+            // Asking failed (the provider is down too): not an attempt, nothing sent; ask again later.
+            message.NextAttemptAt = Clamp(now + timing.RetryDelay(Math.Max(1, message.Attempts), null));
+            message.ErrorMessage = "An attempt's outcome is unknown and the provider could not be asked yet; nothing is sent before it answers.";
+        }
         else
         {
             // Not there as far as the provider can tell: send it again, and say a duplicate is possible.
+            message.UnknownSince = null;
             message.Ambiguous = true;
             message.NextAttemptAt = null;
         }
