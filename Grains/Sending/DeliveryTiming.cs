@@ -21,6 +21,18 @@ public sealed record DeliveryTiming(TimeSpan AttemptTimeout, TimeSpan RetryCap)
     /// <summary>The wait before a message's next attempt: exponential backoff with jitter up to <see cref="RetryCap"/>.</summary>
     public TimeSpan RetryDelay(int attempts, TimeSpan? retryAfter) => RetryPolicy.Delay(attempts, retryAfter, Random.Shared, RetryCap);
 
+    /// <summary>
+    /// The wait before trying a provider that has been down for <paramref name="downFor"/> (its circuit open): what
+    /// the breaker asks, and at least half the time it has been down, up to <see cref="RetryCap"/>. Such tries are
+    /// not attempts, but each costs its batch a round's writes.
+    /// </summary>
+    public TimeSpan WaitWhileDown(TimeSpan downFor, TimeSpan? retryAfter)
+    {
+        var grown = downFor / 2 < RetryCap ? downFor / 2 : RetryCap;
+        var asked = retryAfter ?? TimeSpan.FromSeconds(1);
+        return asked > grown ? asked : grown;
+    }
+
     /// <summary>How long a sender round keeps starting requests; messages not started by then come back deferred.</summary>
     public TimeSpan RoundBudget => AttemptTimeout * 2;
 

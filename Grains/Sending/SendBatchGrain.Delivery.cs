@@ -228,17 +228,17 @@ public sealed partial class SendBatchGrain
         var calls = round.GroupBy(m => routes[m.Index]).Select(async group =>
         {
             var messages = group.ToList();
-            return (Route: group.Key, Messages: messages, Outcomes: await CallSenderAsync(group.Key, messages, cancellationToken));
+            return (Messages: messages, Outcomes: await CallSenderAsync(group.Key, messages, cancellationToken));
         });
         var results = await Task.WhenAll(calls);
 
         var now = time.GetUtcNow();
         var optedOut = new List<OutboundMessage>();
-        foreach (var (route, messages, outcomes) in results)
+        foreach (var (messages, outcomes) in results)
         {
             for (var i = 0; i < messages.Count; i++)
             {
-                Apply(messages[i], outcomes[i], route, startedAt, now);
+                Apply(messages[i], outcomes[i], startedAt, now);
                 if (outcomes[i].Status == SendStatus.OptedOut)
                 {
                     optedOut.Add(messages[i]);
@@ -301,7 +301,7 @@ public sealed partial class SendBatchGrain
         _ => message.Message with { StatusCallback = null, ReportTag = MessageIds.ReportTag(_orgId, _batchId) },
     };
 
-    private void Apply(OutboundMessage message, SendOutcome outcome, Route route, DateTimeOffset startedAt, DateTimeOffset now)
+    private void Apply(OutboundMessage message, SendOutcome outcome, DateTimeOffset startedAt, DateTimeOffset now)
     {
         switch (outcome.Status)
         {
@@ -320,24 +320,21 @@ public sealed partial class SendBatchGrain
 
                 break;
 
-            case SendStatus.Deferred:
-                // Not an attempt: nothing left for the provider.
+            case SendStatus.Deferred when outcome.ErrorCode == SendOutcome.ChannelDownCode:
+                // Not an attempt: the provider is down. The longer it has been, the longer between tries, so an
+                // outage of an hour costs a batch a write every few minutes, not every few seconds.
                 message.Attempts--;
-                Reschedule(message, outcome, now, now + Jittered(outcome.RetryAfter ?? TimeSpan.FromSeconds(1)));
-                if (!route.IsFallback && outcome.ErrorCode == SendOutcome.ChannelDownCode)
-                {
-                    message.RetryingSince ??= now;
-                }
+                Reschedule(message, outcome, now, now + Jittered(timing.WaitWhileDown(now - (message.RetryingSince ?? now), outcome.RetryAfter)), failing: true);
+                break;
 
+            case SendStatus.Deferred:
+                // Not an attempt: no connection was free in time. The channel is busy, not down.
+                message.Attempts--;
+                Reschedule(message, outcome, now, now + Jittered(outcome.RetryAfter ?? TimeSpan.FromSeconds(1)), failing: false);
                 break;
 
             case SendStatus.Retryable:
-                Reschedule(message, outcome, now, now + timing.RetryDelay(message.Attempts, outcome.RetryAfter));
-                if (!route.IsFallback)
-                {
-                    message.RetryingSince ??= now;
-                }
-
+                Reschedule(message, outcome, now, now + timing.RetryDelay(message.Attempts, outcome.RetryAfter), failing: true);
                 break;
 
             case SendStatus.Ambiguous:
@@ -352,12 +349,7 @@ public sealed partial class SendBatchGrain
                 // Settled (by a resend the provider deduplicates, or by a lookup) no sooner than the provider says it
                 // may still be working on it, and, when the call's own end is unknown, once it is surely over.
                 var settleAt = now + timing.RetryDelay(message.Attempts, outcome.RetryAfter);
-                Reschedule(message, outcome, now, outcome.ErrorCode == SenderErrorCode ? Later(settleAt, startedAt + timing.SettleAfter) : settleAt);
-                if (!route.IsFallback)
-                {
-                    message.RetryingSince ??= now;
-                }
-
+                Reschedule(message, outcome, now, outcome.ErrorCode == SenderErrorCode ? Later(settleAt, startedAt + timing.SettleAfter) : settleAt, failing: true);
                 break;
 
             default:
@@ -371,8 +363,12 @@ public sealed partial class SendBatchGrain
         }
     }
 
-    /// <summary>Back to waiting, unless a status report already moved the message on (the provider has it).</summary>
-    private void Reschedule(OutboundMessage message, SendOutcome outcome, DateTimeOffset now, DateTimeOffset nextAttempt)
+    /// <summary>
+    /// Back to waiting, unless a status report already moved the message on (the provider has it).
+    /// <paramref name="failing"/>: its channel answered with a failure (not merely busy), which starts the run of
+    /// failures that a fallback channel and a growing wait are measured by.
+    /// </summary>
+    private void Reschedule(OutboundMessage message, SendOutcome outcome, DateTimeOffset now, DateTimeOffset nextAttempt, bool failing)
     {
         if (message.Status != MessageStatus.Sending)
         {
@@ -384,6 +380,10 @@ public sealed partial class SendBatchGrain
         message.ErrorCode = outcome.ErrorCode;
         message.ErrorMessage = outcome.ErrorMessage;
         message.NextAttemptAt = Clamp(nextAttempt);
+        if (failing)
+        {
+            message.RetryingSince ??= now;
+        }
     }
 
     /// <summary>Never later than the deadline: a message past it ends then, not at its next retry.</summary>

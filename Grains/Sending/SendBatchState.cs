@@ -91,7 +91,11 @@ public sealed class OutboundMessage
     /// </summary>
     [Id(13)] public DateTimeOffset? UnknownSince { get; set; }
 
-    /// <summary>When the current run of retryable failures on the configuration's channel began; null when there is none.</summary>
+    /// <summary>
+    /// When the current run of failures on the channel that carries the message began (retryable answers, unknown
+    /// outcomes, its provider down); null when there is none. It moves a message to the fallback channel, and
+    /// stretches the wait while a provider stays down.
+    /// </summary>
     [Id(14)] public DateTimeOffset? RetryingSince { get; set; }
 
     /// <summary>
