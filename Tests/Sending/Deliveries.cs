@@ -31,6 +31,22 @@ public static class Deliveries
         }),
     };
 
+    /// <summary>A new org with a Twilio SMS configuration, and a tag naming this run's messages.</summary>
+    public static async Task<(OrgClient Org, Guid Configuration, string Run)> NewSmsSenderAsync(this OutboundSystem system)
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        return (org, configuration, Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>The provider received the run's <paramref name="count"/> messages, each exactly once.</summary>
+    public static async Task AssertEachSentOnceAsync(this OutboundSystem system, string run, int count)
+    {
+        var ledger = await system.LedgerBodiesAsync(run);
+        Assert.Equal(count, ledger.Distinct().Count());
+        Assert.Equal(count, ledger.Count);
+    }
+
     /// <summary>The bodies the provider fake accepted for the run, one entry per accepted provider message.</summary>
     public static async Task<List<string>> LedgerBodiesAsync(this OutboundSystem system, string run) =>
         [.. (await system.Providers.LedgerAsync()).Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run, StringComparison.Ordinal))];

@@ -15,9 +15,7 @@ public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
     [Fact]
     public async Task Storage_failing_while_delivering_delays_messages_and_does_not_keep_the_org_from_sending()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         var strikes = system.Faults.StorageFailures;
         system.Faults.FailingStateWrites = "inflight";
         string[] first, second;
@@ -36,17 +34,13 @@ public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
         }
 
         await org.WaitUntilAllAsync([.. first, .. second], m => m.IsSentOrDelivered());
-        var ledger = await system.LedgerBodiesAsync(run);
-        Assert.Equal(25, ledger.Count);
-        Assert.Equal(25, ledger.Distinct().Count());
+        await system.AssertEachSentOnceAsync(run, 25);
     }
 
     [Fact]
     public async Task A_configuration_lookup_that_throws_delays_delivery_and_loses_nothing()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         var strikes = system.Faults.StorageFailures;
         var lookups = system.Faults.BindingFailures;
         string[] ids;
@@ -66,17 +60,13 @@ public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
         }
 
         await org.WaitUntilAllAsync(ids, m => m.IsSentOrDelivered());
-        var ledger = await system.LedgerBodiesAsync(run);
-        Assert.Equal(10, ledger.Count);
-        Assert.Equal(10, ledger.Distinct().Count());
+        await system.AssertEachSentOnceAsync(run, 10);
     }
 
     [Fact]
     public async Task A_write_that_landed_though_it_reported_a_failure_does_not_block_the_batch()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         var strikes = system.Faults.StorageFailures;
         string[] ids;
         // No status callback comes to reactivate the batch: it must get past the conflict on its own.
@@ -99,8 +89,6 @@ public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
             (await system.Providers.Http.DeleteAsync("/_faults")).EnsureSuccessStatusCode();
         }
 
-        var ledger = await system.LedgerBodiesAsync(run);
-        Assert.Equal(5, ledger.Count);
-        Assert.Equal(5, ledger.Distinct().Count());
+        await system.AssertEachSentOnceAsync(run, 5);
     }
 }

@@ -14,9 +14,7 @@ public sealed class ProviderOutageTests(DeliveryFaultsSystem system)
     [Fact]
     public async Task Through_an_outage_messages_are_retried_past_any_attempt_count_and_sent_once_when_it_ends()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         await system.Providers.SetFaultsAsync(new { retryable = 1.0 });
         string[] ids;
         try
@@ -31,9 +29,7 @@ public sealed class ProviderOutageTests(DeliveryFaultsSystem system)
         }
 
         var messages = await org.WaitUntilAllAsync(ids, m => m.IsSentOrDelivered());
-        var ledger = await system.LedgerBodiesAsync(run);
-        Assert.Equal(5, ledger.Count);
-        Assert.Equal(5, ledger.Distinct().Count());
+        await system.AssertEachSentOnceAsync(run, 5);
         Assert.All(messages, m => Assert.False(m["ambiguous"]!.GetValue<bool>()));
     }
 

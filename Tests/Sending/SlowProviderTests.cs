@@ -12,9 +12,7 @@ public sealed class SlowProviderTests(DeliveryFaultsSystem system)
     [Fact]
     public async Task Messages_queued_behind_the_channels_connections_are_deferred_not_attempted_and_sent_once()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         // Two connections per channel at 0.4 s a send: a round of 24 takes five seconds, past its two-second budget.
         await system.Providers.SetFaultsAsync(new { latencyMs = 400 });
         try
@@ -25,9 +23,7 @@ public sealed class SlowProviderTests(DeliveryFaultsSystem system)
             Assert.All(messages, m => Assert.Equal(1, m.Attempts()));
             Assert.All(messages, m => Assert.False(m["ambiguous"]!.GetValue<bool>()));
             Assert.Contains(messages, m => m["history"]!.AsArray().Any(h => h!["errorCode"]?.GetValue<string>() == "queued"));
-            var ledger = await system.LedgerBodiesAsync(run);
-            Assert.Equal(24, ledger.Count);
-            Assert.Equal(24, ledger.Distinct().Count());
+            await system.AssertEachSentOnceAsync(run, 24);
         }
         finally
         {
@@ -38,9 +34,7 @@ public sealed class SlowProviderTests(DeliveryFaultsSystem system)
     [Fact]
     public async Task A_call_held_past_its_timeout_that_the_provider_took_is_found_there_and_not_sent_again()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         // A third of the sends are held longer than the one-second attempt timeout, then accepted: outcomes unknown.
         // No status callback tells the silo otherwise: only asking the provider can.
         await system.Providers.SetFaultsAsync(new { timeout = 0.3, timeoutMs = 2_500, timeoutAccepted = true, lostCallbacks = true, seed = 11 });
@@ -54,9 +48,7 @@ public sealed class SlowProviderTests(DeliveryFaultsSystem system)
             // Each held one was looked up at the provider, found, and adopted: one attempt, not sent again, not ambiguous.
             Assert.All(held, m => Assert.Equal(1, m.Attempts()));
             Assert.All(messages, m => Assert.False(m["ambiguous"]!.GetValue<bool>()));
-            var ledger = await system.LedgerBodiesAsync(run);
-            Assert.Equal(20, ledger.Count);
-            Assert.Equal(20, ledger.Distinct().Count());
+            await system.AssertEachSentOnceAsync(run, 20);
         }
         finally
         {

@@ -15,9 +15,7 @@ public sealed class StorageFaultTests(DeliveryFaultsSystem system)
     [Fact]
     public async Task A_send_while_storage_is_down_is_a_503_with_retry_after_and_its_repeat_is_accepted_once()
     {
-        var org = await system.CreateOrgAsync();
-        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
-        var run = Guid.NewGuid().ToString("N");
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
         HttpRequestMessage Send() => new(HttpMethod.Post, $"/v1/outbound-configurations/{configuration}/send")
         {
             Content = JsonContent.Create(Deliveries.Body(run, 3)),
@@ -42,9 +40,7 @@ public sealed class StorageFaultTests(DeliveryFaultsSystem system)
         var ids = (await repeated.Json(HttpStatusCode.Accepted))["results"]!.AsArray().Select(r => r!["messageId"]!.GetValue<string>()).ToArray();
         Assert.False(repeated.Headers.Contains("Idempotent-Replayed"));
         await org.WaitUntilAllAsync(ids, m => m.IsSentOrDelivered());
-        var ledger = await system.LedgerBodiesAsync(run);
-        Assert.Equal(3, ledger.Count);
-        Assert.Equal(3, ledger.Distinct().Count());
+        await system.AssertEachSentOnceAsync(run, 3);
     }
 
     [Fact]
