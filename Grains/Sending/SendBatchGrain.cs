@@ -153,12 +153,9 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             {
                 // The attempt was counted in memory only.
                 message.Attempts++;
-                message.MoveTo(MessageStatus.Accepted, now, "interrupted");
             }
-            else
-            {
-                message.MoveTo(MessageStatus.Accepted, now, "interrupted");
-            }
+
+            message.MoveTo(MessageStatus.Accepted, now, "interrupted");
 
             // Sent again while an earlier attempt was unsettled: the customer may get both.
             message.Ambiguous |= message.UnknownSince is not null;

@@ -3,8 +3,11 @@ namespace Outbound.Tests.Infrastructure;
 /// <summary>Waits for a condition by polling, instead of sleeping a guessed time.</summary>
 public static class Eventually
 {
-    /// <summary>Reads until <paramref name="condition"/> holds for the value read; fails with the last value after the timeout.</summary>
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, int timeoutMs = 5000, int pollMs = 20)
+    /// <summary>
+    /// Reads until <paramref name="condition"/> holds for the value read; fails after the timeout with the last value,
+    /// as <paramref name="describe"/> tells it (its ToString otherwise).
+    /// </summary>
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> read, Func<T, bool> condition, int timeoutMs = 5000, int pollMs = 20, Func<T, string>? describe = null)
     {
         var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
         while (true)
@@ -15,7 +18,7 @@ public static class Eventually
                 return value;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"The condition did not hold within {timeoutMs} ms; last value: {value}");
+            Assert.True(DateTime.UtcNow < deadline, $"The condition did not hold within {timeoutMs} ms; last value: {(describe is null ? value : describe(value))}");
             await Task.Delay(pollMs);
         }
     }

@@ -61,22 +61,10 @@ public static class Deliveries
         await Task.WhenAll(ids.Select(async id => await (await org.Http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK)));
 
     /// <summary>Polls the messages until every one satisfies <paramref name="condition"/>.</summary>
-    public static async Task<JsonObject[]> WaitUntilAllAsync(this OrgClient org, IReadOnlyCollection<string> ids, Func<JsonObject, bool> condition, int timeoutMs = 60_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (true)
-        {
-            var messages = await org.MessagesAsync(ids);
-            var waiting = messages.FirstOrDefault(m => !condition(m));
-            if (waiting is null)
-            {
-                return messages;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Not every message got there within {timeoutMs} ms; one that did not: {waiting.ToJsonString()}");
-            await Task.Delay(250);
-        }
-    }
+    public static Task<JsonObject[]> WaitUntilAllAsync(this OrgClient org, IReadOnlyCollection<string> ids, Func<JsonObject, bool> condition, int timeoutMs = 60_000) =>
+        Eventually.ReturnsAsync(
+            () => org.MessagesAsync(ids), messages => messages.All(condition), timeoutMs, pollMs: 250,
+            describe: messages => $"one message that did not get there: {messages.First(m => !condition(m)).ToJsonString()}");
 
     public static string Status(this JsonObject message) => message["status"]!.GetValue<string>();
 

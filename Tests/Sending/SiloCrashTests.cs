@@ -97,20 +97,12 @@ public sealed class SiloCrashTests : IAsyncLifetime
 
         // The sends the kill interrupted were looked up at the provider before any went out again: none twice.
         var duplicated = bodies.GroupBy(b => b).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        var messages = Array.Empty<System.Text.Json.Nodes.JsonObject>();
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            messages = await Task.WhenAll(accepted.Select(async id => await (await http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK)));
-            // Sent, or delivered where the provider said so when asked about a send the crash interrupted.
-            if (messages.FirstOrDefault(m => m["status"]!.GetValue<string>() is not ("sent" or "delivered")) is not { } open)
-            {
-                break;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"Not every message is recorded as sent; one that is not: {open.ToJsonString()}");
-            await Task.Delay(500);
-        }
+        // Sent, or delivered where the provider said so when asked about a send the crash interrupted.
+        static bool Settled(System.Text.Json.Nodes.JsonObject m) => m["status"]!.GetValue<string>() is "sent" or "delivered";
+        await Eventually.ReturnsAsync(
+            () => Task.WhenAll(accepted.Select(async id => await (await http.GetAsync($"/v1/messages/{id}")).Json(HttpStatusCode.OK))),
+            messages => messages.All(Settled), timeoutMs: 90_000, pollMs: 500,
+            describe: messages => $"one message not recorded as sent: {messages.First(m => !Settled(m)).ToJsonString()}");
         Assert.Empty(duplicated);
     }
 
