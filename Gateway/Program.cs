@@ -41,6 +41,10 @@ public static class Program
                 o.ServiceId = settings.ServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+            if (ClusterTls.From(builder.Configuration) is { } tls)
+            {
+                client.UseTls(tls.Certificate, tls.Configure);
+            }
         });
         builder.Services.AddSingleton(TimeProvider.System);
 

@@ -32,9 +32,15 @@ public static class Program
 
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
+        var tls = ClusterTls.From(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.AddOutboundSilo(settings);
+            if (tls is not null)
+            {
+                silo.UseTls(tls.Certificate, tls.Configure);
+            }
+
             configureSilo?.Invoke(silo);
         });
         builder.Services.AddMessageProviders(builder.Configuration);

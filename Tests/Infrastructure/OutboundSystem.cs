@@ -120,6 +120,9 @@ public class OutboundSystem : IAsyncLifetime
         return new OrgClient(created.OrgId, created.ApiKey, WithBearer(created.ApiKey));
     }
 
+    /// <summary>Settings of every silo and gateway on top of the defaults (a subclass's cluster TLS, for example).</summary>
+    protected virtual IEnumerable<(string Key, object? Value)> SharedSettings => [];
+
     /// <summary>Adds to the silo's services before Orleans is set up (a subclass's clock, for example).</summary>
     protected virtual void ConfigureSiloServices(IServiceCollection services)
     {
@@ -157,7 +160,7 @@ public class OutboundSystem : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",
         };
-        foreach (var (key, value) in extra)
+        foreach (var (key, value) in SharedSettings.Concat(extra))
         {
             settings[key] = value?.ToString();
         }
