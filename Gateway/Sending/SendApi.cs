@@ -142,8 +142,8 @@ public static class SendApi
                 statusCode: StatusCodes.Status202Accepted),
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
-            ReceiptStatus.TooLarge => Problem.Validation("contacts",
-                $"The request's rendered messages would take about {receipt.StoredBytes:N0} bytes of storage, more than the {SendReceipt.MaxStoredBytes:N0} one request may hold. Nothing was accepted; send the contacts in smaller requests."),
+            ReceiptStatus.TooLarge => Problem.Validation("contacts", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The request's rendered messages would take about {receipt.StoredBytes:N0} bytes of storage, more than the {SendReceipt.MaxStoredBytes:N0} one request may hold. Nothing was accepted; send the contacts in smaller requests.")),
             ReceiptStatus.Busy => Busy(http),
             ReceiptStatus.Unavailable => Unavailable(http),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
