@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Outbound.Activities;
@@ -29,7 +31,9 @@ public static class ReportsApi
 {
     public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(1);
     public static readonly TimeSpan MaxHourlyRange = TimeSpan.FromDays(31);
-    public static readonly TimeSpan MaxDailyRange = TimeSpan.FromDays(400);
+    public static readonly TimeSpan MaxDailyRange = TimeSpan.FromDays(92);
+    public const int DefaultRecipientsLimit = 1_000;
+    public const int MaxRecipientsLimit = 10_000;
 
     public static RouteGroupBuilder MapReports(this RouteGroupBuilder org)
     {
@@ -52,44 +56,86 @@ public static class ReportsApi
         .Produces<OutboundReportResponse>()
         .ProducesValidationProblem();
 
-        reports.MapGet("/recipients", (string? configurationId, string? from, string? to, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        reports.MapGet("/recipients", async (string? configurationId, string? from, string? to, int? limit, string? cursor, HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {
             var errors = new FieldErrors();
-            if (Parse(configurationId, from, to, null, time, errors) is not { } query)
+            var query = Parse(configurationId, from, to, null, time, errors);
+            if (limit is < 1 or > MaxRecipientsLimit)
+            {
+                errors.Add("limit", $"limit is between 1 and {MaxRecipientsLimit} rows.");
+            }
+
+            string? position = null;
+            if (cursor is not null && !TryDecodeCursor(cursor, out position))
+            {
+                errors.Add("cursor", "cursor is not one this API returned: pass the cursor of the Link header's next URL unchanged.");
+            }
+
+            if (query is null || errors.Any)
             {
                 return errors.ToProblem();
             }
 
-            var queries = grains.GetGrain<IActivityQueryGrain>(http.OrgId());
-            return Results.Stream(output => WriteCsvAsync(queries, query, output, http.RequestAborted), "text/csv; charset=utf-8");
+            // A page is read whole before it is written: its size is bounded, and the next page's link is a header.
+            var page = await grains.GetGrain<IActivityQueryGrain>(http.OrgId()).GetRecipientsAsync(query, position, limit ?? DefaultRecipientsLimit);
+            if (page.NextCursor is { } next)
+            {
+                http.Response.Headers.Link = $"<{NextPageUrl(http.Request, EncodeCursor(next))}>; rel=\"next\"";
+            }
+
+            return Results.Stream(output => WriteCsvAsync(page, output, http.RequestAborted), "text/csv; charset=utf-8");
         })
         .Produces<string>(contentType: "text/csv")
         .ProducesValidationProblem();
         return org;
     }
 
-    /// <summary>Page by page, so an hour of a busy tenant streams in constant memory.</summary>
-    private static async Task WriteCsvAsync(IActivityQueryGrain queries, ReportQuery query, Stream output, CancellationToken cancellationToken)
+    private static async Task WriteCsvAsync(RecipientsPage page, Stream output, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
         await writer.WriteLineAsync("messageId,tocontactid,status,errorCode,providerMessageId,acceptedAt,sentAt,finalAt,updatedAt");
-        string? cursor = null;
-        do
+        foreach (var m in page.Messages)
         {
-            var page = await queries.GetRecipientsAsync(query, cursor);
-            foreach (var m in page.Messages)
-            {
-                var sent = m.History.FirstOrDefault(h => h.Status == MessageStatus.Sent)?.At;
-                var final = MessageStatusRules.IsFinal(m.Status) ? m.History.LastOrDefault(h => h.Status == m.Status)?.At : null;
-                await writer.WriteLineAsync(string.Join(',',
-                    Csv(m.MessageId), Csv(m.To), MessageResponse.Wire(m.Status), Csv(m.ErrorCode), Csv(m.ProviderMessageId),
-                    Time(m.AcceptedAt), Time(sent), Time(final), Time(m.UpdatedAt)));
-            }
-
-            await writer.FlushAsync(cancellationToken);
-            cursor = page.NextCursor;
+            cancellationToken.ThrowIfCancellationRequested();
+            var sent = m.History.FirstOrDefault(h => h.Status == MessageStatus.Sent)?.At;
+            var final = MessageStatusRules.IsFinal(m.Status) ? m.History.LastOrDefault(h => h.Status == m.Status)?.At : null;
+            await writer.WriteLineAsync(string.Join(',',
+                CsvCell.Text(m.MessageId), CsvCell.PhoneNumber(m.To), MessageResponse.Wire(m.Status), CsvCell.Text(m.ErrorCode), CsvCell.Text(m.ProviderMessageId),
+                Time(m.AcceptedAt), Time(sent), Time(final), Time(m.UpdatedAt)));
         }
-        while (cursor is not null && !cancellationToken.IsCancellationRequested);
+
+        await writer.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>The same request with the next page's cursor: every other parameter kept as the caller sent it.</summary>
+    private static string NextPageUrl(HttpRequest request, string cursor)
+    {
+        var query = request.Query
+            .Where(p => !p.Key.Equals("cursor", StringComparison.OrdinalIgnoreCase))
+            .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v)))
+            .Append(KeyValuePair.Create("cursor", (string?)cursor));
+        return request.PathBase + request.Path + QueryString.Create(query);
+    }
+
+    // Opaque to clients: the position is an index row key, which they should neither build nor depend on.
+    private static string EncodeCursor(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
+
+    private static bool TryDecodeCursor(string cursor, out string? position)
+    {
+        position = null;
+        if (cursor.Length is 0 or > 512)
+        {
+            return false;
+        }
+
+        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
+        if (Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != OperationStatus.Done)
+        {
+            return false;
+        }
+
+        position = Encoding.UTF8.GetString(bytes, 0, written);
+        return true;
     }
 
     /// <summary>The query, or null with the reasons in <paramref name="errors"/>; without from/to, the last day.</summary>
@@ -157,8 +203,4 @@ public static class ReportsApi
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out at);
 
     private static string Time(DateTimeOffset? at) => at?.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) ?? "";
-
-    /// <summary>RFC 4180: quoted when it holds a comma, quote or line break.</summary>
-    private static string Csv(string? value) =>
-        value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }

@@ -7,6 +7,7 @@ using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
+using Outbound.Activities;
 using Outbound.Sending;
 
 namespace Outbound.Gateway.Sending;
@@ -141,6 +142,8 @@ public static class SendApi
                 statusCode: StatusCodes.Status202Accepted),
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
+            ReceiptStatus.TooLarge => Problem.Validation("contacts", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"The request's rendered messages would take about {receipt.StoredBytes:N0} bytes of storage, more than the {SendReceipt.MaxStoredBytes:N0} one request may hold. Nothing was accepted; send the contacts in smaller requests.")),
             ReceiptStatus.Busy => Busy(http),
             ReceiptStatus.Unavailable => Unavailable(http),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
@@ -212,6 +215,11 @@ public static class SendApi
             foreach (var (key, value) in items.Where(item => item.Value?.Length > MaxContextValueLength))
             {
                 errors.Add($"{field}.contextitems.{key}", $"A context value is at most {MaxContextValueLength} characters.");
+            }
+
+            if (c.EntityRelationshipName is { } regarding && TimelineKeys.RegardingProblem(regarding) is { } problem)
+            {
+                errors.Add($"{field}.entityrelationshipname", problem);
             }
 
             contacts.Add(new SendContact(

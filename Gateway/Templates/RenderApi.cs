@@ -29,6 +29,11 @@ public static class RenderApi
             return notFound();
         }
 
+        if (result.TooLong is { } tooLong)
+        {
+            return Problem.Validation(tooLong.Field, tooLong.Reason);
+        }
+
         if (result.Message is not { } m)
         {
             return Problem.Validation(result.MissingSlugs.ToDictionary(

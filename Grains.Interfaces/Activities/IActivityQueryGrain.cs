@@ -15,10 +15,10 @@ public interface IActivityQueryGrain : IGrainWithGuidKey
     Task<OutboundReport> GetReportAsync(ReportQuery query);
 
     /// <summary>
-    /// One page of per-recipient results, oldest request first; pass the returned cursor back for the next page
-    /// (null when there is none).
+    /// One page of per-recipient results, oldest request first: at most <paramref name="limit"/> messages, from a
+    /// bounded number of requests. Pass the returned cursor back for the next page (null when there is none).
     /// </summary>
-    Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor);
+    Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor, int limit);
 }
 
 /// <summary>Which timeline: a customer's address, or an entity the messages were regarding.</summary>
@@ -77,3 +77,27 @@ public sealed record OutboundReport(
 public sealed record RecipientsPage(
     [property: Id(0)] ImmutableArray<MessageView> Messages,
     [property: Id(1)] string? NextCursor);
+
+/// <summary>Where a recipients page stopped: a request's index row key, and the first of its messages not yet listed.</summary>
+public static class RecipientsCursor
+{
+    private const char Separator = '#';
+
+    /// <param name="nextIndex">Null: every message of the request was listed.</param>
+    public static string Format(string rowKey, int? nextIndex) =>
+        nextIndex is { } index ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{rowKey}{Separator}{index}") : rowKey;
+
+    /// <summary>The request's row key and its first message not yet listed; (null, null) for the first page.</summary>
+    public static (string? RowKey, int? NextIndex) Parse(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return (null, null);
+        }
+
+        var at = cursor.LastIndexOf(Separator);
+        return at >= 0 && int.TryParse(cursor.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? (cursor[..at], index)
+            : (cursor, null);
+    }
+}

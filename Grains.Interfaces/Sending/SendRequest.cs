@@ -57,6 +57,12 @@ public enum ReceiptStatus
     /// with the same Idempotency-Key accepts it at most once.
     /// </summary>
     Unavailable = 6,
+
+    /// <summary>
+    /// The rendered messages would not fit the request's storage entity (<see cref="SendReceipt.StoredBytes"/>):
+    /// nothing was taken or stored; the contacts fit in smaller requests.
+    /// </summary>
+    TooLarge = 7,
 }
 
 /// <summary>The answer to a send request.</summary>
@@ -64,10 +70,19 @@ public enum ReceiptStatus
 /// <param name="Replayed">The same Idempotency-Key and request were seen before: this is the original answer.</param>
 /// <param name="Quota">The quota decision, for the <c>RateLimit-*</c> headers (null on a replay).</param>
 /// <param name="MaxContacts">With <see cref="ReceiptStatus.TooManyContacts"/>: the org's limit.</param>
+/// <param name="StoredBytes">With <see cref="ReceiptStatus.TooLarge"/>: what the request would have taken in storage.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.SendReceipt")]
 public sealed record SendReceipt(
     [property: Id(0)] ReceiptStatus Status,
     [property: Id(1)] ImmutableArray<ContactResult> Results,
     [property: Id(2)] bool Replayed,
     [property: Id(3)] QuotaDecision? Quota,
-    [property: Id(4)] int MaxContacts = 0);
+    [property: Id(4)] int MaxContacts = 0,
+    [property: Id(5)] int StoredBytes = 0)
+{
+    /// <summary>
+    /// The most bytes a request's batch may take in storage: Orleans' Azure Table storage splits a state over 15
+    /// binary properties of 64 KiB and refuses anything larger.
+    /// </summary>
+    public const int MaxStoredBytes = 15 * 64 * 1024;
+}

@@ -16,13 +16,24 @@ public sealed record RenderedMessage(
     [property: Id(4)] string? ContentSid,
     [property: Id(5)] ImmutableDictionary<string, string>? ContentVariables);
 
-/// <summary>The outcome of rendering: a message, or the slugs that had no value.</summary>
+/// <summary>The outcome of rendering: a message, the slugs that had no value, or the limit the message would break.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.RenderResult")]
 public sealed record RenderResult(
     [property: Id(0)] RenderedMessage? Message,
-    [property: Id(1)] ImmutableArray<string> MissingSlugs)
+    [property: Id(1)] ImmutableArray<string> MissingSlugs,
+    [property: Id(2)] RenderLimitExceeded? TooLong = null)
 {
     public static RenderResult Rendered(RenderedMessage message) => new(message, []);
 
     public static RenderResult Missing(ImmutableArray<string> slugs) => new(null, slugs);
+
+    public static RenderResult Exceeded(RenderLimitExceeded tooLong) => new(null, [], tooLong);
 }
+
+/// <summary>A message that would be longer than its channel carries: nothing was built.</summary>
+/// <param name="Field">The request field to blame: <c>contextitems</c> (the SMS text), or <c>contextitems.{slug}</c> (a WhatsApp variable).</param>
+/// <param name="Reason">What the limit is, in a sentence for the caller.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.RenderLimitExceeded")]
+public sealed record RenderLimitExceeded(
+    [property: Id(0)] string Field,
+    [property: Id(1)] string Reason);

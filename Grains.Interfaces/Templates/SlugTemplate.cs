@@ -133,9 +133,26 @@ public sealed class SlugTemplate
     public bool TryRender(
         Func<string, string?> valueOf,
         [NotNullWhen(true)] out string? text,
+        out ImmutableArray<string> missing) =>
+        Render(valueOf, int.MaxValue, out text, out missing) == SlugRenderOutcome.Rendered;
+
+    /// <summary>
+    /// Like <see cref="TryRender"/>, but gives up without building the text when it would be longer than
+    /// <paramref name="maxLength"/> characters (UTF-16 code units): the cost of a render is bounded by the limit,
+    /// never by how often a slug repeats or how long its value is.
+    /// </summary>
+    /// <returns>
+    /// <see cref="SlugRenderOutcome.Rendered"/> with <paramref name="text"/>; <see cref="SlugRenderOutcome.Missing"/>
+    /// with <paramref name="missing"/>; or <see cref="SlugRenderOutcome.TooLong"/>.
+    /// </returns>
+    public SlugRenderOutcome Render(
+        Func<string, string?> valueOf,
+        int maxLength,
+        out string? text,
         out ImmutableArray<string> missing)
     {
         ArgumentNullException.ThrowIfNull(valueOf);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
 
         var values = Slugs.Length == 0 ? Array.Empty<string?>() : new string?[Slugs.Length];
         ImmutableArray<string>.Builder? missingBuilder = null;
@@ -148,21 +165,28 @@ public sealed class SlugTemplate
             }
         }
 
+        text = null;
         if (missingBuilder is not null)
         {
-            text = null;
             missing = missingBuilder.ToImmutable();
-            return false;
+            return SlugRenderOutcome.Missing;
         }
 
-        var length = 0;
+        missing = [];
+        // The length first, stopping at the limit: a slug repeated hundreds of times with a long value must not
+        // cost a string of hundreds of times that value.
+        var length = 0L;
         foreach (var part in _parts)
         {
             length += part.SlugIndex < 0 ? part.Length : values[part.SlugIndex]!.Length;
+            if (length > maxLength)
+            {
+                return SlugRenderOutcome.TooLong;
+            }
         }
 
         // One exact-size allocation for the result.
-        text = string.Create(length, (Template: this, Values: values), static (span, state) =>
+        text = string.Create((int)length, (Template: this, Values: values), static (span, state) =>
         {
             var at = 0;
             foreach (var part in state.Template._parts)
@@ -174,8 +198,7 @@ public sealed class SlugTemplate
                 at += piece.Length;
             }
         });
-        missing = [];
-        return true;
+        return SlugRenderOutcome.Rendered;
     }
 
     private static bool IsValidSlugName(ReadOnlySpan<char> name)
@@ -210,4 +233,17 @@ public sealed class SlugTemplate
         slugs.Add(name.ToString());
         return slugs.Count - 1;
     }
+}
+
+/// <summary>What became of a <see cref="SlugTemplate.Render"/>.</summary>
+public enum SlugRenderOutcome
+{
+    /// <summary>The text was built.</summary>
+    Rendered = 0,
+
+    /// <summary>At least one slug has no value.</summary>
+    Missing = 1,
+
+    /// <summary>The text would be longer than the limit; nothing was built.</summary>
+    TooLong = 2,
 }

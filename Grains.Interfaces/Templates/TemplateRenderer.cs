@@ -5,6 +5,18 @@ namespace Outbound.Templates;
 /// <summary>Renders a validated template for one recipient.</summary>
 public static class TemplateRenderer
 {
+    /// <summary>
+    /// The longest SMS text, in characters (UTF-16 code units): Twilio's limit on a message's <c>Body</c>. A longer
+    /// text can never be sent, so rendering stops there instead of building it.
+    /// </summary>
+    public const int MaxSmsTextLength = 1_600;
+
+    /// <summary>
+    /// The longest WhatsApp content-variable value, in characters: a WhatsApp template's body is at most 1,024
+    /// characters, so a longer value can never be delivered.
+    /// </summary>
+    public const int MaxWhatsAppVariableLength = 1_024;
+
     private static readonly Comparer<string> s_variableKeyOrder = Comparer<string>.Create(CompareVariableKeys);
 
     /// <summary>
@@ -12,6 +24,8 @@ public static class TemplateRenderer
     /// <paramref name="contextItems"/>, whose keys match slug names case-insensitively. SMS gives the text with its
     /// encoding and segment count; WhatsApp gives the Content SID and content variables. If any slug has no value
     /// (no such key, or a <see langword="null"/> value) the result lists every such slug as written in the template.
+    /// A text longer than <see cref="MaxSmsTextLength"/> or a variable longer than <see cref="MaxWhatsAppVariableLength"/>
+    /// is never built: the result says which limit it would break.
     /// </summary>
     /// <exception cref="InvalidOperationException">The template is not valid (see <see cref="TemplateValidator"/>).</exception>
     public static RenderResult Render(MessageTemplate template, string? locale, IReadOnlyDictionary<string, string> contextItems)
@@ -46,12 +60,17 @@ public static class TemplateRenderer
             throw Invalid(template, $"the body of its '{locale}' version does not parse: {error.TrimEnd('.')}");
         }
 
-        if (!body.TryRender(slug => ValueOf(contextItems, slug), out var text, out var missing))
+        switch (body.Render(slug => ValueOf(contextItems, slug), MaxSmsTextLength, out var text, out var missing))
         {
-            return RenderResult.Missing(missing);
+            case SlugRenderOutcome.Missing:
+                return RenderResult.Missing(missing);
+            case SlugRenderOutcome.TooLong:
+                return RenderResult.Exceeded(new RenderLimitExceeded(
+                    "contextitems", $"The rendered text would be longer than {MaxSmsTextLength} characters, the most an SMS carries."));
         }
 
-        var encoding = SmsEncoding.Analyze(text);
+        // Rendered: the text is set.
+        var encoding = SmsEncoding.Analyze(text!);
         return RenderResult.Rendered(new RenderedMessage(locale, text, encoding.Encoding, encoding.Segments, null, null));
     }
 
@@ -66,13 +85,22 @@ public static class TemplateRenderer
         var variables = version.Variables ?? ImmutableDictionary<string, string>.Empty;
         var values = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         ImmutableArray<string>.Builder? missing = null;
+        RenderLimitExceeded? tooLong = null;
 
         // Key order (numeric keys numerically) so the missing list is the same on every render.
         foreach (var (key, slug) in variables.OrderBy(v => v.Key, s_variableKeyOrder))
         {
             if (ValueOf(contextItems, slug) is { } value)
             {
-                values.Add(key, value);
+                if (value.Length > MaxWhatsAppVariableLength)
+                {
+                    tooLong ??= new RenderLimitExceeded(
+                        $"contextitems.{slug}", $"A WhatsApp variable value is at most {MaxWhatsAppVariableLength} characters.");
+                }
+                else
+                {
+                    values.Add(key, value);
+                }
             }
             else if (missing is null || !missing.Contains(slug, StringComparer.OrdinalIgnoreCase))
             {
@@ -80,8 +108,8 @@ public static class TemplateRenderer
             }
         }
 
-        return missing is not null
-            ? RenderResult.Missing(missing.ToImmutable())
+        return missing is not null ? RenderResult.Missing(missing.ToImmutable())
+            : tooLong is not null ? RenderResult.Exceeded(tooLong)
             : RenderResult.Rendered(new RenderedMessage(locale, null, null, 0, version.ContentSid, values.ToImmutable()));
     }
 

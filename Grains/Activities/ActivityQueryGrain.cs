@@ -6,15 +6,21 @@ namespace Outbound.Grains.Activities;
 
 /// <summary>
 /// Answers timeline and report queries for the org in its key: index scans in Azure Tables, then the current
-/// status from each request's batch grain (one call per request, not per message). Stateless, so queries of one
-/// org spread over the silos and never queue behind each other.
+/// status from each request's batch grain (one call per request, never per message, and a bounded number per
+/// query). Stateless, so queries of one org spread over the silos and never queue behind each other.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
 public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActivityQueryGrain
 {
-    /// <summary>Requests per recipients page: at most this many batch grain calls, and 100 times as many rows.</summary>
-    private const int BatchesPerRecipientsPage = 20;
+    /// <summary>Requests whose messages a recipients page reads at most: the batch grain calls one page may cost.</summary>
+    public const int MaxRequestsPerPage = 100;
+
+    /// <summary>Unsettled requests whose live counts a report asks for at most; the rest count as their index rows say.</summary>
+    public const int MaxLiveRequestsPerReport = 100;
+
+    // Batch grain calls in flight at once while a page is read.
+    private const int RequestsPerCall = 20;
 
     private Guid OrgId => this.GetPrimaryKey();
 
@@ -36,14 +42,15 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
         await foreach (var row in activities.QueryBatchesAsync(OrgId, ActivityTables.BatchRowKeyBound(query.From), ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId))
         {
             var bucket = BucketStart(row.AcceptedAt, query.Interval);
-            if (row.Settled)
-            {
-                buckets[bucket] = buckets.GetValueOrDefault(bucket, StatusCounts.None).Plus(row.ToCounts());
-            }
-            else
+            if (!row.Settled && live.Count < MaxLiveRequestsPerReport)
             {
                 // Still moving (recent requests): their grains have the current counts.
                 live.Add(LiveCountsAsync(row.BatchId, bucket));
+            }
+            else
+            {
+                // Settled, or past the live lookups one report may cost: the counts the index row holds.
+                buckets[bucket] = buckets.GetValueOrDefault(bucket, StatusCounts.None).Plus(row.ToCounts());
             }
         }
 
@@ -59,31 +66,59 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
     private async Task<(DateTimeOffset, StatusCounts?)> LiveCountsAsync(Guid batchId, DateTimeOffset bucket) =>
         (bucket, await Batch(batchId).GetStatusCountsAsync());
 
-    public async Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor)
+    public async Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor, int limit)
     {
-        // The cursor is the last request of the previous page: start there and skip it (row keys are unique).
-        var from = cursor is not null && string.CompareOrdinal(cursor, ActivityTables.BatchRowKeyBound(query.From)) > 0
-            ? cursor
-            : ActivityTables.BatchRowKeyBound(query.From);
-        var rows = new List<BatchRow>(BatchesPerRecipientsPage + 1);
-        await foreach (var row in activities.QueryBatchesAsync(OrgId, from, ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId))
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+
+        // The cursor is where the previous page stopped: a request, and the first of its messages not yet listed
+        // (none: the whole request was listed).
+        var (cursorRow, firstIndex) = RecipientsCursor.Parse(cursor);
+        var lowest = ActivityTables.BatchRowKeyBound(query.From);
+        var from = cursorRow is not null && string.CompareOrdinal(cursorRow, lowest) > 0 ? cursorRow : lowest;
+        var messages = new List<MessageView>(Math.Min(limit, 1_000));
+        var requests = 0;
+        await using var rows = activities.QueryBatchesAsync(OrgId, from, ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId).GetAsyncEnumerator();
+        var more = await rows.MoveNextAsync();
+        while (more)
         {
-            if (row.RowKey == cursor)
+            var group = new List<BatchRow>(RequestsPerCall);
+            while (more && group.Count < RequestsPerCall && requests + group.Count < MaxRequestsPerPage)
             {
-                continue;
+                if (rows.Current.RowKey != cursorRow || firstIndex is not null)
+                {
+                    group.Add(rows.Current);
+                }
+
+                more = await rows.MoveNextAsync();
             }
 
-            rows.Add(row);
-            if (rows.Count > BatchesPerRecipientsPage)
+            var views = await Task.WhenAll(group.Select(r => Batch(r.BatchId).GetMessagesAsync([])));
+            for (var g = 0; g < group.Count; g++)
             {
-                break;
+                var skipBelow = group[g].RowKey == cursorRow ? firstIndex ?? 0 : 0;
+                foreach (var view in views[g].Where(v => Index(v) >= skipBelow).OrderBy(Index))
+                {
+                    if (messages.Count == limit)
+                    {
+                        return new RecipientsPage([.. messages], RecipientsCursor.Format(group[g].RowKey, Index(view)));
+                    }
+
+                    messages.Add(view);
+                }
+            }
+
+            requests += group.Count;
+            if (requests >= MaxRequestsPerPage && more)
+            {
+                // Enough requests for one page, whatever their size: the next page starts after the last one.
+                return new RecipientsPage([.. messages], RecipientsCursor.Format(group[^1].RowKey, null));
             }
         }
 
-        var page = rows.Take(BatchesPerRecipientsPage).ToList();
-        var messages = await Task.WhenAll(page.Select(r => Batch(r.BatchId).GetMessagesAsync([])));
-        return new RecipientsPage([.. messages.SelectMany(m => m)], rows.Count > BatchesPerRecipientsPage ? page[^1].RowKey : null);
+        return new RecipientsPage([.. messages], null);
     }
+
+    private static int Index(MessageView view) => MessageIds.TryParse(view.MessageId, out _, out var index) ? index : -1;
 
     private static DateTimeOffset BucketStart(DateTimeOffset at, ReportInterval interval)
     {

@@ -138,8 +138,9 @@ public sealed class ActivityTables(TableServiceClient service)
     private static string TimelinePartition(Guid orgId, TimelineKind kind, string key) =>
         $"{orgId:N}-{(kind == TimelineKind.Contact ? 'c' : 'r')}{StableHash(key) % TimelinePartitions}";
 
-    // Escaped so '/', '\', '#', '?' (not allowed in row keys) and our '|' separator cannot occur inside the key.
-    private static string TimelinePrefix(string key) => Uri.EscapeDataString(key) + "|";
+    // Escaped so '/', '\', '#', '?' (not allowed in row keys) and our '|' separator cannot occur inside the key;
+    // bounded so an over-long key stored earlier still indexes (and expires) instead of failing every try.
+    private static string TimelinePrefix(string key) => TimelineKeys.Encode(key) + "|";
 
     /// <summary>FNV-1a: stable across processes and versions, unlike <see cref="string.GetHashCode()"/>.</summary>
     private static uint StableHash(string value)

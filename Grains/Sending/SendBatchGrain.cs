@@ -12,6 +12,7 @@ using Outbound.Orgs;
 using Outbound.Providers;
 using Outbound.Sending;
 using Outbound.Templates;
+using Orleans.Storage;
 
 namespace Outbound.Grains.Sending;
 
@@ -53,6 +54,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
     private readonly DeliveryBacklog backlog;
     private readonly MessageProviders providers;
     private readonly DeliveryTiming timing;
+    private readonly IGrainStorageSerializer storageSerializer;
     private readonly ILogger<SendBatchGrain> logger;
     private readonly CoalescingWriter _progressWriter;
 
@@ -86,8 +88,10 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         DeliveryBacklog backlog,
         MessageProviders providers,
         DeliveryTiming timing,
+        IGrainStorageSerializer storageSerializer,
         ILogger<SendBatchGrain> logger)
     {
+        this.storageSerializer = storageSerializer;
         this.state = state;
         this.inFlight = inFlight;
         this.progress = progress;
@@ -216,12 +220,40 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, allowance.Settings.MaxContactsPerRequest));
         }
 
+        // Rendered before anything is taken or stored: a request whose batch would not fit its storage entity is
+        // refused whole and costs no quota. Opt-outs are not known yet, so it is sized as if nobody had opted out:
+        // whether a request fits never depends on them.
+        var now = time.GetUtcNow();
+        var batch = new SendBatchState
+        {
+            RequestHash = requestHash,
+            ConfigurationId = request.ConfigurationId,
+            Provider = binding.Channel.Provider,
+            AcceptedAt = now,
+            Deadline = now + allowance.Settings.DeliveryDeadline,
+            TemplateId = binding.Configuration.TemplateId,
+            ChannelId = binding.Configuration.ChannelId,
+            ChannelType = binding.Configuration.ChannelType,
+            ShowInTimeline = binding.Configuration.ShowInTimeline,
+        };
+        var prepared = new OutboundMessage?[request.Contacts.Length];
+        for (var index = 0; index < request.Contacts.Length; index++)
+        {
+            batch.Results.Add(Prepare(request.Contacts[index], index, binding, now, out prepared[index]));
+        }
+
+        batch.Messages.AddRange(prepared.OfType<OutboundMessage>());
+        if (StoredBatchSize.Exceeds(batch, storageSerializer, out var storedBytes))
+        {
+            return Refused(new SendReceipt(ReceiptStatus.TooLarge, [], false, null, StoredBytes: storedBytes));
+        }
+
         // The quota's write, the consent lookups (one call per suppression partition) and the delivery reminder's
         // write overlap: one storage round trip instead of two. The reminder goes first only while the org has
         // quota left, so an org over its quota costs no reminder writes; a refusal near the limit takes it back.
         var quotaDecision = org.TryAcquireSendAsync();
         var optedOutLookup = OptedOutAsync(request.Contacts);
-        var reminderRegistration = allowance.Remaining > 0 && request.Contacts.Any(c => c.OptIn)
+        var reminderRegistration = allowance.Remaining > 0 && batch.Messages.Count > 0
             ? RegisterDeliveryReminderAsync()
             : null;
         await Task.WhenAll(quotaDecision, optedOutLookup, reminderRegistration ?? Task.CompletedTask);
@@ -237,23 +269,20 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             return Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
         }
 
+        // An opted-out customer is skipped whatever else is wrong with the contact, as before the render moved up.
         var optedOut = await optedOutLookup;
-        var now = time.GetUtcNow();
-        var batch = new SendBatchState
+        if (optedOut.Count > 0)
         {
-            RequestHash = requestHash,
-            ConfigurationId = request.ConfigurationId,
-            Provider = binding.Channel.Provider,
-            AcceptedAt = now,
-            Deadline = now + allowance.Settings.DeliveryDeadline,
-            TemplateId = binding.Configuration.TemplateId,
-            ChannelId = binding.Configuration.ChannelId,
-            ChannelType = binding.Configuration.ChannelType,
-            ShowInTimeline = binding.Configuration.ShowInTimeline,
-        };
-        for (var index = 0; index < request.Contacts.Length; index++)
-        {
-            batch.Results.Add(Admit(request.Contacts[index], index, binding, optedOut, now, batch.Messages));
+            for (var index = 0; index < request.Contacts.Length; index++)
+            {
+                var contact = request.Contacts[index];
+                if (contact.OptIn && PhoneNumberRules.IsE164(contact.To) && optedOut.Contains(contact.To))
+                {
+                    batch.Results[index] = new ContactResult(null, ContactStatus.SkippedOptedOut, "The customer opted out of messages from this org.");
+                }
+            }
+
+            batch.Messages.RemoveAll(m => optedOut.Contains(m.Message.To));
         }
 
         if (batch.Messages.Count == 0)
@@ -376,8 +405,10 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         return [.. (await Task.WhenAll(lookups)).SelectMany(numbers => numbers)];
     }
 
-    private ContactResult Admit(SendContact contact, int index, ConfigurationBinding binding, HashSet<string> optedOut, DateTimeOffset now, List<OutboundMessage> messages)
+    /// <summary>What becomes of a contact unless it opted out: with <paramref name="message"/> when it is accepted.</summary>
+    private ContactResult Prepare(SendContact contact, int index, ConfigurationBinding binding, DateTimeOffset now, out OutboundMessage? message)
     {
+        message = null;
         if (!contact.OptIn)
         {
             return new ContactResult(null, ContactStatus.SkippedNoOptIn, null);
@@ -388,15 +419,15 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             return new ContactResult(null, ContactStatus.Invalid, "tocontactid is not a valid phone number in E.164 form, such as +14155550100.");
         }
 
-        if (optedOut.Contains(contact.To))
-        {
-            return new ContactResult(null, ContactStatus.SkippedOptedOut, "The customer opted out of messages from this org.");
-        }
-
         // The locale picks the version of SMS templates only; WhatsApp uses the template's default.
         var locale = binding.Template.ChannelType == ChannelType.Sms ? contact.Locale : null;
         var rendered = TemplateRenderer.Render(binding.Template, locale, contact.ContextItems);
-        if (rendered.Message is not { } message)
+        if (rendered.TooLong is { } tooLong)
+        {
+            return new ContactResult(null, ContactStatus.Invalid, $"{tooLong.Field}: {tooLong.Reason}");
+        }
+
+        if (rendered.Message is not { } content)
         {
             return new ContactResult(null, ContactStatus.Invalid,
                 $"contextitems has no value for {string.Join(", ", rendered.MissingSlugs.Select(s => $"{{{s}}}"))}.");
@@ -404,15 +435,14 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
 
         // Where reports should go (a callback URL, a report tag) is added at send time: it depends on the
         // channel that carries the message, which a fallback may change.
-        var accepted = new OutboundMessage
+        message = new OutboundMessage
         {
             Index = index,
-            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, message.Text, message.ContentSid, message.ContentVariables, null, now),
-            Locale = message.Locale,
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, content.Text, content.ContentSid, content.ContentVariables, null, now),
+            Locale = content.Locale,
             RegardingEntity = contact.EntityRelationshipName,
         };
-        accepted.MoveTo(MessageStatus.Accepted, now);
-        messages.Add(accepted);
+        message.MoveTo(MessageStatus.Accepted, now);
         return new ContactResult(MessageIds.Format(_batchId, index), ContactStatus.Accepted, null);
     }
 

@@ -69,7 +69,7 @@ public sealed class ReportTests(OutboundSystem system)
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("messageId,tocontactid,status,errorCode,providerMessageId,acceptedAt,sentAt,finalAt,updatedAt", lines[0]);
         var delivered = lines.Single(l => l.StartsWith(messageId, StringComparison.Ordinal)).Split(',');
-        Assert.Equal([to, "delivered", ""], delivered[1..4]);
+        Assert.Equal([$"\"{to}\"", "delivered", ""], delivered[1..4]); // quoted, so a spreadsheet keeps the +
         Assert.StartsWith("SM", delivered[4]);
         Assert.All(delivered[5..], time => Assert.True(DateTimeOffset.TryParse(time, out _), time));
         var rejected = lines.Single(l => l.Contains("+15005550001", StringComparison.Ordinal)).Split(',');
@@ -120,10 +120,55 @@ public sealed class ReportTests(OutboundSystem system)
     [InlineData("from=yesterday", "from")]
     [InlineData("from=2026-11-29T00:00:00Z&to=2026-11-28T00:00:00Z", "from")]
     [InlineData("from=2026-01-01T00:00:00Z&to=2026-11-28T00:00:00Z&interval=hour", "to")]
+    [InlineData("from=2026-01-01T00:00:00Z&to=2026-04-04T00:00:00Z&interval=day", "to")] // 93 days
     public async Task A_bad_report_query_is_a_problem_naming_the_field(string query, string field)
     {
         var org = await system.CreateOrgAsync();
 
         await (await org.Http.GetAsync($"/v1/reports/outbound?{query}")).AssertProblemNaming(field);
+    }
+
+    [Theory]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=10001", "limit")]
+    [InlineData("cursor=%%%", "cursor")]
+    [InlineData("from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z", "to")] // 59 days of recipients
+    public async Task A_bad_recipients_query_is_a_problem_naming_the_field(string query, string field)
+    {
+        var org = await system.CreateOrgAsync();
+
+        await (await org.Http.GetAsync($"/v1/reports/outbound/recipients?{query}")).AssertProblemNaming(field);
+    }
+
+    [Fact]
+    public async Task The_recipients_report_is_paged_by_limit_and_the_link_to_the_next_page_lists_every_message_once()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var ids = new List<string>();
+        ids.AddRange(await org.Http.SendAsync(configuration, ActivityApi.Contact(ActivityApi.UniqueNumber()), ActivityApi.Contact(ActivityApi.UniqueNumber()), ActivityApi.Contact(ActivityApi.UniqueNumber())));
+        ids.AddRange(await org.Http.SendAsync(configuration, ActivityApi.Contact(ActivityApi.UniqueNumber()), ActivityApi.Contact(ActivityApi.UniqueNumber())));
+        await Eventually.ReturnsAsync(
+            async () => (await org.Http.GetStringAsync($"/v1/reports/outbound/recipients?configurationId={configuration}")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length,
+            lines => lines == ids.Count + 1, timeoutMs: 20_000, pollMs: 200);
+
+        var listed = new List<string>();
+        var pages = 0;
+        string? next = $"/v1/reports/outbound/recipients?configurationId={configuration}&limit=2";
+        while (next is not null)
+        {
+            var response = await org.Http.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            var rows = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+            Assert.InRange(rows.Count, 0, 2);
+            listed.AddRange(rows.Select(r => r.Split(',')[0]));
+            pages++;
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? links.Single().Split(';')[0].Trim('<', '>', ' ')
+                : null;
+        }
+
+        Assert.Equal(ids.Order(), listed.Order());
+        Assert.Equal(3, pages); // 2 + 2 + 1: a page may end inside a request
     }
 }

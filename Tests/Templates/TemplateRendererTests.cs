@@ -190,4 +190,43 @@ public sealed class TemplateRendererTests
 
         Assert.Throws<InvalidOperationException>(() => TemplateRenderer.Render(template, null, Context()));
     }
+
+    [Fact]
+    public void An_sms_longer_than_1600_characters_is_refused_naming_contextitems_without_being_built()
+    {
+        // The amplification of a slug repeated 533 times with a 100,000-character value: 53 million characters.
+        var template = Sms(("en-US", string.Concat(Enumerable.Repeat("{A}", 533))));
+        var value = new string('x', 100_000);
+        var context = Context(("A", value));
+        TemplateRenderer.Render(template, "en-US", context); // warm up, so the measure below is the render alone
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var result = TemplateRenderer.Render(template, "en-US", context);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Null(result.Message);
+        Assert.Equal("contextitems", result.TooLong?.Field);
+        Assert.InRange(allocated, 0, 64 * 1024); // far below even one copy of the value (200 KB)
+    }
+
+    [Fact]
+    public void An_sms_of_exactly_1600_characters_renders()
+    {
+        var message = Rendered(TemplateRenderer.Render(Sms(("en-US", "{A}{A}")), "en-US", Context(("A", new string('x', 800)))));
+
+        Assert.Equal(TemplateRenderer.MaxSmsTextLength, message.Text!.Length);
+    }
+
+    [Fact]
+    public void A_whatsapp_variable_longer_than_1024_characters_is_refused_naming_its_slug()
+    {
+        var template = WhatsApp(("1", "Name"), ("2", "Note"));
+
+        var result = TemplateRenderer.Render(template, null, Context(("Name", "Ana"), ("Note", new string('x', 1_025))));
+        var fits = TemplateRenderer.Render(template, null, Context(("Name", "Ana"), ("Note", new string('x', 1_024))));
+
+        Assert.Null(result.Message);
+        Assert.Equal("contextitems.Note", result.TooLong?.Field);
+        Assert.Equal(1_024, Rendered(fits).ContentVariables!["2"].Length);
+    }
 }
