@@ -81,6 +81,7 @@ public static class SendApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .Produces<SendResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -143,6 +144,10 @@ public static class SendApi
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
             ReceiptStatus.Busy => Busy(http),
             ReceiptStatus.Unavailable => Unavailable(http),
+            ReceiptStatus.OrgDisabled => TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "The org is disabled.",
+                detail: "The operator has disabled this org: send requests are refused until it is enabled again. Nothing was accepted."),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The Idempotency-Key was used for a different request.",

@@ -57,6 +57,9 @@ public enum ReceiptStatus
     /// with the same Idempotency-Key accepts it at most once.
     /// </summary>
     Unavailable = 6,
+
+    /// <summary>The operator has disabled the org: nothing was stored.</summary>
+    OrgDisabled = 7,
 }
 
 /// <summary>The answer to a send request.</summary>

@@ -234,7 +234,9 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         if (!quota.Allowed)
         {
             await UnregisterDeliveryReminderAsync(lookUp: false);
-            return Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
+            return quota.OrgDisabled
+                ? Refused(new SendReceipt(ReceiptStatus.OrgDisabled, [], false, null))
+                : Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
         }
 
         var optedOut = await optedOutLookup;

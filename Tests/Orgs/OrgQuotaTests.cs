@@ -28,10 +28,12 @@ public sealed class OrgQuotaTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    private static readonly NewApiKey FirstKey = new(Guid.NewGuid(), "default", ApiKeyScope.Admin, "hash", "sk_");
+
     private async Task<IOrgGrain> OrgWithLimitAsync(int requestsPerHour)
     {
         var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
-        await org.CreateAsync("Contoso", "hash");
+        await org.CreateAsync("Contoso", FirstKey);
         await org.UpdateSettingsAsync(new OrgSettings(MaxRequestsPerHour: requestsPerHour));
         return org;
     }
@@ -40,7 +42,7 @@ public sealed class OrgQuotaTests : IAsyncLifetime
     public async Task A_new_org_may_make_30000_requests_an_hour()
     {
         var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
-        await org.CreateAsync("Contoso", "hash");
+        await org.CreateAsync("Contoso", FirstKey);
 
         var decision = await org.TryAcquireSendAsync();
 
