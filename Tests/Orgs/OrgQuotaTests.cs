@@ -124,4 +124,18 @@ public sealed class OrgQuotaTests : IAsyncLifetime
         _time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(5, (await org.GetSendAllowanceAsync())!.Remaining);
     }
+
+    [Fact]
+    public async Task A_disabled_org_is_refused_its_sends_and_an_enabled_one_is_not()
+    {
+        var org = await OrgWithLimitAsync(10);
+
+        await org.SetEnabledAsync(false);
+        var refused = await org.TryAcquireSendAsync();
+        await org.SetEnabledAsync(true);
+        var allowed = await org.TryAcquireSendAsync();
+
+        Assert.True(refused is { Allowed: false, OrgDisabled: true }, $"{refused}");
+        Assert.True(allowed is { Allowed: true, OrgDisabled: false, Remaining: 9 }, $"{allowed}");
+    }
 }
