@@ -37,13 +37,13 @@ internal sealed class ApiKeyAuthenticationHandler(
         }
 
         var key = header["Bearer ".Length..].Trim();
-        if (!ApiKeys.TryParse(key, signingKeys, out var orgId, out var keyId) || refused.Contains(ApiKeys.Hash(key)))
+        var hash = ApiKeys.TryParse(key, signingKeys, out var orgId, out var keyId) ? ApiKeys.Hash(key) : null;
+        if (hash is null || refused.Contains(hash))
         {
             failures.Record(client);
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var hash = ApiKeys.Hash(key);
         var verdict = await grains.GetGrain<IOrgGrain>(orgId).VerifyApiKeyAsync(keyId, hash);
         switch (verdict.Outcome)
         {

@@ -21,6 +21,7 @@ public sealed record ApiKeyResponse(Guid Id, string Name, string Scope, string P
 /// <param name="Key">The key: shown only in this response, since only its hash is stored.</param>
 public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, string Key);
 
+/// <summary>The org's API keys, oldest first (an org holds at most 50).</summary>
 public sealed record ApiKeyListResponse(IReadOnlyList<ApiKeyResponse> Items);
 
 public static class ApiKeysApi
