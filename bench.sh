@@ -95,6 +95,9 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # What the services read (README's configuration table); the same for every run.
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export ADMIN_KEY=$ADMIN ORLEANS_CLUSTER_ID=bench
+# The cluster's signing key (API keys, callback tokens): a fresh one per run, shared by silo and gateway.
+SIGNING_KEYS=$(head -c 32 /dev/urandom | base64)
+export SIGNING_KEYS
 export GATEWAY_PORT=$BENCH_GATEWAY_PORT SILO_HTTP_PORT=$BENCH_SILO_HTTP_PORT SILO_PORT=$BENCH_SILO_PORT
 export SILO_GATEWAY_PORT=$BENCH_SILO_GATEWAY_PORT PROVIDER_FAKE_PORT=$BENCH_FAKE_PORT
 export TWILIO_BASE_URL=http://127.0.0.1:$BENCH_FAKE_PORT

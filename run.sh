@@ -19,6 +19,9 @@ export SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-30000}
 export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
 # A development key only: set ADMIN_KEY to something secret anywhere that is not your laptop.
 export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
+# The cluster's signing key(s): API keys and callback URLs carry a tag under it. A development key only;
+# elsewhere set base64 of 32 random bytes (openssl rand -base64 32). Comma-separated: the first signs, all verify.
+export SIGNING_KEYS=${SIGNING_KEYS:-ZGV2LXNpZ25pbmcta2V5LW9ubHktZm9yLWEtbGFwdG9wLXJ1bg==}
 export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
 export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
 # Where providers post status callbacks: the gateway as they reach it (with real providers, a public URL).

@@ -1,3 +1,5 @@
+using Outbound.Security;
+
 namespace Outbound.Gateway;
 
 /// <summary>The gateway's settings; configuration keys double as environment variable names.</summary>
@@ -7,13 +9,31 @@ public sealed record GatewaySettings(
     string ServiceId,
     int HttpPort,
     bool ListenOnAnyAddress,
-    string AdminKey)
+    string AdminKey,
+    SigningKeys SigningKeys)
 {
+    public const int DefaultReadRateLimitPerMinute = 6_000;
+    public const int DefaultFailedAuthLimitPerMinute = 30;
+
+    /// <summary><c>READ_RATE_LIMIT_PER_MINUTE</c>: GET requests an org may make per minute on one gateway.</summary>
+    public int ReadRateLimitPerMinute { get; init; } = DefaultReadRateLimitPerMinute;
+
+    /// <summary><c>FAILED_AUTH_LIMIT_PER_MINUTE</c>: API keys that are not valid a client address may present per minute before it gets 429.</summary>
+    public int FailedAuthLimitPerMinute { get; init; } = DefaultFailedAuthLimitPerMinute;
+
     public static GatewaySettings From(IConfiguration configuration) => new(
         StorageConnectionString: configuration["STORAGE_CONNECTION_STRING"] is { Length: > 0 } s ? s : "UseDevelopmentStorage=true",
         ClusterId: configuration["ORLEANS_CLUSTER_ID"] ?? "local",
         ServiceId: configuration["ORLEANS_SERVICE_ID"] ?? "outbound",
         HttpPort: configuration.GetValue("GATEWAY_PORT", 8080),
         ListenOnAnyAddress: configuration["POD_IP"] is { Length: > 0 },
-        AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the gateway needs the admin key to let the operator create orgs."));
+        AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the gateway needs the admin key to let the operator create orgs."),
+        SigningKeys: SigningKeys.Parse(configuration[SigningKeys.SettingName]))
+    {
+        ReadRateLimitPerMinute = Positive(configuration, "READ_RATE_LIMIT_PER_MINUTE", DefaultReadRateLimitPerMinute),
+        FailedAuthLimitPerMinute = Positive(configuration, "FAILED_AUTH_LIMIT_PER_MINUTE", DefaultFailedAuthLimitPerMinute),
+    };
+
+    private static int Positive(IConfiguration configuration, string key, int defaultValue) =>
+        configuration.GetValue(key, defaultValue) is > 0 and var value ? value : throw new InvalidOperationException($"{key} is at least 1.");
 }

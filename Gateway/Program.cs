@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Orleans.Configuration;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
+using Outbound.Gateway.Keys;
+using Outbound.Gateway.Limits;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
@@ -20,7 +23,6 @@ namespace Outbound.Gateway;
 public static class Program
 {
     private const string AdminPolicy = "admin";
-    private const string OrgPolicy = "org";
 
     public static Task Main(string[] args) => Create(args).RunAsync();
 
@@ -59,9 +61,14 @@ public static class Program
         builder.Services.AddAuthentication()
             .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        builder.Services.AddSingleton(settings.SigningKeys);
+        builder.Services.AddSingleton(sp => new FailedAuthentications(settings.FailedAuthLimitPerMinute, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<RefusedKeys>();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResponses>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireRole(AdminKeyAuthenticationHandler.Role))
-            .AddPolicy(OrgPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.OrgIdClaim));
+            .AddOrgPolicies();
+        builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
 
         var app = builder.Build();
@@ -70,6 +77,8 @@ public static class Program
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // After authorization: reads are counted per org, which only an authenticated request names.
+        app.UseRateLimiter();
 
         app.MapLifecycleHealth();
         app.MapOpenApi();
@@ -77,15 +86,19 @@ public static class Program
         var v1 = app.MapGroup("/v1");
         v1.MapOrgAdministration(AdminPolicy);
         v1.MapCallbacks(builder.Configuration);
-        var org = v1.MapGroup("").RequireAuthorization(OrgPolicy);
-        org.MapOrgProfile();
-        org.MapChannels();
-        org.MapTemplates();
-        org.MapOutboundConfigurations();
-        org.MapSending();
-        org.MapContacts();
-        org.MapTimeline();
-        org.MapReports();
+        // Each API key scope reaches its own routes (Auth/Scopes.cs); an admin key reaches them all.
+        var anyKey = v1.MapGroup("").RequireAuthorization(Scopes.AnyKeyPolicy).RequireRateLimiting(ReadRateLimits.Policy);
+        anyKey.MapOrgProfile();
+        var admin = v1.MapGroup("").RequireAuthorization(Scopes.AdminPolicy).RequireRateLimiting(ReadRateLimits.Policy);
+        admin.MapChannels();
+        admin.MapTemplates();
+        admin.MapOutboundConfigurations();
+        admin.MapTimeline();
+        admin.MapReports();
+        admin.MapApiKeys();
+        var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
+        send.MapSending();
+        send.MapContacts();
         return app;
     }
 }

@@ -44,6 +44,7 @@ public static class Program
             configureSilo?.Invoke(silo);
         });
         builder.Services.AddMessageProviders(builder.Configuration);
+        builder.Services.AddSingleton(settings.SigningKeys);
         builder.Services.AddSending(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, Tables(settings));
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Outbound.Security;
 
 namespace Outbound.Silo;
 
@@ -15,7 +16,8 @@ public sealed record SiloSettings(
     int HttpPort,
     IPAddress AdvertisedAddress,
     bool ListenOnAnyAddress,
-    string AdminKey)
+    string AdminKey,
+    SigningKeys SigningKeys)
 {
     /// <summary>
     /// <c>GRAIN_COLLECTION_AGE_SECONDS</c>: how long an idle grain stays in memory (Orleans' default, 15 minutes,
@@ -38,7 +40,8 @@ public sealed record SiloSettings(
             HttpPort: configuration.GetValue("SILO_HTTP_PORT", 8081),
             AdvertisedAddress: podIp is { Length: > 0 } ? IPAddress.Parse(podIp) : IPAddress.Loopback,
             ListenOnAnyAddress: podIp is { Length: > 0 },
-            AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the silo needs the admin key to protect its dashboard."))
+            AdminKey: configuration["ADMIN_KEY"] ?? throw new InvalidOperationException("ADMIN_KEY is not set: the silo needs the admin key to protect its dashboard."),
+            SigningKeys: SigningKeys.Parse(configuration[SigningKeys.SettingName]))
         {
             GrainCollectionAge = configuration.GetValue<int?>("GRAIN_COLLECTION_AGE_SECONDS") is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
         };

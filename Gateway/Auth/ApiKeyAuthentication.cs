@@ -3,16 +3,23 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Outbound.Orgs;
+using Outbound.Security;
 
 namespace Outbound.Gateway.Auth;
 
-/// <summary>Authenticates an org by <c>Authorization: Bearer &lt;apiKey&gt;</c>, checked against the hash its OrgGrain holds.</summary>
+/// <summary>
+/// Authenticates an org by <c>Authorization: Bearer &lt;apiKey&gt;</c>. A key the cluster did not issue (its
+/// tag), a key already refused, and any key from a client with too many recent failures are refused here; only
+/// a genuine key reaches its OrgGrain, which holds its hash, scope and whether it was revoked.
+/// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IGrainFactory grains,
+    SigningKeys signingKeys, FailedAuthentications failures, RefusedKeys refused)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string OrgIdClaim = "org_id";
+    public const string ScopeClaim = "scope";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -22,14 +29,36 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        var key = header["Bearer ".Length..].Trim();
-        if (!ApiKeys.TryGetOrgId(key, out var orgId) || !await grains.GetGrain<IOrgGrain>(orgId).VerifyApiKeyAsync(ApiKeys.Hash(key)))
+        var client = Context.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (failures.IsBlocked(client, out var retryAfter))
         {
+            Context.Items[typeof(AuthRefusal)] = new AuthRefusal.TooManyFailures(retryAfter);
+            return AuthenticateResult.Fail("Too many failed authentications.");
+        }
+
+        var key = header["Bearer ".Length..].Trim();
+        var hash = ApiKeys.TryParse(key, signingKeys, out var orgId, out var keyId) ? ApiKeys.Hash(key) : null;
+        if (hash is null || refused.Contains(hash))
+        {
+            failures.Record(client);
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var identity = new ClaimsIdentity([new Claim(OrgIdClaim, orgId.ToString())], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        var verdict = await grains.GetGrain<IOrgGrain>(orgId).VerifyApiKeyAsync(keyId, hash);
+        switch (verdict.Outcome)
+        {
+            case ApiKeyOutcome.Valid:
+                var identity = new ClaimsIdentity([new Claim(OrgIdClaim, orgId.ToString()), new Claim(ScopeClaim, Scopes.Name(verdict.Scope))], SchemeName);
+                return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+            case ApiKeyOutcome.OrgDisabled:
+                // Not remembered: the operator may enable the org again.
+                Context.Items[typeof(AuthRefusal)] = new AuthRefusal.OrgDisabled();
+                return AuthenticateResult.Fail("The org is disabled.");
+            default:
+                refused.Add(hash);
+                failures.Record(client);
+                return AuthenticateResult.Fail("The API key is not valid.");
+        }
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -39,10 +68,18 @@ internal sealed class ApiKeyAuthenticationHandler(
     }
 }
 
+/// <summary>Why a presented key was refused, when the answer is not a plain 401.</summary>
+internal abstract record AuthRefusal
+{
+    public sealed record TooManyFailures(TimeSpan RetryAfter) : AuthRefusal;
+
+    public sealed record OrgDisabled : AuthRefusal;
+}
+
 internal static class OrgPrincipal
 {
-    /// <summary>The authenticated org. Only endpoints behind the org policy call this.</summary>
+    /// <summary>The authenticated org. Only endpoints behind an org policy call this.</summary>
     public static Guid OrgId(this HttpContext http) =>
         Guid.Parse(http.User.FindFirstValue(ApiKeyAuthenticationHandler.OrgIdClaim)
-            ?? throw new InvalidOperationException("The endpoint is not behind the org policy."));
+            ?? throw new InvalidOperationException("The endpoint is not behind an org policy."));
 }

@@ -1,12 +1,14 @@
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Keys;
 using Outbound.Gateway.Problems;
 using Outbound.Orgs;
+using Outbound.Security;
 
 namespace Outbound.Gateway.Orgs;
 
 public sealed record CreateOrgRequest(string? Name);
 
-/// <param name="ApiKey">Shown once: only its hash is stored.</param>
+/// <param name="ApiKey">The org's first key, of scope <c>admin</c> and named <c>default</c>. Shown once: only its hash is stored.</param>
 public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, OrgSettings Settings);
 
 /// <param name="MaxContactsPerRequest">Contacts one send request may carry (1–1,000; the seed's default is 100).</param>
@@ -17,7 +19,14 @@ public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, 
 /// </param>
 public sealed record OrgSettingsRequest(int? MaxContactsPerRequest, int? MaxRequestsPerHour, int? DeliveryDeadlineHours = null);
 
-public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, DateTimeOffset CreatedAt);
+/// <param name="Enabled">False once the operator has disabled the org: its keys and send requests are refused.</param>
+public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, DateTimeOffset CreatedAt, bool Enabled)
+{
+    public static OrgResponse From(OrgProfile org) => new(org.OrgId, org.Name, org.Settings, org.CreatedAt, !org.Disabled);
+}
+
+/// <param name="Enabled">False disables the org: its keys stop authenticating and its send requests are refused; true enables it again.</param>
+public sealed record OrgStatusRequest(bool? Enabled);
 
 public static class OrgsApi
 {
@@ -26,10 +35,14 @@ public static class OrgsApi
     /// <summary>A request's contacts are checked and stored together; this bounds one request's size.</summary>
     public const int MaxContactsPerRequestCeiling = 1_000;
 
-    /// <summary><c>POST /v1/orgs</c> and <c>PUT /v1/orgs/{orgId}/settings</c>: the operator (admin key) creates orgs and changes their limits.</summary>
+    /// <summary>
+    /// <c>POST /v1/orgs</c>, <c>PUT /v1/orgs/{orgId}/settings</c>, <c>PUT /v1/orgs/{orgId}/status</c> and
+    /// <c>POST /v1/orgs/{orgId}/api-keys</c>: the operator (admin key) creates orgs, changes their limits, disables
+    /// and enables them, and issues a key to an org that has lost its own.
+    /// </summary>
     public static RouteGroupBuilder MapOrgAdministration(this RouteGroupBuilder v1, string adminPolicy)
     {
-        v1.MapPost("/orgs", async (CreateOrgRequest request, IGrainFactory grains, TimeProvider time) =>
+        v1.MapPost("/orgs", async (CreateOrgRequest request, IGrainFactory grains, TimeProvider time, SigningKeys signingKeys) =>
         {
             if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > MaxNameLength)
             {
@@ -37,9 +50,9 @@ public static class OrgsApi
             }
 
             var orgId = Guid.CreateVersion7(time.GetUtcNow());
-            var apiKey = ApiKeys.Create(orgId);
+            var (apiKey, stored) = ApiKeysApi.NewKey(orgId, "default", ApiKeyScope.Admin, signingKeys);
             var name = request.Name.Trim();
-            await grains.GetGrain<IOrgGrain>(orgId).CreateAsync(name, ApiKeys.Hash(apiKey));
+            await grains.GetGrain<IOrgGrain>(orgId).CreateAsync(name, stored);
             return Results.Created($"/v1/org", new CreatedOrgResponse(orgId, name, apiKey, new OrgSettings()));
         })
         .RequireAuthorization(adminPolicy)
@@ -76,7 +89,7 @@ public static class OrgsApi
                 request.DeliveryDeadlineHours ?? OrgSettings.DefaultDeliveryDeadlineHours);
             return await org.UpdateSettingsAsync(settings)
                 && await org.GetAsync() is { } updated
-                ? Results.Ok(new OrgResponse(updated.OrgId, updated.Name, updated.Settings, updated.CreatedAt))
+                ? Results.Ok(OrgResponse.From(updated))
                 : Problem.NotFound($"No org '{orgId}' exists.");
         })
         .RequireAuthorization(adminPolicy)
@@ -84,6 +97,33 @@ public static class OrgsApi
         .Produces<OrgResponse>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPut("/orgs/{orgId:guid}/status", async (Guid orgId, OrgStatusRequest? request, IGrainFactory grains) =>
+        {
+            if (request?.Enabled is not { } enabled)
+            {
+                return Problem.Validation("enabled", "enabled is required: true or false.");
+            }
+
+            var org = grains.GetGrain<IOrgGrain>(orgId);
+            return await org.SetEnabledAsync(enabled) && await org.GetAsync() is { } updated
+                ? Results.Ok(OrgResponse.From(updated))
+                : Problem.NotFound($"No org '{orgId}' exists.");
+        })
+        .RequireAuthorization(adminPolicy)
+        .WithTags("Orgs")
+        .Produces<OrgResponse>()
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound);
+
+        v1.MapPost("/orgs/{orgId:guid}/api-keys", (Guid orgId, CreateApiKeyRequest? request, IGrainFactory grains, SigningKeys signingKeys) =>
+            ApiKeysApi.CreateAsync(orgId, request, grains, signingKeys))
+        .RequireAuthorization(adminPolicy)
+        .WithTags("Orgs")
+        .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
+        .ProducesValidationProblem()
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status409Conflict);
         return v1;
     }
 
@@ -92,7 +132,7 @@ public static class OrgsApi
     {
         org.MapGet("/org", async (HttpContext http, IGrainFactory grains) =>
             await grains.GetGrain<IOrgGrain>(http.OrgId()).GetAsync() is { } org
-                ? Results.Ok(new OrgResponse(org.OrgId, org.Name, org.Settings, org.CreatedAt))
+                ? Results.Ok(OrgResponse.From(org))
                 : Problem.NotFound("The org no longer exists."))
         .WithTags("Orgs")
         .Produces<OrgResponse>();

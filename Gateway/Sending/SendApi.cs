@@ -82,6 +82,7 @@ public static class SendApi
             .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
             .Produces<SendResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -146,6 +147,10 @@ public static class SendApi
                 $"The request's rendered messages would take about {receipt.StoredBytes:N0} bytes of storage, more than the {SendReceipt.MaxStoredBytes:N0} one request may hold. Nothing was accepted; send the contacts in smaller requests.")),
             ReceiptStatus.Busy => Busy(http),
             ReceiptStatus.Unavailable => Unavailable(http),
+            ReceiptStatus.OrgDisabled => TypedResults.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "The org is disabled.",
+                detail: "The operator has disabled this org: send requests are refused until it is enabled again. Nothing was accepted."),
             ReceiptStatus.IdempotencyKeyReused => TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "The Idempotency-Key was used for a different request.",

@@ -2,11 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Outbound.Orgs;
 
-/// <summary>An org (tenant): its profile, settings and API-key hashes. Keyed by the org id.</summary>
+/// <summary>An org (tenant): its profile, settings, API keys and whether it is enabled. Keyed by the org id.</summary>
 public interface IOrgGrain : IGrainWithGuidKey
 {
-    /// <summary>Creates the org with the SHA-256 hash of its first API key; false if it already exists.</summary>
-    Task<bool> CreateAsync(string name, string apiKeyHash);
+    /// <summary>Creates the org with its first API key; false if it already exists.</summary>
+    Task<bool> CreateAsync(string name, NewApiKey firstKey);
 
     /// <summary>The org, or null if it does not exist.</summary>
     [AlwaysInterleave]
@@ -19,9 +19,28 @@ public interface IOrgGrain : IGrainWithGuidKey
     [AlwaysInterleave]
     Task<SendAllowance?> GetSendAllowanceAsync();
 
-    /// <summary>Whether <paramref name="apiKeyHash"/> is the hash of one of the org's API keys.</summary>
+    /// <summary>
+    /// Whether <paramref name="apiKeyHash"/> is the hash of the org's key <paramref name="keyId"/>, and its scope.
+    /// A valid answer records the key's last use.
+    /// </summary>
     [AlwaysInterleave]
-    Task<bool> VerifyApiKeyAsync(string apiKeyHash);
+    Task<ApiKeyVerdict> VerifyApiKeyAsync(Guid keyId, string apiKeyHash);
+
+    /// <summary>Adds an API key (only its hash is stored).</summary>
+    Task<AddApiKeyResult> AddApiKeyAsync(NewApiKey key);
+
+    /// <summary>The org's API keys, oldest first; empty if the org does not exist.</summary>
+    [AlwaysInterleave]
+    Task<ImmutableArray<ApiKeyInfo>> ListApiKeysAsync();
+
+    /// <summary>Revokes an API key: from now on it fails verification. False if the org has no such key.</summary>
+    Task<bool> RevokeApiKeyAsync(Guid keyId);
+
+    /// <summary>
+    /// Enables or disables the org (an operator action): a disabled org's keys fail verification and its send
+    /// requests are refused. False if the org does not exist.
+    /// </summary>
+    Task<bool> SetEnabledAsync(bool enabled);
 
     /// <summary>Replaces the org's limits (an operator action); false if the org does not exist.</summary>
     Task<bool> UpdateSettingsAsync(OrgSettings settings);
@@ -29,19 +48,93 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// <summary>
     /// Takes one send request from the org's hourly quota. The quota window is the UTC clock hour. An allowed
     /// request has been counted durably before this returns, so no crash can let the org exceed its limit.
+    /// A disabled org is refused (<see cref="QuotaDecision.OrgDisabled"/>).
     /// </summary>
     Task<QuotaDecision> TryAcquireSendAsync();
 }
 
+/// <summary>What an API key may do. Each scope reaches the endpoints of its own part of the API.</summary>
+public enum ApiKeyScope
+{
+    /// <summary>Everything the org can do: catalog, keys, reports, timeline, consent, and sending.</summary>
+    Admin = 0,
+
+    /// <summary>Sending, message status and contact consent.</summary>
+    Send = 1,
+
+    /// <summary>The conversations API (and the org profile).</summary>
+    Agent = 2,
+}
+
+/// <summary>A key to add: the gateway made it and shows it once; the org keeps only its hash.</summary>
+/// <param name="Hash">The SHA-256 (hex) of the whole key.</param>
+/// <param name="Prefix">The key's first characters, so its owner can tell it apart in a list.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.NewApiKey")]
+public sealed record NewApiKey(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ApiKeyScope Scope,
+    [property: Id(3)] string Hash,
+    [property: Id(4)] string Prefix);
+
+/// <summary>An API key as its org sees it: never the key itself.</summary>
+/// <param name="LastUsedAt">When it last authenticated a request (to the minute); null if never.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.ApiKeyInfo")]
+public sealed record ApiKeyInfo(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Name,
+    [property: Id(2)] ApiKeyScope Scope,
+    [property: Id(3)] string Prefix,
+    [property: Id(4)] DateTimeOffset CreatedAt,
+    [property: Id(5)] DateTimeOffset? LastUsedAt);
+
+public enum AddApiKeyOutcome
+{
+    Added = 0,
+    OrgNotFound = 1,
+
+    /// <summary>The org holds <see cref="AddApiKeyResult.MaxKeys"/> keys already: one must be revoked first.</summary>
+    TooManyKeys = 2,
+}
+
+[GenerateSerializer, Immutable, Alias("Outbound.AddApiKeyResult")]
+public sealed record AddApiKeyResult(
+    [property: Id(0)] AddApiKeyOutcome Outcome,
+    [property: Id(1)] ApiKeyInfo? Key)
+{
+    /// <summary>Keys an org holds at most: enough for every integration to have its own, and a bound on the org's state.</summary>
+    public const int MaxKeys = 50;
+}
+
+public enum ApiKeyOutcome
+{
+    /// <summary>The key is the org's, not revoked, and the org is enabled.</summary>
+    Valid = 0,
+
+    /// <summary>No such key (never issued, or revoked), or no such org.</summary>
+    Invalid = 1,
+
+    /// <summary>The key is the org's, but the operator has disabled the org.</summary>
+    OrgDisabled = 2,
+}
+
+/// <param name="Scope">With <see cref="ApiKeyOutcome.Valid"/>: what the key may do.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.ApiKeyVerdict")]
+public sealed record ApiKeyVerdict(
+    [property: Id(0)] ApiKeyOutcome Outcome,
+    [property: Id(1)] ApiKeyScope Scope);
+
 /// <summary>The answer to a quota request, with what the <c>RateLimit-*</c> response headers report.</summary>
 /// <param name="Remaining">Requests left in the current window after this one.</param>
 /// <param name="ResetAt">When the current window ends and the count starts again.</param>
+/// <param name="OrgDisabled">Refused because the operator has disabled the org, not for the quota.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.QuotaDecision")]
 public sealed record QuotaDecision(
     [property: Id(0)] bool Allowed,
     [property: Id(1)] int Limit,
     [property: Id(2)] int Remaining,
-    [property: Id(3)] DateTimeOffset ResetAt);
+    [property: Id(3)] DateTimeOffset ResetAt,
+    [property: Id(4)] bool OrgDisabled = false);
 
 /// <summary>What a send request may ask of its org: the org's limits and the requests left this hour.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.SendAllowance")]
@@ -71,9 +164,11 @@ public sealed record OrgSettings(
     public TimeSpan DeliveryDeadline => TimeSpan.FromHours(DeliveryDeadlineHours > 0 ? DeliveryDeadlineHours : DefaultDeliveryDeadlineHours);
 }
 
+/// <param name="Disabled">The operator has disabled the org: its keys and sends are refused.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.OrgProfile")]
 public sealed record OrgProfile(
     [property: Id(0)] Guid OrgId,
     [property: Id(1)] string Name,
     [property: Id(2)] OrgSettings Settings,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] bool Disabled = false);

@@ -63,6 +63,9 @@ public enum ReceiptStatus
     /// nothing was taken or stored; the contacts fit in smaller requests.
     /// </summary>
     TooLarge = 7,
+
+    /// <summary>The operator has disabled the org: nothing was stored.</summary>
+    OrgDisabled = 8,
 }
 
 /// <summary>The answer to a send request.</summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Outbound.Grains.Storage;
 using Outbound.Orgs;
@@ -7,44 +8,78 @@ using Outbound.Orgs;
 namespace Outbound.Grains.Orgs;
 
 /// <summary>
-/// An org: profile, settings, the hashes of its API keys, and its hourly send quota. Every send request of the
-/// org passes through <see cref="TryAcquireSendAsync"/>, so the grain is reentrant and coalesces quota writes:
-/// counting stays exact (each decision is made synchronously within one turn) while concurrent requests share
-/// one storage write instead of queueing behind one write each.
+/// An org: profile, settings, its API keys, and its hourly send quota. Every send request of the org passes
+/// through <see cref="TryAcquireSendAsync"/> and every API request through <see cref="VerifyApiKeyAsync"/>, so
+/// the grain is reentrant and coalesces writes: counting stays exact (each decision is made synchronously within
+/// one turn) while concurrent requests share one storage write instead of queueing behind one write each.
 /// </summary>
 [Reentrant]
 public sealed class OrgGrain : Grain, IOrgGrain
 {
+    /// <summary>A key's last use is stored at most this often: a write per request would cost more than the request.</summary>
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
     private readonly IPersistentState<OrgState> _profile;
     private readonly IPersistentState<QuotaState> _quota;
+    private readonly CoalescingWriter _profileWriter;
     private readonly CoalescingWriter _quotaWriter;
     private readonly TimeProvider _time;
+    private readonly ILogger<OrgGrain> _logger;
 
     public OrgGrain(
         [PersistentState("org", StorageNames.Catalog)] IPersistentState<OrgState> profile,
         [PersistentState("quota", StorageNames.Catalog)] IPersistentState<QuotaState> quota,
-        TimeProvider time)
+        TimeProvider time,
+        ILogger<OrgGrain> logger)
     {
         _profile = profile;
         _quota = quota;
+        _profileWriter = new CoalescingWriter(() => profile.WriteStateAsync(), time);
         _quotaWriter = new CoalescingWriter(() => quota.WriteStateAsync(), time);
         _time = time;
+        _logger = logger;
     }
 
-    public async Task<bool> CreateAsync(string name, string apiKeyHash)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // Orgs created before keys had names and scopes: each key hash becomes an admin key named "default".
+        if (_profile.RecordExists && _profile.State.ApiKeyHashes.Count > 0)
+        {
+            foreach (var hash in _profile.State.ApiKeyHashes)
+            {
+                _profile.State.ApiKeys.Add(new ApiKeyRecord
+                {
+                    Id = Guid.NewGuid(),
+                    Name = "default",
+                    Scope = ApiKeyScope.Admin,
+                    Hash = hash,
+                    Prefix = $"sk_{this.GetPrimaryKey():N}_",
+                    CreatedAt = _profile.State.CreatedAt,
+                });
+            }
+
+            _profile.State.ApiKeyHashes = [];
+            await _profileWriter.WriteAsync();
+        }
+    }
+
+    public async Task<bool> CreateAsync(string name, NewApiKey firstKey)
     {
         if (_profile.RecordExists)
         {
             return false;
         }
 
-        _profile.State = new OrgState { Name = name, Settings = new OrgSettings(), CreatedAt = _time.GetUtcNow(), ApiKeyHashes = [apiKeyHash] };
-        await _profile.WriteStateAsync();
+        var now = _time.GetUtcNow();
+        _profile.State = new OrgState { Name = name, Settings = new OrgSettings(), CreatedAt = now, ApiKeys = [ApiKeyRecord.From(firstKey, now)] };
+        await _profileWriter.WriteAsync();
         return true;
     }
 
     public Task<OrgProfile?> GetAsync() =>
-        Task.FromResult(_profile.RecordExists ? new OrgProfile(this.GetPrimaryKey(), _profile.State.Name, _profile.State.Settings, _profile.State.CreatedAt) : null);
+        Task.FromResult(_profile.RecordExists
+            ? new OrgProfile(this.GetPrimaryKey(), _profile.State.Name, _profile.State.Settings, _profile.State.CreatedAt, _profile.State.Disabled)
+            : null);
 
     public Task<SendAllowance?> GetSendAllowanceAsync()
     {
@@ -58,17 +93,67 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return Task.FromResult<SendAllowance?>(new SendAllowance(settings, Math.Max(0, settings.MaxRequestsPerHour - used)));
     }
 
-    public Task<bool> VerifyApiKeyAsync(string apiKeyHash)
+    public Task<ApiKeyVerdict> VerifyApiKeyAsync(Guid keyId, string apiKeyHash)
     {
-        var candidate = Encoding.ASCII.GetBytes(apiKeyHash);
-        var match = false;
-        foreach (var stored in _profile.State.ApiKeyHashes)
+        var key = _profile.RecordExists ? _profile.State.ApiKeys.Find(k => k.Id == keyId) : null;
+        // Fixed-time so that response timing reveals nothing about how much of a hash matched.
+        if (key is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(apiKeyHash), Encoding.ASCII.GetBytes(key.Hash)))
         {
-            // Fixed-time so that response timing reveals nothing about how much of a hash matched.
-            match |= CryptographicOperations.FixedTimeEquals(candidate, Encoding.ASCII.GetBytes(stored));
+            return Task.FromResult(new ApiKeyVerdict(ApiKeyOutcome.Invalid, default));
         }
 
-        return Task.FromResult(_profile.RecordExists && match);
+        if (_profile.State.Disabled)
+        {
+            return Task.FromResult(new ApiKeyVerdict(ApiKeyOutcome.OrgDisabled, key.Scope));
+        }
+
+        RecordUse(key);
+        return Task.FromResult(new ApiKeyVerdict(ApiKeyOutcome.Valid, key.Scope));
+    }
+
+    public async Task<AddApiKeyResult> AddApiKeyAsync(NewApiKey key)
+    {
+        if (!_profile.RecordExists)
+        {
+            return new AddApiKeyResult(AddApiKeyOutcome.OrgNotFound, null);
+        }
+
+        if (_profile.State.ApiKeys.Count >= AddApiKeyResult.MaxKeys)
+        {
+            return new AddApiKeyResult(AddApiKeyOutcome.TooManyKeys, null);
+        }
+
+        var record = ApiKeyRecord.From(key, _time.GetUtcNow());
+        _profile.State.ApiKeys.Add(record);
+        await _profileWriter.WriteAsync();
+        return new AddApiKeyResult(AddApiKeyOutcome.Added, record.ToInfo());
+    }
+
+    public Task<ImmutableArray<ApiKeyInfo>> ListApiKeysAsync() =>
+        Task.FromResult(_profile.RecordExists ? [.. _profile.State.ApiKeys.Select(k => k.ToInfo())] : ImmutableArray<ApiKeyInfo>.Empty);
+
+    public async Task<bool> RevokeApiKeyAsync(Guid keyId)
+    {
+        if (!_profile.RecordExists || _profile.State.ApiKeys.RemoveAll(k => k.Id == keyId) == 0)
+        {
+            return false;
+        }
+
+        // Refused from this turn on, in memory, even before the write completes.
+        await _profileWriter.WriteAsync();
+        return true;
+    }
+
+    public async Task<bool> SetEnabledAsync(bool enabled)
+    {
+        if (!_profile.RecordExists)
+        {
+            return false;
+        }
+
+        _profile.State.Disabled = !enabled;
+        await _profileWriter.WriteAsync();
+        return true;
     }
 
     public async Task<bool> UpdateSettingsAsync(OrgSettings settings)
@@ -79,7 +164,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         }
 
         _profile.State.Settings = settings;
-        await _profile.WriteStateAsync();
+        await _profileWriter.WriteAsync();
         return true;
     }
 
@@ -91,6 +176,11 @@ public sealed class OrgGrain : Grain, IOrgGrain
         if (!_profile.RecordExists)
         {
             return new QuotaDecision(false, 0, 0, resetAt);
+        }
+
+        if (_profile.State.Disabled)
+        {
+            return new QuotaDecision(false, limit, 0, resetAt, OrgDisabled: true);
         }
 
         // Decide and count in this turn, before any await: reentrant calls cannot interleave here.
@@ -110,6 +200,33 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return new QuotaDecision(true, limit, remaining, resetAt);
     }
 
+    /// <summary>Keeps the last use to the minute: a key in steady use costs one profile write a minute, not one per request.</summary>
+    private void RecordUse(ApiKeyRecord key)
+    {
+        var now = _time.GetUtcNow();
+        var minute = new DateTimeOffset(now.Ticks - (now.Ticks % LastUsedResolution.Ticks), TimeSpan.Zero);
+        if (key.LastUsedAt == minute)
+        {
+            return;
+        }
+
+        key.LastUsedAt = minute;
+        _ = WriteLastUseAsync();
+    }
+
+    private async Task WriteLastUseAsync()
+    {
+        try
+        {
+            await _profileWriter.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            // Only a last-used time is at stake; the next write (or the next minute's use) stores it.
+            _logger.LogWarning(e, "Storing the last use of an API key of org {OrgId} failed", this.GetPrimaryKey());
+        }
+    }
+
     private DateTimeOffset CurrentWindow()
     {
         var now = _time.GetUtcNow();
@@ -124,8 +241,33 @@ public sealed class OrgState
     [Id(1)] public OrgSettings Settings { get; set; } = new();
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>SHA-256 hashes (hex) of the org's API keys; the keys themselves are never stored.</summary>
+    /// <summary>Before keys had names and scopes: SHA-256 hashes (hex) of the org's keys. Moved to <see cref="ApiKeys"/> on activation.</summary>
     [Id(3)] public List<string> ApiKeyHashes { get; set; } = [];
+
+    /// <summary>The org's API keys, by hash: the keys themselves are never stored.</summary>
+    [Id(4)] public List<ApiKeyRecord> ApiKeys { get; set; } = [];
+
+    /// <summary>The operator has disabled the org.</summary>
+    [Id(5)] public bool Disabled { get; set; }
+}
+
+[GenerateSerializer]
+public sealed class ApiKeyRecord
+{
+    [Id(0)] public Guid Id { get; set; }
+    [Id(1)] public string Name { get; set; } = "";
+    [Id(2)] public ApiKeyScope Scope { get; set; }
+
+    /// <summary>The SHA-256 (hex) of the whole key. The key is 256 random bits, so a fast hash is enough.</summary>
+    [Id(3)] public string Hash { get; set; } = "";
+    [Id(4)] public string Prefix { get; set; } = "";
+    [Id(5)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(6)] public DateTimeOffset? LastUsedAt { get; set; }
+
+    public static ApiKeyRecord From(NewApiKey key, DateTimeOffset now) =>
+        new() { Id = key.Id, Name = key.Name, Scope = key.Scope, Hash = key.Hash, Prefix = key.Prefix, CreatedAt = now };
+
+    public ApiKeyInfo ToInfo() => new(Id, Name, Scope, Prefix, CreatedAt, LastUsedAt);
 }
 
 /// <summary>Send requests counted in the current hourly window. Stored apart from the profile: it is written far more often.</summary>

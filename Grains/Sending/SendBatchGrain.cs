@@ -266,7 +266,9 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         if (!quota.Allowed)
         {
             await UnregisterDeliveryReminderAsync(lookUp: false);
-            return Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
+            return quota.OrgDisabled
+                ? Refused(new SendReceipt(ReceiptStatus.OrgDisabled, [], false, null))
+                : Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
         }
 
         // An opted-out customer is skipped whatever else is wrong with the contact, as before the render moved up.

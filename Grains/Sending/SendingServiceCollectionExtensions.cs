@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Outbound.Grains.Providers;
 using Outbound.Grains.Sending;
+using Outbound.Security;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,12 +10,13 @@ public static class SendingServiceCollectionExtensions
 {
     /// <summary>
     /// What sending needs besides the provider clients: the per-channel concurrency cap, the admission limit, the
-    /// callback URLs and delivery's time bounds.
+    /// callback URLs (signed with the cluster's <see cref="SigningKeys"/>, registered by the host) and delivery's time bounds.
     /// </summary>
     public static IServiceCollection AddSending(this IServiceCollection services, IConfiguration configuration) =>
         services
             .AddSingleton(DeliveryTiming.From(ProviderSettings.From(configuration), configuration))
             .AddSingleton(new ChannelConcurrency(configuration.GetValue(ChannelConcurrency.MaxCallsKey, ChannelConcurrency.DefaultMaxCalls)))
             .AddSingleton(sp => new DeliveryBacklog(configuration.GetValue(DeliveryBacklog.LimitKey, DeliveryBacklog.DefaultLimit), sp.GetService<IMeterFactory>()))
-            .AddSingleton(new CallbackUrls(configuration[CallbackUrls.PublicBaseUrlKey] is { Length: > 0 } url ? new Uri(url) : null));
+            .AddSingleton(sp => new CallbackUrls(
+                configuration[CallbackUrls.PublicBaseUrlKey] is { Length: > 0 } url ? new Uri(url) : null, sp.GetRequiredService<SigningKeys>()));
 }

@@ -15,6 +15,11 @@ public class OutboundSystem : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
 
+    /// <summary>The cluster's signing key (<c>SIGNING_KEYS</c>) in every test system.</summary>
+    public const string SigningKey = "dGVzdC1zaWduaW5nLWtleS1vZi10aGUtb3V0Ym91bmQtdGVzdHM=";
+
+    public static readonly Security.SigningKeys SigningKeys = Security.SigningKeys.Parse(SigningKey);
+
     private readonly (string Key, object? Value)[] _siloSettings;
 
     public OutboundSystem()
@@ -24,6 +29,9 @@ public class OutboundSystem : IAsyncLifetime
 
     /// <param name="siloSettings">Settings of the silo on top of the defaults; a null value removes the setting.</param>
     protected OutboundSystem(params (string Key, object? Value)[] siloSettings) => _siloSettings = siloSettings;
+
+    /// <summary>Settings of every gateway on top of the defaults (a subclass's lower limits, for example).</summary>
+    protected virtual (string Key, object? Value)[] GatewaySettings => [];
 
     private readonly string _serviceId = $"test-{Guid.NewGuid():N}";
     private readonly int _siloPort = TestEnvironment.FreePort();
@@ -53,7 +61,7 @@ public class OutboundSystem : IAsyncLifetime
     {
         Providers = await ProviderFake.FakeServer.StartAsync(("FAKE_TWILIO_ACCOUNTS", $"{Api.AccountSid}:{Api.TwilioAuthToken}"));
         await StartSiloAsync();
-        _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(("GATEWAY_PORT", _gatewayPort))));
+        _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings([("GATEWAY_PORT", _gatewayPort), .. GatewaySettings])));
         await _gateway.StartAsync();
     }
 
@@ -92,7 +100,7 @@ public class OutboundSystem : IAsyncLifetime
     public async Task<Uri> StartAnotherGatewayAsync()
     {
         var port = TestEnvironment.FreePort();
-        var gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings(("GATEWAY_PORT", port))));
+        var gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings([("GATEWAY_PORT", port), .. GatewaySettings])));
         await gateway.StartAsync();
         _extraGateways.Add(gateway);
         return new Uri($"http://127.0.0.1:{port}");
@@ -156,6 +164,9 @@ public class OutboundSystem : IAsyncLifetime
             ["ORLEANS_CLUSTER_ID"] = _serviceId,
             ["ORLEANS_SERVICE_ID"] = _serviceId,
             ["ADMIN_KEY"] = AdminKey,
+            ["SIGNING_KEYS"] = SigningKey,
+            // Tests present keys that are not valid on purpose; only the test of this limit sets a low one.
+            ["FAILED_AUTH_LIMIT_PER_MINUTE"] = "1000",
             ["PUBLIC_BASE_URL"] = GatewayUrl.ToString(),
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Orleans"] = "Error",

@@ -1,14 +1,19 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Outbound.Security;
 
 namespace Outbound.Tests.Infrastructure;
 
 /// <summary>Status callbacks posted to the gateway as Twilio posts them: form-encoded and signed with the channel's auth token.</summary>
 public static class TwilioCallbacks
 {
-    /// <summary>The callback URL the silo gives Twilio for <paramref name="messageId"/>.</summary>
+    /// <summary>The callback URL the silo gives Twilio for <paramref name="messageId"/>, with its token.</summary>
     public static string Url(this OutboundSystem system, Guid orgId, string messageId) =>
+        $"{UrlWithoutToken(system, orgId, messageId)}&token={OutboundSystem.SigningKeys.For($"{orgId:N}.{messageId}")}";
+
+    /// <summary>A callback URL for <paramref name="messageId"/> as a forger would write it: no token.</summary>
+    public static string UrlWithoutToken(this OutboundSystem system, Guid orgId, string messageId) =>
         $"{system.GatewayUrl.ToString().TrimEnd('/')}/v1/callbacks/twilio/status?message={orgId:N}.{messageId}";
 
     /// <summary>A callback's fields saying that the message <paramref name="sid"/> is now <paramref name="status"/>.</summary>

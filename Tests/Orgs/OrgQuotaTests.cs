@@ -28,10 +28,12 @@ public sealed class OrgQuotaTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
+    private static readonly NewApiKey FirstKey = new(Guid.NewGuid(), "default", ApiKeyScope.Admin, "hash", "sk_");
+
     private async Task<IOrgGrain> OrgWithLimitAsync(int requestsPerHour)
     {
         var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
-        await org.CreateAsync("Contoso", "hash");
+        await org.CreateAsync("Contoso", FirstKey);
         await org.UpdateSettingsAsync(new OrgSettings(MaxRequestsPerHour: requestsPerHour));
         return org;
     }
@@ -40,7 +42,7 @@ public sealed class OrgQuotaTests : IAsyncLifetime
     public async Task A_new_org_may_make_30000_requests_an_hour()
     {
         var org = _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid());
-        await org.CreateAsync("Contoso", "hash");
+        await org.CreateAsync("Contoso", FirstKey);
 
         var decision = await org.TryAcquireSendAsync();
 
@@ -121,5 +123,19 @@ public sealed class OrgQuotaTests : IAsyncLifetime
         Assert.Equal(3, (await org.GetSendAllowanceAsync())!.Remaining);
         _time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(5, (await org.GetSendAllowanceAsync())!.Remaining);
+    }
+
+    [Fact]
+    public async Task A_disabled_org_is_refused_its_sends_and_an_enabled_one_is_not()
+    {
+        var org = await OrgWithLimitAsync(10);
+
+        await org.SetEnabledAsync(false);
+        var refused = await org.TryAcquireSendAsync();
+        await org.SetEnabledAsync(true);
+        var allowed = await org.TryAcquireSendAsync();
+
+        Assert.True(refused is { Allowed: false, OrgDisabled: true }, $"{refused}");
+        Assert.True(allowed is { Allowed: true, OrgDisabled: false, Remaining: 9 }, $"{allowed}");
     }
 }

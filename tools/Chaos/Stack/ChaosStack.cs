@@ -21,6 +21,7 @@ public sealed class ChaosStack : IAsyncDisposable
     private readonly TextWriter _log;
     private readonly string _azuriteDirectory;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
+    private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly List<WebApplication> _hosts = [];
     private readonly List<FileLoggerProvider> _loggers = [];
     private readonly SiloPorts[] _siloPorts;
@@ -220,6 +221,8 @@ public sealed class ChaosStack : IAsyncDisposable
         ["ORLEANS_CLUSTER_ID"] = $"chaos-{_runId}",
         ["ORLEANS_SERVICE_ID"] = $"chaos-{_runId}",
         ["ADMIN_KEY"] = _options.AdminKey,
+        // A key of this run only: silos and gateways must share it.
+        ["SIGNING_KEYS"] = _signingKey,
         // Providers call back to gateway 1: Twilio status callbacks, and the ACS events subscription set up later.
         ["PUBLIC_BASE_URL"] = GatewayUrls[0].ToString().TrimEnd('/'),
     };

@@ -1,0 +1,93 @@
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Problems;
+using Outbound.Orgs;
+using Outbound.Security;
+
+namespace Outbound.Gateway.Keys;
+
+/// <param name="Name">What the key is for (1–100 characters), e.g. the integration that uses it.</param>
+/// <param name="Scope"><c>admin</c> (everything), <c>send</c> (sending, message status, consent) or <c>agent</c> (the conversations API).</param>
+public sealed record CreateApiKeyRequest(string? Name, string? Scope);
+
+/// <summary>An API key of the org; the key itself is shown only once, when it is created.</summary>
+/// <param name="Prefix">The key's first characters, to tell which key this is.</param>
+/// <param name="LastUsedAt">When it last authenticated a request, to the minute; absent if never.</param>
+public sealed record ApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+{
+    public static ApiKeyResponse From(ApiKeyInfo key) =>
+        new(key.Id, key.Name, Scopes.Name(key.Scope), key.Prefix, key.CreatedAt, key.LastUsedAt);
+}
+
+/// <param name="Key">The key: shown only in this response, since only its hash is stored.</param>
+public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, string Key);
+
+/// <summary>The org's API keys, oldest first (an org holds at most 50).</summary>
+public sealed record ApiKeyListResponse(IReadOnlyList<ApiKeyResponse> Items);
+
+public static class ApiKeysApi
+{
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// <c>POST/GET /v1/api-keys</c> and <c>DELETE /v1/api-keys/{id}</c>: an admin key manages the org's keys.
+    /// Rotation is creating the new key, moving the integration to it, and revoking the old.
+    /// </summary>
+    public static RouteGroupBuilder MapApiKeys(this RouteGroupBuilder admin)
+    {
+        var keys = admin.MapGroup("/api-keys").WithTags("API keys");
+
+        keys.MapPost("/", (CreateApiKeyRequest? request, HttpContext http, IGrainFactory grains, SigningKeys signingKeys) =>
+            CreateAsync(http.OrgId(), request, grains, signingKeys))
+            .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        keys.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
+            Results.Ok(new ApiKeyListResponse([.. (await grains.GetGrain<IOrgGrain>(http.OrgId()).ListApiKeysAsync()).Select(ApiKeyResponse.From)])))
+            .Produces<ApiKeyListResponse>();
+
+        keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
+            await grains.GetGrain<IOrgGrain>(http.OrgId()).RevokeApiKeyAsync(id)
+                ? Results.NoContent()
+                : Problem.NotFound($"No API key '{id}' exists."))
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return admin;
+    }
+
+    /// <summary>Makes a key for <paramref name="orgId"/> and stores its hash; the answer is the only place the key appears.</summary>
+    internal static async Task<IResult> CreateAsync(Guid orgId, CreateApiKeyRequest? request, IGrainFactory grains, SigningKeys signingKeys)
+    {
+        var errors = new FieldErrors();
+        var name = request?.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxNameLength)
+        {
+            errors.Add("name", $"name is required and at most {MaxNameLength} characters.");
+        }
+
+        var scope = errors.Choice(request?.Scope, "scope", Scopes.ByName);
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var (key, newKey) = NewKey(orgId, name!, scope!.Value, signingKeys);
+        var result = await grains.GetGrain<IOrgGrain>(orgId).AddApiKeyAsync(newKey);
+        return result switch
+        {
+            { Outcome: AddApiKeyOutcome.Added, Key: { } added } => Results.Created(
+                $"/v1/api-keys/{added.Id}", new CreatedApiKeyResponse(added.Id, added.Name, Scopes.Name(added.Scope), added.Prefix, added.CreatedAt, key)),
+            { Outcome: AddApiKeyOutcome.TooManyKeys } => Problem.Conflict($"The org holds {AddApiKeyResult.MaxKeys} API keys, the most it may; revoke one first."),
+            _ => Problem.NotFound($"No org '{orgId}' exists."),
+        };
+    }
+
+    /// <summary>A new key and what the org stores of it.</summary>
+    internal static (string Key, NewApiKey Stored) NewKey(Guid orgId, string name, ApiKeyScope scope, SigningKeys signingKeys)
+    {
+        // Random, not time-ordered: the prefix shows the start of the id, which must differ between keys made together.
+        var keyId = Guid.NewGuid();
+        var key = ApiKeys.Create(orgId, keyId, signingKeys);
+        return (key, new NewApiKey(keyId, name, scope, ApiKeys.Hash(key), ApiKeys.Prefix(key)));
+    }
+}
