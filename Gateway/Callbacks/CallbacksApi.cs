@@ -31,7 +31,16 @@ public static class CallbacksApi
                 return Problem.NotFound("The callback names no message.");
             }
 
-            var form = await http.Request.ReadFormAsync();
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync();
+            }
+            catch (InvalidDataException)
+            {
+                return Problem.Validation("body", "A Twilio status callback has at most a hundred short fields.");
+            }
+
             var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
             var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusCallbackAsync(
                 index,
@@ -44,6 +53,11 @@ public static class CallbacksApi
         })
         .WithTags("Callbacks")
         .DisableAntiforgery()
+        .WithBodyLimit(BodyLimits.TwilioCallback)
+        .WithFormOptions(
+            valueCountLimit: BodyLimits.TwilioCallbackFields,
+            keyLengthLimit: BodyLimits.TwilioCallbackKeyLength,
+            valueLengthLimit: BodyLimits.TwilioCallbackValueLength)
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapAcsEvents();
