@@ -24,6 +24,9 @@ public static class Program
 {
     private const string AdminPolicy = "admin";
 
+    /// <summary>How deep a JSON request body may nest.</summary>
+    public const int MaxJsonDepth = 16;
+
     public static Task Main(string[] args) => Create(args).RunAsync();
 
     /// <summary>Builds the gateway: the <c>/v1</c> HTTP API as an Orleans client of the cluster.</summary>
@@ -35,6 +38,8 @@ public static class Program
         var settings = GatewaySettings.From(builder.Configuration);
 
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
+        // Endpoints set their own limits (BodyLimits); this one covers any request that reaches none.
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimits.Default);
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -50,12 +55,21 @@ public static class Program
         });
         builder.Services.AddSingleton(TimeProvider.System);
 
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = BodyProblems.NameTheField);
         builder.Services.AddExceptionHandler<BadRequestExceptionHandler>();
         builder.Services.AddExceptionHandler<OverloadExceptionHandler>();
         // Surface unreadable bodies as exceptions so BadRequestExceptionHandler can name the field.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            // No request body nests deeper than a few levels; a field given twice is a mistake or an attempt to
+            // slip a value past whatever reads the first.
+            o.SerializerOptions.MaxDepth = MaxJsonDepth;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+            // A number is a JSON number: "10" is a string, so a field of the wrong type, as any other.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         builder.Services.AddOpenApi();
 
         builder.Services.AddAuthentication()
@@ -79,11 +93,12 @@ public static class Program
         app.UseAuthorization();
         // After authorization: reads are counted per org, which only an authenticated request names.
         app.UseRateLimiter();
+        app.UseUtf8JsonBodies();
 
         app.MapLifecycleHealth();
         app.MapOpenApi();
 
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").WithBodyLimit(BodyLimits.Default).RequireBody();
         v1.MapOrgAdministration(AdminPolicy);
         v1.MapCallbacks(builder.Configuration);
         // Each API key scope reaches its own routes (Auth/Scopes.cs); an admin key reaches them all.

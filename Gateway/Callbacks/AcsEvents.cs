@@ -19,6 +19,11 @@ public static class AcsEvents
     /// <summary>The events in <paramref name="root"/>, or null if it is neither an event nor an array of them.</summary>
     public static IReadOnlyList<DeliveredEvent>? Read(JsonElement root)
     {
+        if (!IsText(root))
+        {
+            return null;
+        }
+
         switch (root.ValueKind)
         {
             case JsonValueKind.Object:
@@ -74,6 +79,33 @@ public static class AcsEvents
 
     private static string? Text(JsonElement obj, string name) =>
         Property(obj, name) is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>
+    /// Whether every name and string in <paramref name="element"/> decodes to text. The parser checks only the
+    /// structure; invalid UTF-8 or a lone surrogate escape would otherwise fail later, when a field is read.
+    /// </summary>
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsText);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(property => property.Name is not null && IsText(property.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     private static JsonElement? Property(JsonElement obj, string name)
     {

@@ -21,10 +21,18 @@ public static class AcsEventsApi
 
     private const string LoggerName = "Outbound.Gateway.Callbacks.AcsEvents";
 
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = Program.MaxJsonDepth, AllowDuplicateProperties = false };
+
     public static RouteGroupBuilder MapAcsEvents(this RouteGroupBuilder v1)
     {
         v1.MapPost(Path, async (HttpContext http, IGrainFactory grains, ILoggerFactory loggers) =>
         {
+            // Event Grid posts application/json, CloudEvents application/cloudevents(-batch)+json.
+            if (!http.Request.HasJsonContentType())
+            {
+                return Problem.Validation(StatusCodes.Status415UnsupportedMediaType, "Content-Type", "An Event Grid delivery is JSON.");
+            }
+
             if (await AuthenticateAsync(http, grains) is not { } orgId)
             {
                 return Forbidden();
@@ -33,7 +41,7 @@ public static class AcsEventsApi
             IReadOnlyList<DeliveredEvent>? events;
             try
             {
-                using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+                using var document = await JsonDocument.ParseAsync(http.Request.Body, DocumentOptions, http.RequestAborted);
                 // Cloned: the events outlive the document.
                 events = AcsEvents.Read(document.RootElement.Clone());
             }
@@ -62,10 +70,13 @@ public static class AcsEventsApi
         })
         .WithTags("Callbacks")
         .DisableAntiforgery()
+        .WithBodyLimit(BodyLimits.EventGridDelivery)
         .Produces(StatusCodes.Status204NoContent)
         .Produces(StatusCodes.Status200OK)
         .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status403Forbidden);
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
 
         // The handshake of a CloudEvents schema subscription (CloudEvents HTTP webhook abuse protection).
         v1.MapMethods(Path, [HttpMethods.Options], async (HttpContext http, IGrainFactory grains) =>

@@ -39,7 +39,16 @@ public static class CallbacksApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The callback URL's token is not valid for its message.");
             }
 
-            var form = await http.Request.ReadFormAsync();
+            IFormCollection form;
+            try
+            {
+                form = await http.Request.ReadFormAsync();
+            }
+            catch (InvalidDataException)
+            {
+                return Problem.Validation("body", "A Twilio status callback has at most a hundred short fields.");
+            }
+
             var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
             var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusCallbackAsync(
                 index,
@@ -52,6 +61,11 @@ public static class CallbacksApi
         })
         .WithTags("Callbacks")
         .DisableAntiforgery()
+        .WithBodyLimit(BodyLimits.TwilioCallback)
+        .WithFormOptions(
+            valueCountLimit: BodyLimits.TwilioCallbackFields,
+            keyLengthLimit: BodyLimits.TwilioCallbackKeyLength,
+            valueLengthLimit: BodyLimits.TwilioCallbackValueLength)
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapAcsEvents();

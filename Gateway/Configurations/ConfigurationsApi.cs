@@ -34,11 +34,12 @@ public static class ConfigurationsApi
             .MapCatalog<IConfigurationGrain, OutboundConfiguration, ConfigurationRequest, ConfigurationResponse>(
                 new(CatalogKind.Configuration, "configurationId", "outbound configuration", ToConfiguration, ToResponse));
 
-        configurations.MapPost("/{configurationId:guid}/render", async (Guid configurationId, RenderRequest request, HttpContext http, IGrainFactory grains) =>
-            RenderApi.ToResult(
-                await grains.GetGrain<IConfigurationGrain>(CatalogKeys.Item(http.OrgId(), configurationId))
-                    .RenderAsync(request.Locale, RenderApi.ContextItems(request)),
+        configurations.MapPost("/{configurationId:guid}/render", (Guid configurationId, RenderRequest request, HttpContext http, IGrainFactory grains) =>
+            RenderApi.RenderAsync(
+                request,
+                (locale, items) => grains.GetGrain<IConfigurationGrain>(CatalogKeys.Item(http.OrgId(), configurationId)).RenderAsync(locale, items),
                 () => Problem.NotFound($"No outbound configuration '{configurationId}' exists.")))
+            .WithBodyLimit(BodyLimits.Send)
             .Produces<RenderResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

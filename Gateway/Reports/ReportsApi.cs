@@ -171,6 +171,8 @@ public static class ReportsApi
         if (to is not null && !TryParseTime(to, out end))
         {
             Error("to", "to is an ISO 8601 date and time with an offset, such as 2026-11-29T00:00:00Z.");
+            // The default from is a day before to, which must then be a time that has a day before it.
+            end = time.GetUtcNow();
         }
 
         var start = end - DefaultRange;

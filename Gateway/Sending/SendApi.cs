@@ -2,12 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Microsoft.AspNetCore.Mvc;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Activities;
+using Outbound.Gateway.Templates;
 using Outbound.Sending;
 
 namespace Outbound.Gateway.Sending;
@@ -65,7 +65,7 @@ public sealed record StatusChangeResponse(string Status, DateTimeOffset At, stri
 
 public static class SendApi
 {
-    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxBodyBytes = BodyLimits.Send;
     public const int MaxContextItems = 50;
     public const int MaxContextValueLength = 1_024;
     public const int MaxIdempotencyKeyLength = 255;
@@ -79,7 +79,7 @@ public static class SendApi
         org.MapPost("/outbound-configurations/{configurationId:guid}/send", SendAsync)
             .WithTags("Sending")
             // Bounded before it is read: a contact list is at most a few dozen KiB.
-            .WithMetadata(new RequestSizeLimitAttribute(MaxBodyBytes))
+            .WithBodyLimit(MaxBodyBytes)
             .Produces<SendResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
@@ -212,6 +212,7 @@ public static class SendApi
             }
 
             var items = c.ContextItems ?? [];
+            var values = ContextItems.Read(items, $"{field}.contextitems", errors);
             if (items.Count > MaxContextItems)
             {
                 errors.Add($"{field}.contextitems", $"contextitems holds at most {MaxContextItems} values.");
@@ -231,11 +232,11 @@ public static class SendApi
                 c.ToContactId ?? "",
                 c.OptIn ?? false,
                 c.Locale,
-                items.Where(item => item.Value is not null).ToImmutableDictionary(item => item.Key, item => item.Value!, StringComparer.OrdinalIgnoreCase),
+                values,
                 c.EntityRelationshipName));
         }
 
-        return contacts.MoveToImmutable();
+        return contacts.ToImmutable();
     }
 
     /// <summary>The same key of the same org always names the same batch, so a repeat finds the original.</summary>

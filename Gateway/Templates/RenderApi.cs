@@ -17,12 +17,16 @@ public sealed record RenderResponse(
 /// <summary>Shared by the template and configuration render endpoints.</summary>
 public static class RenderApi
 {
-    public static ImmutableDictionary<string, string> ContextItems(RenderRequest request) =>
-        (request.ContextItems ?? [])
-            .Where(pair => pair.Value is not null)
-            .ToImmutableDictionary(pair => pair.Key, pair => pair.Value!, StringComparer.OrdinalIgnoreCase);
+    /// <summary>Renders with <paramref name="render"/>, given the request's locale and context items once they are valid.</summary>
+    public static async Task<IResult> RenderAsync(
+        RenderRequest request, Func<string?, ImmutableDictionary<string, string>, Task<RenderResult?>> render, Func<IResult> notFound)
+    {
+        var errors = new FieldErrors();
+        var items = ContextItems.Read(request.ContextItems, "contextitems", errors);
+        return errors.Any ? errors.ToProblem() : ToResult(await render(request.Locale, items), notFound);
+    }
 
-    public static IResult ToResult(RenderResult? result, Func<IResult> notFound)
+    private static IResult ToResult(RenderResult? result, Func<IResult> notFound)
     {
         if (result is null)
         {

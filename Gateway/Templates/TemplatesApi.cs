@@ -22,14 +22,16 @@ public static class TemplatesApi
 {
     public static RouteGroupBuilder MapTemplates(this RouteGroupBuilder v1)
     {
-        var templates = v1.MapGroup("/templates").WithTags("Templates")
+        var templates = v1.MapGroup("/templates").WithTags("Templates").WithBodyLimit(BodyLimits.Template)
             .MapCatalog<ITemplateGrain, MessageTemplate, TemplateRequest, TemplateResponse>(
                 new(CatalogKind.Template, "id", "template", ToTemplate, ToResponse));
 
-        templates.MapPost("/{id:guid}/render", async (Guid id, RenderRequest request, HttpContext http, IGrainFactory grains) =>
-            RenderApi.ToResult(
-                await grains.GetGrain<ITemplateGrain>(CatalogKeys.Item(http.OrgId(), id)).RenderAsync(request.Locale, RenderApi.ContextItems(request)),
+        templates.MapPost("/{id:guid}/render", (Guid id, RenderRequest request, HttpContext http, IGrainFactory grains) =>
+            RenderApi.RenderAsync(
+                request,
+                (locale, items) => grains.GetGrain<ITemplateGrain>(CatalogKeys.Item(http.OrgId(), id)).RenderAsync(locale, items),
                 () => Problem.NotFound($"No template '{id}' exists.")))
+            .WithBodyLimit(BodyLimits.Send)
             .Produces<RenderResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

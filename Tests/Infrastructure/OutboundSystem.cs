@@ -51,6 +51,9 @@ public class OutboundSystem : IAsyncLifetime
     /// <summary>The gateway's Orleans client, for looking at what the API cannot show (a configuration's binding).</summary>
     public IClusterClient Grains => _gateway!.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The gateway's services, as configured by its Program (for example the endpoints it maps).</summary>
+    public IServiceProvider GatewayServices => _gateway!.Services;
+
     /// <summary>The silo's services, as configured by its Program (for example its grain storage serializer).</summary>
     public IServiceProvider SiloServices => _silo!.Services;
 
