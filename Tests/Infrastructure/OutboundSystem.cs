@@ -18,7 +18,7 @@ public class OutboundSystem : IAsyncLifetime
     /// <summary>The cluster's signing key (<c>SIGNING_KEYS</c>) in every test system.</summary>
     public const string SigningKey = "dGVzdC1zaWduaW5nLWtleS1vZi10aGUtb3V0Ym91bmQtdGVzdHM=";
 
-    public static readonly Security.SigningKeys SigningKeys = Security.SigningKeys.Parse(SigningKey);
+    public static readonly Outbound.Security.SigningKeys SigningKeys = Outbound.Security.SigningKeys.Parse(SigningKey);
 
     private readonly (string Key, object? Value)[] _siloSettings;
 
