@@ -148,6 +148,10 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             parts.Add((await (await org.Http.GetAsync(path)).Json(HttpStatusCode.OK)).ToJsonString());
         }
 
+        // Keys without their last use, which the corpus itself moves on.
+        var keys = (await (await org.Http.GetAsync("/v1/api-keys")).Json(HttpStatusCode.OK))["items"]!.AsArray();
+        parts.AddRange(keys.Select(k => $"{k!["id"]} {k["name"]} {k["scope"]}"));
+
         return string.Join('\n', parts);
     }
 
