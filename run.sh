@@ -19,6 +19,11 @@ export SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-30000}
 export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
 # A development key only: set ADMIN_KEY to something secret anywhere that is not your laptop.
 export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
+# The key-encryption key of the key ring that seals channel credentials in storage (base64 of 32 bytes; a
+# comma-separated list during a rotation, the new key first). A development key only, like ADMIN_KEY.
+export DATA_PROTECTION_KEK=${DATA_PROTECTION_KEK:-ZGV2ZWxvcG1lbnQta2VrLW5vdC1mb3ItcHJvZHVjdGk=}
+# ACS channels may name only these hosts (https); loopback (the provider fake) is allowed in Development.
+export ACS_ENDPOINT_ALLOWED_HOSTS=${ACS_ENDPOINT_ALLOWED_HOSTS:-*.communication.azure.com}
 export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
 export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
 # Where providers post status callbacks: the gateway as they reach it (with real providers, a public URL).

@@ -15,6 +15,9 @@ public class OutboundSystem : IAsyncLifetime
 {
     public const string AdminKey = "test-admin-key";
 
+    /// <summary>DATA_PROTECTION_KEK of the test silos: the key that wraps the key ring sealing channel secrets.</summary>
+    public const string DataProtectionKek = "cZbfJ9z2CGjwBZfJuRhjEGtz0clbSQn/FoZ3heLsBKs=";
+
     private readonly (string Key, object? Value)[] _siloSettings;
 
     public OutboundSystem()
@@ -138,7 +141,9 @@ public class OutboundSystem : IAsyncLifetime
             {
                 b.Configuration.AddInMemoryCollection(Settings(
                     [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
-                    ("TWILIO_BASE_URL", Providers.BaseUrl), .. _siloSettings]));
+                    ("TWILIO_BASE_URL", Providers.BaseUrl), ("DATA_PROTECTION_KEK", DataProtectionKek),
+                    // ACS channels in tests point at the provider fake on loopback.
+                    ("ACS_ENDPOINT_ALLOW_LOOPBACK", true), .. _siloSettings]));
                 ConfigureSiloServices(b.Services);
             },
             ConfigureSilo);

@@ -40,6 +40,8 @@ public sealed class ProviderHarness : IAsyncDisposable
             {
                 [ProviderSettings.TwilioBaseUrlKey] = twilioBaseUrl?.ToString(),
                 [ProviderSettings.TimeoutSecondsKey] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The stub servers stand in for ACS resources on loopback.
+                [Outbound.Grains.Providers.Acs.AcsEndpointPolicy.AllowLoopbackKey] = "true",
             })
             .Build();
         var services = new ServiceCollection();
