@@ -18,7 +18,7 @@ public class OutboundSystem : IAsyncLifetime
     /// <summary>DATA_PROTECTION_KEK of the test silos: the key that wraps the key ring sealing channel secrets.</summary>
     public const string DataProtectionKek = "cZbfJ9z2CGjwBZfJuRhjEGtz0clbSQn/FoZ3heLsBKs=";
 
-    private readonly (string Key, object? Value)[] _siloSettings;
+    private (string Key, object? Value)[] _siloSettings;
 
     public OutboundSystem()
         : this([])
@@ -84,8 +84,10 @@ public class OutboundSystem : IAsyncLifetime
     }
 
     /// <summary>Stops the silo gracefully and starts a new one, as a rolling restart of a pod would.</summary>
-    public async Task RestartSiloAsync()
+    /// <param name="changedSettings">Settings the new silo starts with on top of the old ones (a changed key, say).</param>
+    public async Task RestartSiloAsync(params (string Key, object? Value)[] changedSettings)
     {
+        _siloSettings = [.. _siloSettings, .. changedSettings];
         await _silo!.StopAsync();
         await _silo.DisposeAsync();
         await StartSiloAsync();
