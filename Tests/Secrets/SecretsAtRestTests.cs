@@ -64,7 +64,25 @@ public sealed partial class SecretsAtRestTests : IAsyncLifetime
         await SendOneAsync(org, configuration, $"{run}-new-key");
 
         Assert.Single(await _system.LedgerBodiesAsync($"{run}-new-key"));
+        // The key ring lives in the storage account, every key wrapped, and now by the new key only.
+        var keys = new TableServiceClient(TestEnvironment.StorageConnectionString).GetTableClient("DataProtectionKeys");
+        var ring = new List<string>();
+        await foreach (var row in keys.QueryAsync<TableEntity>(e => e.PartitionKey == _system.ServiceId))
+        {
+            ring.Add(row.GetString("Xml"));
+        }
+
+        Assert.NotEmpty(ring);
+        Assert.All(ring, xml =>
+        {
+            Assert.Contains("<kekWrapped", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<value>", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain(KekId(OutboundSystem.DataProtectionKek), xml, StringComparison.Ordinal);
+        });
     }
+
+    private static string KekId(string kek) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Convert.FromBase64String(kek)).AsSpan(0, 8)).ToLowerInvariant();
 
     [Fact]
     public async Task A_credential_stored_in_plain_text_before_sealing_still_sends_and_is_sealed_once_read()
