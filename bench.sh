@@ -98,6 +98,8 @@ export ADMIN_KEY=$ADMIN ORLEANS_CLUSTER_ID=bench
 # The cluster's signing key (API keys, callback tokens): a fresh one per run, shared by silo and gateway.
 SIGNING_KEYS=$(head -c 32 /dev/urandom | base64)
 export SIGNING_KEYS
+# A benchmark-only key-encryption key for the key ring that seals channel credentials.
+export DATA_PROTECTION_KEK=YmVuY2htYXJrLWtlay1ub3QtZm9yLXByb2R1Y3Rpb24=
 export GATEWAY_PORT=$BENCH_GATEWAY_PORT SILO_HTTP_PORT=$BENCH_SILO_HTTP_PORT SILO_PORT=$BENCH_SILO_PORT
 export SILO_GATEWAY_PORT=$BENCH_SILO_GATEWAY_PORT PROVIDER_FAKE_PORT=$BENCH_FAKE_PORT
 export TWILIO_BASE_URL=http://127.0.0.1:$BENCH_FAKE_PORT

@@ -22,6 +22,11 @@ export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
 # The cluster's signing key(s): API keys and callback URLs carry a tag under it. A development key only;
 # elsewhere set base64 of 32 random bytes (openssl rand -base64 32). Comma-separated: the first signs, all verify.
 export SIGNING_KEYS=${SIGNING_KEYS:-ZGV2LXNpZ25pbmcta2V5LW9ubHktZm9yLWEtbGFwdG9wLXJ1bg==}
+# The key-encryption key of the key ring that seals channel credentials in storage (base64 of 32 bytes; a
+# comma-separated list during a rotation, the new key first). A development key only, like ADMIN_KEY.
+export DATA_PROTECTION_KEK=${DATA_PROTECTION_KEK:-ZGV2ZWxvcG1lbnQta2VrLW5vdC1mb3ItcHJvZHVjdGk=}
+# ACS channels may name only these hosts (https); loopback (the provider fake) is allowed in Development.
+export ACS_ENDPOINT_ALLOWED_HOSTS=${ACS_ENDPOINT_ALLOWED_HOSTS:-*.communication.azure.com}
 export ORLEANS_CLUSTER_ID=${ORLEANS_CLUSTER_ID:-local}
 export ORLEANS_SERVICE_ID=${ORLEANS_SERVICE_ID:-outbound}
 # Where providers post status callbacks: the gateway as they reach it (with real providers, a public URL).

@@ -19,6 +19,9 @@ public static class Program
     // Orleans' own table storage under the messages store's row-key layer (StorageNames.Messages).
     private const string MessagesTableStorage = "messages-table";
 
+    private const string DashboardPath = "/dashboard";
+    private static readonly PathString DashboardGrainStatePath = DashboardPath + "/GrainState";
+
     public static Task Main(string[] args) => Create(args).RunAsync();
 
     /// <summary>Builds the silo host: Orleans on Azure Table storage plus the health endpoints and the dashboard.</summary>
@@ -43,7 +46,8 @@ public static class Program
 
             configureSilo?.Invoke(silo);
         });
-        builder.Services.AddMessageProviders(builder.Configuration);
+        builder.Services.AddMessageProviders(builder.Configuration, builder.Environment.IsDevelopment());
+        builder.Services.AddSecrets(builder.Configuration, Tables(settings), settings.ServiceId, builder.Environment.IsDevelopment());
         builder.Services.AddSingleton(settings.SigningKeys);
         builder.Services.AddSending(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, Tables(settings));
@@ -57,8 +61,13 @@ public static class Program
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapLifecycleHealth();
-        // The dashboard shows grain keys and state: an operator surface, never public.
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(p => p.RequireRole(AdminKeyAuthenticationHandler.Role));
+        // The dashboard has no switch for its grain-state view, which would show what activations hold in memory
+        // (channel credentials, opened for sending): its endpoint is answered here, before the dashboard sees it.
+        app.Use((context, next) => context.Request.Path.StartsWithSegments(DashboardGrainStatePath, StringComparison.OrdinalIgnoreCase)
+            ? Results.NotFound().ExecuteAsync(context)
+            : next(context));
+        // The dashboard shows grain keys and statistics: an operator surface, never public.
+        app.MapOrleansDashboard(routePrefix: DashboardPath).RequireAuthorization(p => p.RequireRole(AdminKeyAuthenticationHandler.Role));
         return app;
     }
 

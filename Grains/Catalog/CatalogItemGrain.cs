@@ -18,10 +18,22 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
 
     protected bool Exists => state.RecordExists && state.State.Item is not null;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    /// <summary>The item as the grain works with it (state holds its stored form, see <see cref="Seal"/>); null if none.</summary>
+    protected TItem? Item { get; private set; }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (OrgId, ItemId) = CatalogKeys.ParseItem(this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        if (Exists)
+        {
+            (Item, var outdated) = Open(state.State.Item!);
+            if (outdated)
+            {
+                // Stored before its current form (secrets in plain text, or sealed with a retired key): rewritten now.
+                state.State.Item = Seal(Item);
+                await state.WriteStateAsync(cancellationToken);
+            }
+        }
     }
 
     public async Task<SaveResult<TItem>> CreateAsync(TItem item)
@@ -41,7 +53,8 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
         // was stored but never indexed would be invisible for good.
         await Index.AddAsync(ItemId);
         var now = time.GetUtcNow();
-        state.State = new CatalogItemState<TItem> { Item = prepared, Version = 1, CreatedAt = now, UpdatedAt = now };
+        state.State = new CatalogItemState<TItem> { Item = Seal(prepared), Version = 1, CreatedAt = now, UpdatedAt = now };
+        Item = prepared;
         await state.WriteStateAsync();
         await OnSavedAsync(previous: null, prepared);
         return SaveResult<TItem>.Ok(Stored()!);
@@ -54,14 +67,15 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
             return SaveResult<TItem>.NotFound();
         }
 
-        var previous = state.State.Item!;
+        var previous = Item!;
         var (prepared, errors) = await PrepareAsync(item, previous);
         if (!errors.IsEmpty)
         {
             return SaveResult<TItem>.Invalid(errors);
         }
 
-        state.State.Item = prepared;
+        state.State.Item = Seal(prepared);
+        Item = prepared;
         state.State.Version++;
         state.State.UpdatedAt = time.GetUtcNow();
         await state.WriteStateAsync();
@@ -84,8 +98,9 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
             return new DeleteResult(DeleteStatus.InUse, usedBy);
         }
 
-        var deleted = state.State.Item!;
+        var deleted = Item!;
         await state.ClearStateAsync();
+        Item = null;
         await Index.RemoveAsync(ItemId);
         await OnDeletedAsync(deleted);
         return new DeleteResult(DeleteStatus.Deleted, []);
@@ -93,6 +108,12 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
 
     /// <summary>Checks <paramref name="item"/> against the rules of its kind and returns it as it should be stored.</summary>
     protected abstract Task<(TItem Item, ImmutableDictionary<string, string[]> Errors)> PrepareAsync(TItem item, TItem? existing);
+
+    /// <summary>The form <paramref name="item"/> is stored in; a channel seals its secrets here. The item itself by default.</summary>
+    protected virtual TItem Seal(TItem item) => item;
+
+    /// <summary>The item from its stored form, and whether that form is outdated (to be sealed again and rewritten).</summary>
+    protected virtual (TItem Item, bool Outdated) Open(TItem stored) => (stored, false);
 
     /// <summary>Runs after a create or replace has been stored.</summary>
     protected virtual Task OnSavedAsync(TItem? previous, TItem current) => Task.CompletedTask;
@@ -104,7 +125,7 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
     protected virtual Task<ImmutableArray<Guid>> CurrentUsersAsync() => Task.FromResult(ImmutableArray<Guid>.Empty);
 
     protected StoredItem<TItem>? Stored() =>
-        Exists ? new StoredItem<TItem>(ItemId, state.State.Item!, state.State.Version, state.State.CreatedAt, state.State.UpdatedAt) : null;
+        Exists ? new StoredItem<TItem>(ItemId, Item!, state.State.Version, state.State.CreatedAt, state.State.UpdatedAt) : null;
 
     private ICatalogIndexGrain Index => GrainFactory.GetGrain<ICatalogIndexGrain>(CatalogKeys.Index(OrgId, Kind));
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Outbound.Channels;
 using Outbound.Grains.Contacts;
+using Outbound.Grains.Providers.Acs;
 
 namespace Outbound.Grains.Channels;
 
@@ -14,9 +15,10 @@ public static partial class ChannelRules
 
     /// <summary>
     /// Validates <paramref name="channel"/>; on a replace, secrets left out are taken from <paramref name="existing"/>
-    /// (secrets are write-only, so a client that read the channel cannot send them back).
+    /// (secrets are write-only, so a client that read the channel cannot send them back). An ACS endpoint must be
+    /// one <paramref name="acsEndpoints"/> allows.
     /// </summary>
-    public static (Channel Channel, ImmutableDictionary<string, string[]> Errors) Prepare(Channel channel, Channel? existing)
+    public static (Channel Channel, ImmutableDictionary<string, string[]> Errors) Prepare(Channel channel, Channel? existing, AcsEndpointPolicy acsEndpoints)
     {
         var errors = ImmutableDictionary.CreateBuilder<string, string[]>();
         void Error(string field, string message) => errors[field] = [message];
@@ -34,7 +36,7 @@ public static partial class ChannelRules
         channel = channel.Provider switch
         {
             ProviderKind.Twilio => PrepareTwilio(channel, existing, Error),
-            _ => PrepareAcs(channel, existing, Error),
+            _ => PrepareAcs(channel, existing, acsEndpoints, Error),
         };
 
         if (channel.Type == ChannelType.WhatsApp)
@@ -89,7 +91,7 @@ public static partial class ChannelRules
         return channel with { Twilio = twilio with { AuthToken = token } };
     }
 
-    private static Channel PrepareAcs(Channel channel, Channel? existing, Action<string, string> error)
+    private static Channel PrepareAcs(Channel channel, Channel? existing, AcsEndpointPolicy acsEndpoints, Action<string, string> error)
     {
         if (channel.Twilio is not null)
         {
@@ -107,12 +109,9 @@ public static partial class ChannelRules
             return channel;
         }
 
-        // Plain http is allowed only on loopback, where the provider fake runs.
-        if (!Uri.TryCreate(acs.Endpoint, UriKind.Absolute, out var endpoint)
-            || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback))
-            || endpoint.AbsolutePath != "/" || endpoint.Query.Length > 0)
+        if (!acsEndpoints.Allows(acs.Endpoint))
         {
-            error("acs.endpoint", "endpoint is the resource's https URL, for example https://contoso.communication.azure.com/.");
+            error("acs.endpoint", acsEndpoints.Describe());
         }
 
         var key = acs.AccessKey ?? (existing?.Acs?.Endpoint == acs.Endpoint ? existing?.Acs?.AccessKey : null);

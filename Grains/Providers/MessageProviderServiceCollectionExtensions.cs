@@ -16,17 +16,23 @@ public static class MessageProviderServiceCollectionExtensions
     // Connections are recycled by the primary handler instead of by rotating handlers (see below).
     private static readonly TimeSpan PooledConnectionLifetime = TimeSpan.FromMinutes(2);
 
+    // A Messages list page of 1,000 messages with long bodies: about 10 MB at most.
+    private const int TwilioMaxPageBytes = 16 * 1024 * 1024;
+
     /// <summary>
     /// Adds <see cref="TwilioMessageProvider"/> and <see cref="AcsMessageProvider"/> as <see cref="IMessageProvider"/>s,
     /// <see cref="MessageProviders"/> to pick one by kind, their HTTP clients, and <see cref="TimeProvider.System"/>
     /// unless a <see cref="TimeProvider"/> is already registered. Reads <see cref="ProviderSettings"/> from
-    /// <paramref name="configuration"/> (<c>TWILIO_BASE_URL</c>, <c>PROVIDER_TIMEOUT_SECONDS</c>).
+    /// <paramref name="configuration"/> (<c>TWILIO_BASE_URL</c>, <c>PROVIDER_TIMEOUT_SECONDS</c>) and the
+    /// <see cref="AcsEndpointPolicy"/> (<c>ACS_ENDPOINT_ALLOWED_HOSTS</c>, <c>ACS_ENDPOINT_ALLOW_LOOPBACK</c>, whose default
+    /// is <paramref name="isDevelopment"/>).
     /// </summary>
-    public static IServiceCollection AddMessageProviders(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddMessageProviders(this IServiceCollection services, IConfiguration configuration, bool isDevelopment = false)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var settings = ProviderSettings.From(configuration);
         services.TryAddSingleton(settings);
+        services.TryAddSingleton(AcsEndpointPolicy.From(configuration, isDevelopment));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AcsRequestSigner>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMessageProvider, TwilioMessageProvider>());
@@ -46,26 +52,30 @@ public static class MessageProviderServiceCollectionExtensions
         // Added after the resilience handler, so inside it: an open circuit never reaches it (nothing sent), and it
         // records each response for the provider.
         twilio.AddHttpMessageHandler(sp => new TwilioHttpHandler(settings.TwilioBaseUrl, sp.GetRequiredService<TimeProvider>()));
+        // Innermost, so the handler above records the real status. A successful list page holds up to 1,000 messages.
+        twilio.AddHttpMessageHandler(() => new ResponseSizeLimit(maxSuccessBytes: TwilioMaxPageBytes));
 
         // ACS: a retry is safe because every recipient carries its stored repeatability id and first-sent time,
         // so ACS deduplicates a resend. Still only a short one (2 retries, ~0.2 s then ~0.4 s) of 5xx/408 and
         // transport failures; 429 goes back to the caller with its Retry-After rather than blocking a grain.
         // One pipeline per endpoint host: one ACS resource's outage must not open the breaker for the others.
-        AddProviderClient(services, AcsMessageProvider.HttpClientName)
-            .AddResilienceHandler("acs", pipeline =>
+        var acs = AddProviderClient(services, AcsMessageProvider.HttpClientName);
+        acs.AddResilienceHandler("acs", pipeline =>
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
             {
-                pipeline.AddRetry(new HttpRetryStrategyOptions
-                {
-                    MaxRetryAttempts = 2,
-                    Delay = TimeSpan.FromMilliseconds(200),
-                    BackoffType = DelayBackoffType.Exponential,
-                    UseJitter = true,
-                    ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsOutage(args.Outcome)),
-                });
-                pipeline.AddCircuitBreaker(OutageBreaker());
-                pipeline.AddTimeout(settings.AttemptTimeout);
-            })
-            .SelectPipelineByAuthority();
+                MaxRetryAttempts = 2,
+                Delay = TimeSpan.FromMilliseconds(200),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(ProviderFailures.IsOutage(args.Outcome)),
+            });
+            pipeline.AddCircuitBreaker(OutageBreaker());
+            pipeline.AddTimeout(settings.AttemptTimeout);
+        })
+        .SelectPipelineByAuthority();
+        // Inside the resilience handler: its attempt timeout covers reading the body.
+        acs.AddHttpMessageHandler(() => new ResponseSizeLimit(maxSuccessBytes: ResponseSizeLimit.DefaultMaxBytes));
         return services;
     }
 

@@ -376,9 +376,9 @@ public sealed partial class SendBatchGrain
             return;
         }
 
-        message.MoveTo(MessageStatus.Accepted, now, outcome.ErrorCode);
-        message.ErrorCode = outcome.ErrorCode;
-        message.ErrorMessage = outcome.ErrorMessage;
+        message.MoveTo(MessageStatus.Accepted, now, ErrorTexts.BoundCode(outcome.ErrorCode));
+        message.ErrorCode = ErrorTexts.BoundCode(outcome.ErrorCode);
+        message.ErrorMessage = ErrorTexts.Bound(outcome.ErrorMessage);
         message.NextAttemptAt = Clamp(nextAttempt);
         if (failing)
         {
@@ -396,9 +396,11 @@ public sealed partial class SendBatchGrain
 
     private static void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
     {
+        // Bounded here too: whatever a provider answered, a stored message stays small.
+        code = ErrorTexts.BoundCode(code);
         message.MoveTo(MessageStatus.Failed, now, code);
         message.ErrorCode = code;
-        message.ErrorMessage = reason;
+        message.ErrorMessage = ErrorTexts.Bound(reason);
         message.NextAttemptAt = null;
     }
 

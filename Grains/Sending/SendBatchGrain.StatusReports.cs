@@ -121,11 +121,13 @@ public sealed partial class SendBatchGrain
             return changed;
         }
 
+        // A report's text comes from whoever holds the channel's callback secret: stored within bounds.
+        errorCode = ErrorTexts.BoundCode(errorCode);
         message.MoveTo(next, time.GetUtcNow(), errorCode);
         if (next is MessageStatus.Failed or MessageStatus.Undelivered)
         {
             message.ErrorCode = errorCode;
-            message.ErrorMessage = failureText;
+            message.ErrorMessage = ErrorTexts.Bound(failureText);
         }
 
         return true;

@@ -79,6 +79,11 @@ public sealed class ChannelApiTests(OutboundSystem system)
         { "messagingServiceSid", new { name = "x", type = "sms", provider = "twilio", messagingServiceSid = "MG1", twilio = new { accountSid = Api.AccountSid, authToken = "t" } } },
         { "acs", new { name = "x", type = "sms", provider = "acs", from = "+14155550100" } },
         { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "http://contoso.example/", accessKey = AcsKey } } },
+        // The silo calls the endpoint: only ACS resources (server-side request forgery otherwise).
+        { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://example.com/", accessKey = AcsKey } } },
+        { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://169.254.169.254/", accessKey = AcsKey } } },
+        { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://contoso.communication.azure.com.attacker.example/", accessKey = AcsKey } } },
+        { "acs.endpoint", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "http://contoso.communication.azure.com/", accessKey = AcsKey } } },
         { "acs.accessKey", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = "not base64!" } } },
         { "acs.eventsSecret", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = AcsKey, eventsSecret = "too-short" } } },
         { "acs.eventsSecret", new { name = "x", type = "sms", provider = "acs", from = "+14155550100", acs = new { endpoint = "https://c.communication.azure.com/", accessKey = AcsKey, eventsSecret = "has spaces & needs encoding" } } },

@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Outbound.Catalog;
 using Outbound.Channels;
 using Outbound.Configurations;
 using Outbound.Grains;
+using Outbound.Grains.Providers.Acs;
+using Outbound.Grains.Secrets;
 using Outbound.Templates;
 
 namespace Outbound.Tests.Configurations;
@@ -21,6 +24,9 @@ public sealed class ConfigurationCacheClusterTests : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage(StorageNames.Catalog);
             silo.UseSystemTextJsonGrainStorageSerializer();
+            // What a channel grain needs: a sealer (keys in memory will do here) and the ACS endpoint rules.
+            silo.Services.AddSingleton(new SecretSealer(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
+            silo.Services.AddSingleton(AcsEndpointPolicy.From(new ConfigurationBuilder().Build(), isDevelopment: false));
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

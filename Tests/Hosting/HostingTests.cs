@@ -36,6 +36,18 @@ public sealed class HostingTests(OutboundSystem system)
     }
 
     [Fact]
+    public async Task The_dashboard_does_not_show_grain_state_even_to_the_operator()
+    {
+        using var http = new HttpClient { BaseAddress = system.SiloUrl };
+        http.DefaultRequestHeaders.Authorization = Basic("admin", OutboundSystem.AdminKey);
+
+        var state = await http.GetAsync("/dashboard/GrainState?grainId=x&grainType=Outbound.Grains.Channels.ChannelGrain");
+
+        Assert.Equal(HttpStatusCode.NotFound, state.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/dashboard/ClusterStats")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_gateway_serves_its_openapi_document()
     {
         using var http = system.Anonymous();

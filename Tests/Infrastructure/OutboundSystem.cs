@@ -20,7 +20,10 @@ public class OutboundSystem : IAsyncLifetime
 
     public static readonly Outbound.Security.SigningKeys SigningKeys = Outbound.Security.SigningKeys.Parse(SigningKey);
 
-    private readonly (string Key, object? Value)[] _siloSettings;
+    /// <summary>DATA_PROTECTION_KEK of the test silos: the key that wraps the key ring sealing channel secrets.</summary>
+    public const string DataProtectionKek = "cZbfJ9z2CGjwBZfJuRhjEGtz0clbSQn/FoZ3heLsBKs=";
+
+    private (string Key, object? Value)[] _siloSettings;
 
     public OutboundSystem()
         : this([])
@@ -92,8 +95,10 @@ public class OutboundSystem : IAsyncLifetime
     }
 
     /// <summary>Stops the silo gracefully and starts a new one, as a rolling restart of a pod would.</summary>
-    public async Task RestartSiloAsync()
+    /// <param name="changedSettings">Settings the new silo starts with on top of the old ones (a changed key, say).</param>
+    public async Task RestartSiloAsync(params (string Key, object? Value)[] changedSettings)
     {
+        _siloSettings = [.. _siloSettings, .. changedSettings];
         await _silo!.StopAsync();
         await _silo.DisposeAsync();
         await StartSiloAsync();
@@ -152,7 +157,9 @@ public class OutboundSystem : IAsyncLifetime
             {
                 b.Configuration.AddInMemoryCollection(Settings(
                     [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
-                    ("TWILIO_BASE_URL", Providers.BaseUrl), .. _siloSettings]));
+                    ("TWILIO_BASE_URL", Providers.BaseUrl), ("DATA_PROTECTION_KEK", DataProtectionKek),
+                    // ACS channels in tests point at the provider fake on loopback.
+                    ("ACS_ENDPOINT_ALLOW_LOOPBACK", true), .. _siloSettings]));
                 ConfigureSiloServices(b.Services);
             },
             ConfigureSilo);

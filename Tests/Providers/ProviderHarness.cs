@@ -33,13 +33,15 @@ public sealed class ProviderHarness : IAsyncDisposable
 
     /// <param name="twilioBaseUrl">TWILIO_BASE_URL: where the Twilio SDK's requests go.</param>
     /// <param name="timeoutSeconds">PROVIDER_TIMEOUT_SECONDS.</param>
-    public static ProviderHarness Create(Uri? twilioBaseUrl = null, double timeoutSeconds = 5)
+    /// <param name="acsOnLoopback">ACS_ENDPOINT_ALLOW_LOOPBACK: the stub servers stand in for ACS resources on loopback.</param>
+    public static ProviderHarness Create(Uri? twilioBaseUrl = null, double timeoutSeconds = 5, bool acsOnLoopback = true)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [ProviderSettings.TwilioBaseUrlKey] = twilioBaseUrl?.ToString(),
                 [ProviderSettings.TimeoutSecondsKey] = timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                [Outbound.Grains.Providers.Acs.AcsEndpointPolicy.AllowLoopbackKey] = acsOnLoopback ? "true" : "false",
             })
             .Build();
         var services = new ServiceCollection();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -73,6 +74,31 @@ public sealed class StubServer : IAsyncDisposable
 
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(json);
+        };
+
+    /// <summary>
+    /// Answers with <paramref name="status"/> and a body that never ends: text trickled until the client hangs up,
+    /// as a hostile host at a channel's endpoint would.
+    /// </summary>
+    public void RespondEndlessly(int status) =>
+        Respond = async (context, _) =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = "text/plain";
+            var chunk = Encoding.UTF8.GetBytes(new string('x', 4096));
+            try
+            {
+                while (!context.RequestAborted.IsCancellationRequested)
+                {
+                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                    await context.Response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(5, context.RequestAborted);
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+                // The client stopped reading.
+            }
         };
 
     public async ValueTask DisposeAsync()

@@ -186,6 +186,20 @@ public sealed class AcsDeliveryReportTests(OutboundSystem system)
     }
 
     [Fact]
+    public async Task A_failed_reports_long_details_are_stored_truncated()
+    {
+        var setup = await CreateAcsSetupAsync();
+        var messageId = (await SendAsync(setup, "+14155550142"))[0];
+        var acsId = (await setup.Org.Http.WaitForMessageAsync(messageId, "sent"))["providerMessageId"]!.GetValue<string>();
+
+        await PostEventGridAsync(setup.EventsPath(), Report(setup, messageId, acsId, "Failed", new string('d', 20_000)));
+
+        var message = await (await setup.Org.Http.GetAsync($"/v1/messages/{messageId}")).Json(HttpStatusCode.OK);
+        Assert.Equal("failed", message["status"]!.GetValue<string>());
+        Assert.Equal(new string('d', Outbound.Grains.Providers.ErrorTexts.MaxLength), message["errorMessage"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Without_the_channels_secret_a_report_is_forbidden_and_changes_nothing()
     {
         var setup = await CreateAcsSetupAsync();

@@ -122,6 +122,7 @@ public sealed class SiloCrashTests : IAsyncLifetime
         ["SILO_PORT"] = _siloPort.ToString(),
         ["SILO_GATEWAY_PORT"] = _siloGatewayPort.ToString(),
         ["TWILIO_BASE_URL"] = _providers.BaseUrl.ToString(),
+        ["DATA_PROTECTION_KEK"] = OutboundSystem.DataProtectionKek,
         ["Logging__LogLevel__Default"] = "Warning",
     });
 

@@ -39,17 +39,19 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
     /// <summary>The most recipients ACS takes in one send request.</summary>
     public const int MaxRecipientsPerRequest = 100;
 
-    private const int MaxErrorMessageLength = 500;
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly AcsRequestSigner _signer;
     private readonly TimeProvider _time;
     private readonly ILogger<AcsMessageProvider> _logger;
+    private readonly AcsEndpointPolicy _endpoints;
 
-    public AcsMessageProvider(IHttpClientFactory httpClientFactory, AcsRequestSigner signer, TimeProvider time, ILogger<AcsMessageProvider> logger)
+    public AcsMessageProvider(
+        IHttpClientFactory httpClientFactory, AcsRequestSigner signer, TimeProvider time, ILogger<AcsMessageProvider> logger, AcsEndpointPolicy endpoints)
     {
         _httpClientFactory = httpClientFactory;
+        _endpoints = endpoints;
         _signer = signer;
         _time = time;
         _logger = logger;
@@ -129,16 +131,17 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
     internal static Uri SendUri(string endpoint) =>
         new(new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/", UriKind.Absolute), $"sms?api-version={ApiVersion}");
 
-    private static string? ConfigurationError(Channel channel)
+    private string? ConfigurationError(Channel channel)
     {
         if (channel.Acs is not { AccessKey: not null } acs)
         {
             return "The channel has no ACS resource credentials.";
         }
 
-        if (!Uri.TryCreate(acs.Endpoint, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp))
+        // Checked again at send time: a channel stored before the allow-list (or before it was narrowed) is not called.
+        if (!_endpoints.Allows(acs.Endpoint))
         {
-            return "The channel's ACS endpoint is not an absolute http(s) URL.";
+            return "The channel's ACS endpoint is not on the allowed hosts (ACS_ENDPOINT_ALLOWED_HOSTS).";
         }
 
         return string.IsNullOrEmpty(channel.From) ? "The channel has no From number." : null;
@@ -283,7 +286,7 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
         }
 
         var code = item.HttpStatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var text = item.ErrorMessage ?? $"ACS refused the recipient ({code}).";
+        var text = ErrorTexts.Bound(item.ErrorMessage) ?? $"ACS refused the recipient ({code}).";
         return item.HttpStatusCode switch
         {
             // Invalid number, or repeatabilityResult "rejected" (an invalid first-sent value).
@@ -318,7 +321,7 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
                 var text = string.Join(": ", new[] { error.Code, error.Message }.Where(s => !string.IsNullOrEmpty(s)));
                 if (text.Length > 0)
                 {
-                    return text;
+                    return ErrorTexts.Bound(text)!;
                 }
             }
         }
@@ -333,7 +336,7 @@ public sealed partial class AcsMessageProvider : IBatchMessageProvider
             return response.ReasonPhrase ?? response.StatusCode.ToString();
         }
 
-        return raw.Length > MaxErrorMessageLength ? raw[..MaxErrorMessageLength] : raw;
+        return ErrorTexts.Bound(raw)!;
     }
 
     private static SendOutcome[] All(int count, SendOutcome outcome) => Enumerable.Repeat(outcome, count).ToArray();

@@ -41,9 +41,6 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
     private const int TooManyRequestsCode = 20429;
     private const int QueueFullCode = 21611;
 
-    // A non-JSON error puts the whole response body into the exception message (an HTML page from a proxy).
-    private const int MaxErrorMessageLength = 500;
-
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly ILogger<TwilioMessageProvider> _logger;
     private readonly TimeSpan _stillCreatingFor;
@@ -241,7 +238,8 @@ public sealed partial class TwilioMessageProvider : IMessageProvider, IMessageSt
         // A non-JSON error body (an HTML 503 from a proxy) gives Status=0: the handler saw the real status.
         var status = e.Status != 0 ? e.Status : call.StatusCode ?? 0;
         var code = e.Code != 0 ? e.Code.ToString(CultureInfo.InvariantCulture) : status != 0 ? $"http-{status.ToString(CultureInfo.InvariantCulture)}" : "unknown";
-        var text = e.Message.Length > MaxErrorMessageLength ? e.Message[..MaxErrorMessageLength] : e.Message;
+        // A non-JSON error puts the whole response body into the exception message (an HTML page from a proxy).
+        var text = ErrorTexts.Bound(e.Message)!;
         if (e.Code == OptedOutCode)
         {
             return SendOutcome.Failed(SendStatus.OptedOut, code, text);

@@ -22,6 +22,7 @@ public sealed class ChaosStack : IAsyncDisposable
     private readonly string _azuriteDirectory;
     private readonly string _runId = Guid.NewGuid().ToString("N")[..12];
     private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    private readonly string _dataProtectionKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly List<WebApplication> _hosts = [];
     private readonly List<FileLoggerProvider> _loggers = [];
     private readonly SiloPorts[] _siloPorts;
@@ -105,6 +106,9 @@ public sealed class ChaosStack : IAsyncDisposable
             ["RECONCILE_AFTER"] = _options.ReconcileAfter.ToString("c", CultureInfo.InvariantCulture),
             ["TRACKING_SWEEP_INTERVAL"] = _options.TrackingSweepInterval.ToString("c", CultureInfo.InvariantCulture),
             ["PROVIDER_TIMEOUT_SECONDS"] = Text(_options.ProviderTimeoutSeconds),
+            // A key of this run only (its state is thrown away), and the provider fake's ACS on loopback.
+            ["DATA_PROTECTION_KEK"] = _dataProtectionKek,
+            ["ACS_ENDPOINT_ALLOW_LOOPBACK"] = "true",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["DOTNET_ENVIRONMENT"] = "Production",
         };
