@@ -76,7 +76,7 @@ public static class Program
             .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         builder.Services.AddSingleton(settings.SigningKeys);
-        builder.Services.AddSingleton(sp => new FailedAuthentications(settings.FailedAuthLimitPerMinute, sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton(_ => new FailedAuthentications(settings.FailedAuthLimitPerMinute));
         builder.Services.AddSingleton<RefusedKeys>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResponses>();
         builder.Services.AddAuthorizationBuilder()
