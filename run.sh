@@ -98,6 +98,7 @@ cleanup() {
         rm -f "$DATA_DIR/azurite/azurite.pid"
         stopped=1
     fi
+    rm -f "$RUN_DIR/run.pid"
     if ((stopped)); then
         log "Stopped. Data is kept in $DATA_DIR/ for the next run."
     fi
@@ -106,6 +107,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
+# Started in the background (./run.sh &), it stops with: kill $(cat .run/run.pid)
+echo $$ >"$RUN_DIR/run.pid"
 
 # Prints the last lines of a log and exits (the EXIT trap stops what runs).
 fail_with_log() {

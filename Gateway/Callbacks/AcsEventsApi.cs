@@ -105,7 +105,8 @@ public static class AcsEventsApi
     private static async Task<Guid?> AuthenticateAsync(HttpContext http, IGrainFactory grains)
     {
         var channel = http.Request.Query[ChannelParameter].ToString().Split('.');
-        if (channel.Length != 2 || !Guid.TryParseExact(channel[0], "N", out var orgId) || !Guid.TryParseExact(channel[1], "N", out var channelId))
+        // {orgId:N}.{channelId:N} as documented; ids with dashes, as the API shows them, name the same channel.
+        if (channel.Length != 2 || !Guid.TryParse(channel[0], out var orgId) || !Guid.TryParse(channel[1], out var channelId))
         {
             return null;
         }

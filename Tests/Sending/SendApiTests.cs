@@ -153,6 +153,7 @@ public sealed class SendApiTests(OutboundSystem system)
         var again = await org.Http.SendAsync(Request());
 
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.False(again.Headers.Contains("RateLimit-Remaining"), "A replay took no quota, so it reports none.");
         Assert.Equal(first.ToJsonString(), (await again.Json(HttpStatusCode.Accepted)).ToJsonString());
         await org.Http.WaitForMessageAsync(first["results"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
         Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
