@@ -10,12 +10,14 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
 /// Describes one catalog kind for <see cref="CatalogApi.MapCatalog{TGrain,TItem,TRequest,TResponse}"/>:
 /// how a request becomes an item and how a stored item is shown.
 /// </summary>
+/// <param name="OwnList">The kind maps its own list (with its own filters) around <see cref="CatalogApi.ListAsync"/>.</param>
 public sealed record CatalogKindApi<TItem, TRequest, TResponse>(
     CatalogKind Kind,
     string IdParameter,
     string Noun,
     Func<TRequest, FieldErrors, TItem?> ToItem,
-    Func<StoredItem<TItem>, TResponse> ToResponse)
+    Func<StoredItem<TItem>, TResponse> ToResponse,
+    bool OwnList = false)
     where TItem : class;
 
 /// <summary>Create, list, get, replace and delete, the same for every catalog kind.</summary>
@@ -23,6 +25,7 @@ public static class CatalogApi
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
+    private const int MaxScannedPerPage = 1_000;
 
     public static RouteGroupBuilder MapCatalog<TGrain, TItem, TRequest, TResponse>(
         this RouteGroupBuilder group, CatalogKindApi<TItem, TRequest, TResponse> api)
@@ -50,34 +53,12 @@ public static class CatalogApi
         .Produces<TResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
-        group.MapGet("/", async (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
+        if (!api.OwnList)
         {
-            var size = limit ?? DefaultPageSize;
-            if (size is < 1 or > MaxPageSize)
-            {
-                return Problem.Validation("limit", $"limit is between 1 and {MaxPageSize}.");
-            }
-
-            Guid? after = null;
-            if (cursor is not null)
-            {
-                if (!Guid.TryParse(cursor, out var parsed))
-                {
-                    return Problem.Validation("cursor", "cursor is the nextCursor of a previous page.");
-                }
-
-                after = parsed;
-            }
-
-            var orgId = http.OrgId();
-            var ids = await grains.GetGrain<ICatalogIndexGrain>(CatalogKeys.Index(orgId, api.Kind)).ListAsync(after, size + 1);
-            var page = ids.Take(size).ToArray();
-            var items = await Task.WhenAll(page.Select(id => grains.GetGrain<TGrain>(CatalogKeys.Item(orgId, id)).GetAsync()));
-            var next = ids.Length > size ? page[^1].ToString() : null;
-            // An id can be listed a moment before its item is stored; such an entry is simply not shown yet.
-            return Results.Ok(new Page<TResponse>([.. items.OfType<StoredItem<TItem>>().Select(api.ToResponse)], next));
-        })
-        .Produces<Page<TResponse>>();
+            group.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
+                ListAsync<TGrain, TItem, TRequest, TResponse>(http, grains, limit, cursor, api, keep: null))
+            .Produces<Page<TResponse>>();
+        }
 
         group.MapGet(itemRoute, async (HttpContext http, IGrainFactory grains) =>
             await Grain<TGrain, TItem>(http, grains, IdOf(http, api.IdParameter)).GetAsync() is { } stored
@@ -122,6 +103,60 @@ public static class CatalogApi
         .ProducesProblem(StatusCodes.Status409Conflict);
 
         return group;
+    }
+
+    /// <summary>
+    /// A page of the org's items of one kind, in creation order. With <paramref name="keep"/>, only the items it keeps:
+    /// a page then holds fewer than <paramref name="limit"/> items when its scan budget runs out, and only the last
+    /// page has no next cursor.
+    /// </summary>
+    public static async Task<IResult> ListAsync<TGrain, TItem, TRequest, TResponse>(
+        HttpContext http, IGrainFactory grains, int? limit, string? cursor, CatalogKindApi<TItem, TRequest, TResponse> api, Func<TItem, bool>? keep)
+        where TGrain : ICatalogItemGrain<TItem>
+        where TItem : class
+    {
+        var size = limit ?? DefaultPageSize;
+        if (size is < 1 or > MaxPageSize)
+        {
+            return Problem.Validation("limit", $"limit is between 1 and {MaxPageSize}.");
+        }
+
+        Guid? after = null;
+        if (cursor is not null)
+        {
+            if (!Guid.TryParse(cursor, out var parsed))
+            {
+                return Problem.Validation("cursor", "cursor is the nextCursor of a previous page.");
+            }
+
+            after = parsed;
+        }
+
+        var orgId = http.OrgId();
+        var index = grains.GetGrain<ICatalogIndexGrain>(CatalogKeys.Index(orgId, api.Kind));
+        var shown = new List<TResponse>(size);
+        var scanned = 0;
+        while (true)
+        {
+            var wanted = size - shown.Count;
+            var ids = await index.ListAsync(after, wanted + 1);
+            var chunk = ids.Take(wanted).ToArray();
+            var items = await Task.WhenAll(chunk.Select(id => grains.GetGrain<TGrain>(CatalogKeys.Item(orgId, id)).GetAsync()));
+            // An id can be listed a moment before its item is stored; such an entry is simply not shown yet.
+            shown.AddRange(items.OfType<StoredItem<TItem>>().Where(s => keep?.Invoke(s.Item) ?? true).Select(api.ToResponse));
+            scanned += chunk.Length;
+            if (ids.Length <= wanted)
+            {
+                return Results.Ok(new Page<TResponse>(shown, null));
+            }
+
+            after = chunk[^1];
+            // A filter that keeps few items must not turn one page into a scan of the whole index.
+            if (shown.Count == size || scanned >= MaxScannedPerPage)
+            {
+                return Results.Ok(new Page<TResponse>(shown, after.ToString()));
+            }
+        }
     }
 
     private static TGrain Grain<TGrain, TItem>(HttpContext http, IGrainFactory grains, Guid id)

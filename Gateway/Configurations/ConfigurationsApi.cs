@@ -15,24 +15,40 @@ namespace Outbound.Gateway.Configurations;
 /// Only with <c>fallbackChannelId</c>: how many seconds of retryable failures on the channel pass before the
 /// fallback takes over (0–86,400; default 300).
 /// </param>
+/// <param name="Active">
+/// Whether send requests are taken (default true, also on a replace that leaves it out). A send to an inactive
+/// configuration is refused with 409; messages it already accepted are still delivered.
+/// </param>
 public sealed record ConfigurationRequest(
     string? Name, bool? ShowInTimeline, string? ChannelType, Guid? ChannelId, Guid? TemplateId,
-    Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null);
+    Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null, bool? Active = null);
 
 /// <param name="ConfigurationId">The Configuration ID that send requests name.</param>
 /// <param name="FallbackChannelId">The channel that takes over while the channel is down; absent when there is none.</param>
 /// <param name="FallbackAfterSeconds">Seconds of retryable failures before the fallback takes over (the default, 300, if none was given); absent when there is no fallback.</param>
+/// <param name="Active">Whether send requests are taken; a send to an inactive configuration is refused with 409.</param>
 public sealed record ConfigurationResponse(
     Guid ConfigurationId, string Name, bool ShowInTimeline, string ChannelType, Guid ChannelId, Guid TemplateId,
-    Guid? FallbackChannelId, int? FallbackAfterSeconds, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    Guid? FallbackChannelId, int? FallbackAfterSeconds, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    bool Active = true);
 
 public static class ConfigurationsApi
 {
+    private static readonly CatalogKindApi<OutboundConfiguration, ConfigurationRequest, ConfigurationResponse> Api =
+        new(CatalogKind.Configuration, "configurationId", "outbound configuration", ToConfiguration, ToResponse, OwnList: true);
+
     public static RouteGroupBuilder MapOutboundConfigurations(this RouteGroupBuilder v1)
     {
         var configurations = v1.MapGroup("/outbound-configurations").WithTags("Outbound configurations")
             .MapCatalog<IConfigurationGrain, OutboundConfiguration, ConfigurationRequest, ConfigurationResponse>(
-                new(CatalogKind.Configuration, "configurationId", "outbound configuration", ToConfiguration, ToResponse));
+                Api);
+
+        // The catalog's list, narrowed to the active or the inactive configurations when asked.
+        configurations.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor, bool? active) =>
+            CatalogApi.ListAsync<IConfigurationGrain, OutboundConfiguration, ConfigurationRequest, ConfigurationResponse>(
+                http, grains, limit, cursor, Api, active is { } wanted ? c => c.Inactive != wanted : null))
+            .Produces<Page<ConfigurationResponse>>()
+            .ProducesValidationProblem();
 
         configurations.MapPost("/{configurationId:guid}/render", (Guid configurationId, RenderRequest request, HttpContext http, IGrainFactory grains) =>
             RenderApi.RenderAsync(
@@ -63,7 +79,8 @@ public static class ConfigurationsApi
             ? null
             : new OutboundConfiguration(
                 request.Name ?? "", request.ShowInTimeline ?? false, channelType!.Value, request.ChannelId!.Value, request.TemplateId!.Value,
-                request.FallbackChannelId, request.FallbackAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
+                request.FallbackChannelId, request.FallbackAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
+                Inactive: request.Active == false);
     }
 
     private static ConfigurationResponse ToResponse(StoredItem<OutboundConfiguration> stored)
@@ -72,6 +89,6 @@ public static class ConfigurationsApi
         return new ConfigurationResponse(
             stored.Id, c.Name, c.ShowInTimeline, WireNames.Of(c.ChannelType), c.ChannelId, c.TemplateId,
             c.FallbackChannelId, c.FallbackChannelId is null ? null : (int)(c.FallbackAfter ?? OutboundConfiguration.DefaultFallbackAfter).TotalSeconds,
-            stored.Version, stored.CreatedAt, stored.UpdatedAt);
+            stored.Version, stored.CreatedAt, stored.UpdatedAt, !c.Inactive);
     }
 }

@@ -16,12 +16,27 @@ namespace Outbound.Gateway.Sending;
 public sealed record SendBody(List<ContactBody?>? Contacts);
 
 /// <summary>One contact, with the seed's field names.</summary>
+/// <param name="ConfigurationId">
+/// Optional (<c>msdyn_ocoutboundconfigurationid</c>): the configuration the contact is sent with, as the reference's
+/// contact list names it; when given, it must be the configuration in the path.
+/// </param>
 public sealed record ContactBody(
     [property: JsonPropertyName("tocontactid")] string? ToContactId,
     [property: JsonPropertyName("optin")] bool? OptIn,
     [property: JsonPropertyName("locale")] string? Locale,
     [property: JsonPropertyName("contextitems")] Dictionary<string, string?>? ContextItems,
-    [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName);
+    [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName,
+    [property: JsonPropertyName(ContactBody.ConfigurationIdName)] Guid? ConfigurationId = null)
+{
+    public const string ConfigurationIdName = "msdyn_ocoutboundconfigurationid";
+
+    /// <summary>
+    /// Any other property is a slug value given beside the contact's fields, as the reference's contact list writes
+    /// it (<c>"CustomerName": "Ana"</c>): a string, merged with <c>contextitems</c>.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? SlugValues { get; init; }
+}
 
 /// <param name="Status"><c>accepted</c>, <c>skipped_no_optin</c>, <c>skipped_opted_out</c> or <c>invalid</c>.</param>
 public sealed record ContactResultResponse(string? MessageId, string Status, string? Reason);
@@ -102,7 +117,7 @@ public static class SendApi
     private static async Task<IResult> SendAsync(Guid configurationId, SendBody body, HttpContext http, IGrainFactory grains, TimeProvider time)
     {
         var errors = new FieldErrors();
-        var contacts = ToContacts(body, errors);
+        var contacts = ToContacts(body, configurationId, errors);
         var idempotencyKey = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (idempotencyKey.Length > MaxIdempotencyKeyLength)
         {
@@ -142,6 +157,10 @@ public static class SendApi
                 new SendResponse([.. receipt.Results.Select(r => new ContactResultResponse(r.MessageId, Wire(r.Status), r.Reason))]),
                 statusCode: StatusCodes.Status202Accepted),
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
+            ReceiptStatus.ConfigurationInactive => TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "The outbound configuration is inactive.",
+                detail: $"Outbound configuration '{configurationId}' is inactive: it takes no send requests until it is made active again. Nothing was accepted."),
             ReceiptStatus.TooManyContacts => Problem.Validation("contacts", $"A request carries at most {receipt.MaxContacts} contacts for this org."),
             ReceiptStatus.TooLarge => Problem.Validation("contacts", string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"The request's rendered messages would take about {receipt.StoredBytes:N0} bytes of storage, more than the {SendReceipt.MaxStoredBytes:N0} one request may hold. Nothing was accepted; send the contacts in smaller requests.")),
@@ -182,7 +201,7 @@ public static class SendApi
             detail: "Storage did not answer in time; the request may or may not have been accepted. Repeat it with the same Idempotency-Key after the Retry-After delay: it is accepted at most once.");
     }
 
-    private static ImmutableArray<SendContact> ToContacts(SendBody body, FieldErrors errors)
+    private static ImmutableArray<SendContact> ToContacts(SendBody body, Guid configurationId, FieldErrors errors)
     {
         if (body.Contacts is not { Count: > 0 } list)
         {
@@ -202,7 +221,7 @@ public static class SendApi
             var field = $"contacts[{i}]";
             if (list[i] is not { } c)
             {
-                errors.Add(field, "A contact is an object: { tocontactid, optin, locale, contextitems, entityrelationshipname }.");
+                errors.Add(field, "A contact is an object: { tocontactid, optin, locale, contextitems, entityrelationshipname, and slug values }.");
                 continue;
             }
 
@@ -211,16 +230,29 @@ public static class SendApi
                 errors.Add($"{field}.optin", "optin is required: true or false.");
             }
 
-            var items = c.ContextItems ?? [];
-            var values = ContextItems.Read(items, $"{field}.contextitems", errors);
-            if (items.Count > MaxContextItems)
+            if (c.ConfigurationId is { } named && named != configurationId)
             {
-                errors.Add($"{field}.contextitems", $"contextitems holds at most {MaxContextItems} values.");
+                errors.Add($"{field}.{ContactBody.ConfigurationIdName}",
+                    $"{ContactBody.ConfigurationIdName} is the configuration the request is sent to ('{configurationId}'), or left out.");
+            }
+
+            var items = c.ContextItems ?? [];
+            var besides = c.SlugValues ?? [];
+            var values = ContextItems.Merge(ContextItems.Read(items, $"{field}.contextitems", errors), besides, field, errors);
+            // Counted once merged: a slug given both ways, with one value, is one value.
+            if (values.Count > MaxContextItems || items.Count > MaxContextItems)
+            {
+                errors.Add($"{field}.contextitems", $"A contact holds at most {MaxContextItems} slug values, in contextitems and beside it.");
             }
 
             foreach (var (key, value) in items.Where(item => item.Value?.Length > MaxContextValueLength))
             {
                 errors.Add($"{field}.contextitems.{key}", $"A context value is at most {MaxContextValueLength} characters.");
+            }
+
+            foreach (var (key, value) in besides.Where(item => item.Value.ValueKind == JsonValueKind.String && item.Value.GetString()!.Length > MaxContextValueLength))
+            {
+                errors.Add($"{field}.{key}", $"A slug value is at most {MaxContextValueLength} characters.");
             }
 
             if (c.EntityRelationshipName is { } regarding && TimelineKeys.RegardingProblem(regarding) is { } problem)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Outbound.Gateway.Problems;
 
 namespace Outbound.Gateway.Templates;
@@ -26,5 +27,48 @@ public static class ContextItems
         }
 
         return values.ToImmutable();
+    }
+
+    /// <summary>
+    /// Adds the slug values a contact gives beside its own fields, as the reference's contact list writes them
+    /// (<c>CustomerName</c> next to <c>tocontactid</c>), to <paramref name="values"/>. A value is a string; null is
+    /// ignored. The same slug given twice, in any case and here or in <c>contextitems</c>, must have the same value:
+    /// otherwise it is an error at <c>{field}.{name}</c>, as the reference errs when the values differ.
+    /// </summary>
+    public static ImmutableDictionary<string, string> Merge(
+        ImmutableDictionary<string, string> values, IReadOnlyDictionary<string, JsonElement>? besides, string field, FieldErrors errors)
+    {
+        if (besides is not { Count: > 0 })
+        {
+            return values;
+        }
+
+        var merged = values.ToBuilder();
+        foreach (var (name, element) in besides)
+        {
+            if (element.ValueKind == JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            // Strict, as contextitems is: a number or a boolean has no single text form a message could show.
+            if (element.ValueKind != JsonValueKind.String)
+            {
+                errors.Add($"{field}.{name}", $"'{name}' is a slug value: a string (or null, which is ignored).");
+                continue;
+            }
+
+            var value = element.GetString()!;
+            if (!merged.TryGetValue(name, out var given))
+            {
+                merged.Add(name, value);
+            }
+            else if (!string.Equals(given, value, StringComparison.Ordinal))
+            {
+                errors.Add($"{field}.{name}", $"The slug '{name}' is given twice with different values; slug names are not case-sensitive.");
+            }
+        }
+
+        return merged.ToImmutable();
     }
 }

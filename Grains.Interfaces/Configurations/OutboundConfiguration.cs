@@ -9,6 +9,10 @@ namespace Outbound.Configurations;
 /// attempt, or has answered only with retryable failures for <paramref name="FallbackAfter"/>); null: none.
 /// </param>
 /// <param name="FallbackAfter">How long retryable failures on the channel last before the fallback takes over; null: <see cref="DefaultFallbackAfter"/>.</param>
+/// <param name="Inactive">
+/// Send requests are refused; messages already accepted are still delivered. Stored as the negation of the API's
+/// <c>active</c> so that a configuration stored before the flag existed, or sent by an older silo, reads as active.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.OutboundConfiguration")]
 public sealed record OutboundConfiguration(
     [property: Id(0)] string Name,
@@ -17,7 +21,8 @@ public sealed record OutboundConfiguration(
     [property: Id(3)] Guid ChannelId,
     [property: Id(4)] Guid TemplateId,
     [property: Id(5)] Guid? FallbackChannelId = null,
-    [property: Id(6)] TimeSpan? FallbackAfter = null)
+    [property: Id(6)] TimeSpan? FallbackAfter = null,
+    [property: Id(7)] bool Inactive = false)
 {
     public static readonly TimeSpan DefaultFallbackAfter = TimeSpan.FromMinutes(5);
 }

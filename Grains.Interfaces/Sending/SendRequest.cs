@@ -66,6 +66,9 @@ public enum ReceiptStatus
 
     /// <summary>The operator has disabled the org: nothing was stored.</summary>
     OrgDisabled = 8,
+
+    /// <summary>The outbound configuration is inactive: nothing was stored.</summary>
+    ConfigurationInactive = 9,
 }
 
 /// <summary>The answer to a send request.</summary>

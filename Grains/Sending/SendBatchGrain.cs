@@ -215,6 +215,12 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             return Refused(new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null));
         }
 
+        // Refused before any quota is taken: an inactive configuration is a setting, not a send that happened.
+        if (binding.Configuration.Inactive)
+        {
+            return Refused(new SendReceipt(ReceiptStatus.ConfigurationInactive, [], false, null));
+        }
+
         if (request.Contacts.Length > allowance.Settings.MaxContactsPerRequest)
         {
             return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, allowance.Settings.MaxContactsPerRequest));
