@@ -38,7 +38,7 @@ internal static class ApiClients
 
     public static async Task<string> GenerateCSharpAsync(string document)
     {
-        var openApi = await OpenApiDocument.FromJsonAsync(document);
+        var openApi = await OpenApiDocument.FromJsonAsync(OneOfAsInheritance(document));
         var settings = new CSharpClientGeneratorSettings
         {
             ClassName = "OutboundApiClient",
@@ -65,6 +65,69 @@ internal static class ApiClients
         };
         var code = new CSharpClientGenerator(openApi, settings).GenerateFile();
         return Normalize(code);
+    }
+
+    /// <summary>
+    /// NSwag turns a <c>oneOf</c> with a discriminator into its first variant only (an ACS channel could not be sent),
+    /// but it turns the equivalent <c>allOf</c> inheritance into a base class with a subclass per variant. So each such
+    /// schema becomes a base holding the discriminator, and each variant extends it; the document itself is unchanged.
+    /// </summary>
+    public static string OneOfAsInheritance(string document)
+    {
+        var root = JsonNode.Parse(document)!.AsObject();
+        if (root["components"]?["schemas"] is not JsonObject schemas)
+        {
+            return document;
+        }
+
+        foreach (var (name, node) in schemas.ToList())
+        {
+            if (node is not JsonObject { } schema || schema["oneOf"] is not JsonArray variants ||
+                schema["discriminator"]?["propertyName"]?.GetValue<string>() is not { } property)
+            {
+                continue;
+            }
+
+            var references = variants.Select(v => v?["$ref"]?.GetValue<string>()).ToList();
+            if (references.Any(r => r is null || !r.StartsWith("#/components/schemas/", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            schemas[name] = new JsonObject
+            {
+                ["type"] = "object",
+                ["required"] = new JsonArray(property),
+                ["properties"] = new JsonObject { [property] = new JsonObject { ["type"] = "string" } },
+                ["discriminator"] = schema["discriminator"]!.DeepClone(),
+            };
+            foreach (var variantName in references.Select(r => r!["#/components/schemas/".Length..]))
+            {
+                if (schemas[variantName] is not JsonObject variant || variant.ContainsKey("allOf"))
+                {
+                    continue;
+                }
+
+                var own = variant.DeepClone().AsObject();
+                (own["properties"] as JsonObject)?.Remove(property);
+                if (own["required"] is JsonArray required)
+                {
+                    own["required"] = new JsonArray([.. required.Where(r => r?.GetValue<string>() != property).Select(r => r!.DeepClone())]);
+                }
+
+                var extended = new JsonObject();
+                if (own["description"] is { } description)
+                {
+                    own.Remove("description");
+                    extended["description"] = description;
+                }
+
+                extended["allOf"] = new JsonArray(new JsonObject { ["$ref"] = $"#/components/schemas/{name}" }, own);
+                schemas[variantName] = extended;
+            }
+        }
+
+        return root.ToJsonString();
     }
 
     /// <summary>Runs openapi-typescript (tools/package.json) on the document and returns the generated types.</summary>
