@@ -1,0 +1,63 @@
+namespace Outbound.Tests.ApiClient;
+
+/// <summary>An integrator's first day with the client generated from the document: every call is the generated one.</summary>
+[Collection(SystemCollection.Name)]
+public sealed class GeneratedClientTests(OutboundSystem system)
+{
+    [Fact]
+    public async Task A_generated_client_sets_up_an_org_and_sends_a_message_that_becomes_sent()
+    {
+        using var adminHttp = system.Admin();
+        var org = await new OutboundApiClient(adminHttp).OrgsAsync(new CreateOrgRequest { Name = "Generated client" });
+        using var orgHttp = system.WithBearer(org.ApiKey);
+        var client = new OutboundApiClient(orgHttp);
+
+        var channel = await client.ChannelsPOSTAsync(new ChannelRequest
+        {
+            Name = "Support SMS",
+            Type = "sms",
+            Provider = "twilio",
+            From = "+14155550100",
+            Twilio = new TwilioRequest { AccountSid = Api.AccountSid, AuthToken = Api.TwilioAuthToken },
+        });
+        var template = await client.TemplatesPOSTAsync(new TemplateRequest
+        {
+            Name = "Case created",
+            ChannelType = "sms",
+            DefaultLocale = "en-US",
+            Versions = new Dictionary<string, TemplateVersionRequest>
+            {
+                ["en-US"] = new() { Body = "Hi {CustomerName}, case {CaseName} is open." },
+            },
+        });
+        var configuration = await client.OutboundConfigurationsPOSTAsync(new ConfigurationRequest
+        {
+            Name = "Case created",
+            ChannelType = "sms",
+            ChannelId = channel.Id,
+            TemplateId = template.Id,
+        });
+        var sent = await client.SendAsync(configuration.ConfigurationId, new SendBody
+        {
+            Contacts =
+            [
+                new ContactBody
+                {
+                    Tocontactid = "+14155550142",
+                    Optin = true,
+                    Contextitems = new Dictionary<string, string> { ["CustomerName"] = "Ana", ["CaseName"] = "CAS-1001" },
+                    Entityrelationshipname = "incident_msdyn_ocoutboundmessages",
+                },
+            ],
+        });
+
+        var accepted = Assert.Single(sent.Results);
+        Assert.Equal("accepted", accepted.Status);
+        var message = await Eventually.ReturnsAsync(
+            () => client.MessagesAsync(accepted.MessageId!),
+            m => m.Status is "sent" or "delivered",
+            timeoutMs: 30_000,
+            pollMs: 100);
+        Assert.Equal("twilio", message.Provider);
+    }
+}
