@@ -30,6 +30,8 @@ public static class CatalogApi
         where TItem : class
     {
         var itemRoute = $"/{{{api.IdParameter}:guid}}";
+        // Operation ids read as a generated client's methods: CreateChannel, ListOutboundConfigurations.
+        var name = string.Concat(api.Noun.Split(' ').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
 
         group.MapPost("/", async (TRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {
@@ -47,6 +49,9 @@ public static class CatalogApi
                 ? Results.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{id}", api.ToResponse(result.Saved!))
                 : Problem.Validation(result.Errors);
         })
+        .WithName($"Create{name}")
+        .WithSummary($"Create a {api.Noun}")
+        .WithDescription($"Stores a new {api.Noun} of the org; the answer carries its id and a Location header.")
         .Produces<TResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
@@ -77,12 +82,19 @@ public static class CatalogApi
             // An id can be listed a moment before its item is stored; such an entry is simply not shown yet.
             return Results.Ok(new Page<TResponse>([.. items.OfType<StoredItem<TItem>>().Select(api.ToResponse)], next));
         })
-        .Produces<Page<TResponse>>();
+        .WithName($"List{name}s")
+        .WithSummary($"List {api.Noun}s")
+        .WithDescription($"The org's {api.Noun}s, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
+        .Produces<Page<TResponse>>()
+        .ProducesValidationProblem();
 
         group.MapGet(itemRoute, async (HttpContext http, IGrainFactory grains) =>
             await Grain<TGrain, TItem>(http, grains, IdOf(http, api.IdParameter)).GetAsync() is { } stored
                 ? Results.Ok(api.ToResponse(stored))
                 : NotFound(http, api.IdParameter, api.Noun))
+        .WithName($"Get{name}")
+        .WithSummary($"Get a {api.Noun}")
+        .WithDescription($"One {api.Noun} of the org, by id. Secrets are never returned.")
         .Produces<TResponse>()
         .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -103,6 +115,9 @@ public static class CatalogApi
                 _ => Problem.Validation(result.Errors),
             };
         })
+        .WithName($"Replace{name}")
+        .WithSummary($"Replace a {api.Noun}")
+        .WithDescription($"Replaces the {api.Noun} whole with the body; write-only secrets left out keep their stored values.")
         .Produces<TResponse>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);
@@ -117,6 +132,9 @@ public static class CatalogApi
                 _ => Problem.Conflict($"Outbound configurations use this {api.Noun}: {string.Join(", ", result.UsedBy)}. Delete them or point them elsewhere first."),
             };
         })
+        .WithName($"Delete{name}")
+        .WithSummary($"Delete a {api.Noun}")
+        .WithDescription($"Deletes the {api.Noun}; refused (409) while an outbound configuration uses it.")
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict);

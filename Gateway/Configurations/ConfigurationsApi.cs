@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Configurations;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
@@ -16,7 +17,8 @@ namespace Outbound.Gateway.Configurations;
 /// fallback takes over (0–86,400; default 300).
 /// </param>
 public sealed record ConfigurationRequest(
-    string? Name, bool? ShowInTimeline, string? ChannelType, Guid? ChannelId, Guid? TemplateId,
+    [property: Required] string? Name, bool? ShowInTimeline, [property: Required] string? ChannelType,
+    [property: Required] Guid? ChannelId, [property: Required] Guid? TemplateId,
     Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null);
 
 /// <param name="ConfigurationId">The Configuration ID that send requests name.</param>
@@ -40,6 +42,9 @@ public static class ConfigurationsApi
                 (locale, items) => grains.GetGrain<IConfigurationGrain>(CatalogKeys.Item(http.OrgId(), configurationId)).RenderAsync(locale, items),
                 () => Problem.NotFound($"No outbound configuration '{configurationId}' exists.")))
             .WithBodyLimit(BodyLimits.Send)
+            .WithName("RenderOutboundConfiguration")
+            .WithSummary("Render a configuration's message")
+            .WithDescription("Shows what a send through this configuration would send for a locale and slug values, without sending.")
             .Produces<RenderResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
