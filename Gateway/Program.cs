@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Orleans.Configuration;
+using Outbound.Gateway.ApiDocument;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Channels;
@@ -70,7 +71,7 @@ public static class Program
             // A number is a JSON number: "10" is a string, so a field of the wrong type, as any other.
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiDocument();
 
         builder.Services.AddAuthentication()
             .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey)

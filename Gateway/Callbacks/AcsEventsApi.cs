@@ -69,6 +69,9 @@ public static class AcsEventsApi
             return Results.NoContent();
         })
         .WithTags("Callbacks")
+        .WithName("ReceiveAcsEvents")
+        .WithSummary("Receive ACS events from Event Grid")
+        .WithDescription("Called by an Event Grid subscription, not by integrators: the channel and code query parameters (the channel's events secret) authenticate it. SMS delivery reports update the messages' statuses; a subscription validation event is answered with its code.")
         .DisableAntiforgery()
         .WithBodyLimit(BodyLimits.EventGridDelivery)
         .Produces(StatusCodes.Status204NoContent)
@@ -96,6 +99,9 @@ public static class AcsEventsApi
             return Results.Ok();
         })
         .WithTags("Callbacks")
+        .WithName("ValidateAcsEventsSubscription")
+        .WithSummary("Answer Event Grid's subscription handshake")
+        .WithDescription("The CloudEvents webhook handshake of an Event Grid subscription, authenticated as the events themselves are.")
         .Produces(StatusCodes.Status200OK)
         .ProducesProblem(StatusCodes.Status403Forbidden);
         return v1;

@@ -60,6 +60,9 @@ public static class CallbacksApi
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The X-Twilio-Signature is not valid for this URL and these parameters.");
         })
         .WithTags("Callbacks")
+        .WithName("ReceiveTwilioStatus")
+        .WithSummary("Receive a Twilio status callback")
+        .WithDescription("Called by Twilio, not by integrators: the URL the service gave Twilio for the message, signed by the service (token), and the X-Twilio-Signature header, signed with the channel's auth token, authenticate it.")
         .DisableAntiforgery()
         .WithBodyLimit(BodyLimits.TwilioCallback)
         .WithFormOptions(

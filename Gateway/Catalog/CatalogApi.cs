@@ -33,6 +33,8 @@ public static class CatalogApi
         where TItem : class
     {
         var itemRoute = $"/{{{api.IdParameter}:guid}}";
+        // Operation ids read as a generated client's methods: CreateChannel, ListOutboundConfigurations.
+        var name = string.Concat(api.Noun.Split(' ').Select(word => char.ToUpperInvariant(word[0]) + word[1..]));
 
         group.MapPost("/", async (TRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {
@@ -50,6 +52,9 @@ public static class CatalogApi
                 ? Results.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{id}", api.ToResponse(result.Saved!))
                 : Problem.Validation(result.Errors);
         })
+        .WithName($"Create{name}")
+        .WithSummary($"Create a {api.Noun}")
+        .WithDescription($"Stores a new {api.Noun} of the org; the answer carries its id and a Location header.")
         .Produces<TResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
@@ -57,13 +62,20 @@ public static class CatalogApi
         {
             group.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
                 ListAsync<TGrain, TItem, TRequest, TResponse>(http, grains, limit, cursor, api, keep: null))
-            .Produces<Page<TResponse>>();
+            .WithName($"List{name}s")
+            .WithSummary($"List {api.Noun}s")
+            .WithDescription($"The org's {api.Noun}s, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
+            .Produces<Page<TResponse>>()
+            .ProducesValidationProblem();
         }
 
         group.MapGet(itemRoute, async (HttpContext http, IGrainFactory grains) =>
             await Grain<TGrain, TItem>(http, grains, IdOf(http, api.IdParameter)).GetAsync() is { } stored
                 ? Results.Ok(api.ToResponse(stored))
                 : NotFound(http, api.IdParameter, api.Noun))
+        .WithName($"Get{name}")
+        .WithSummary($"Get a {api.Noun}")
+        .WithDescription($"One {api.Noun} of the org, by id. Secrets are never returned.")
         .Produces<TResponse>()
         .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -84,6 +96,9 @@ public static class CatalogApi
                 _ => Problem.Validation(result.Errors),
             };
         })
+        .WithName($"Replace{name}")
+        .WithSummary($"Replace a {api.Noun}")
+        .WithDescription($"Replaces the {api.Noun} whole with the body; write-only secrets left out keep their stored values.")
         .Produces<TResponse>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);
@@ -98,6 +113,9 @@ public static class CatalogApi
                 _ => Problem.Conflict($"Outbound configurations use this {api.Noun}: {string.Join(", ", result.UsedBy)}. Delete them or point them elsewhere first."),
             };
         })
+        .WithName($"Delete{name}")
+        .WithSummary($"Delete a {api.Noun}")
+        .WithDescription($"Deletes the {api.Noun}; refused (409) while an outbound configuration uses it.")
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .ProducesProblem(StatusCodes.Status409Conflict);

@@ -1,14 +1,22 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Channels;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 
 namespace Outbound.Gateway.Channels;
 
+/// <summary>A channel: a Twilio sender (<c>twilio</c>, and <c>from</c> or <c>messagingServiceSid</c>) or an ACS one (<c>acs</c> and <c>from</c>).</summary>
+/// <param name="Type"><c>sms</c> or <c>whatsapp</c> (WhatsApp channels are on Twilio).</param>
+/// <param name="Provider"><c>twilio</c> or <c>acs</c>: which of <c>twilio</c> and <c>acs</c> the channel carries.</param>
+/// <param name="From">The sender: an E.164 number, or <c>whatsapp:</c> and an E.164 number for WhatsApp.</param>
+/// <param name="MessagingServiceSid">Twilio SMS only: a Messaging Service to send from instead of <c>from</c>.</param>
+/// <param name="Twilio">Only with provider <c>twilio</c>, where it is required on create.</param>
+/// <param name="Acs">Only with provider <c>acs</c>, where it is required on create.</param>
 public sealed record ChannelRequest(
-    string? Name, string? Type, string? Provider, string? From, string? MessagingServiceSid, TwilioRequest? Twilio, AcsRequest? Acs);
+    [property: Required] string? Name, [property: Required] string? Type, [property: Required] string? Provider, string? From, string? MessagingServiceSid, TwilioRequest? Twilio, AcsRequest? Acs);
 
 /// <param name="AuthToken">Write-only. Leave it out on a replace to keep the stored one.</param>
-public sealed record TwilioRequest(string? AccountSid, string? AuthToken);
+public sealed record TwilioRequest([property: Required] string? AccountSid, string? AuthToken);
 
 /// <param name="AccessKey">Write-only. Leave it out on a replace to keep the stored one.</param>
 /// <param name="EventsSecret">
@@ -16,7 +24,7 @@ public sealed record TwilioRequest(string? AccountSid, string? AuthToken);
 /// (<c>/v1/callbacks/acs/events?channel={orgId:N}.{channelId:N}&amp;code={eventsSecret}</c>). Leave it out on a
 /// replace to keep the stored one.
 /// </param>
-public sealed record AcsRequest(string? Endpoint, string? AccessKey, string? EventsSecret = null);
+public sealed record AcsRequest([property: Required] string? Endpoint, string? AccessKey, string? EventsSecret = null);
 
 /// <summary>A channel as the API shows it: secrets are never returned, only whether one is set.</summary>
 public sealed record ChannelResponse(

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Configurations;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
@@ -20,7 +21,8 @@ namespace Outbound.Gateway.Configurations;
 /// configuration is refused with 409; messages it already accepted are still delivered.
 /// </param>
 public sealed record ConfigurationRequest(
-    string? Name, bool? ShowInTimeline, string? ChannelType, Guid? ChannelId, Guid? TemplateId,
+    [property: Required] string? Name, bool? ShowInTimeline, [property: Required] string? ChannelType,
+    [property: Required] Guid? ChannelId, [property: Required] Guid? TemplateId,
     Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null, bool? Active = null);
 
 /// <param name="ConfigurationId">The Configuration ID that send requests name.</param>
@@ -47,6 +49,10 @@ public static class ConfigurationsApi
         configurations.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor, bool? active) =>
             CatalogApi.ListAsync<IConfigurationGrain, OutboundConfiguration, ConfigurationRequest, ConfigurationResponse>(
                 http, grains, limit, cursor, Api, active is { } wanted ? c => c.Inactive != wanted : null))
+            .WithName("ListOutboundConfigurations")
+            .WithSummary("List outbound configurations")
+            .WithDescription("The org's outbound configurations, oldest first, a page at a time: pass nextCursor as cursor for the next page. "
+                + "active=true or active=false lists only the active or the inactive ones.")
             .Produces<Page<ConfigurationResponse>>()
             .ProducesValidationProblem();
 
@@ -56,6 +62,9 @@ public static class ConfigurationsApi
                 (locale, items) => grains.GetGrain<IConfigurationGrain>(CatalogKeys.Item(http.OrgId(), configurationId)).RenderAsync(locale, items),
                 () => Problem.NotFound($"No outbound configuration '{configurationId}' exists.")))
             .WithBodyLimit(BodyLimits.Send)
+            .WithName("RenderOutboundConfiguration")
+            .WithSummary("Render a configuration's message")
+            .WithDescription("Shows what a send through this configuration would send for a locale and slug values, without sending.")
             .Produces<RenderResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

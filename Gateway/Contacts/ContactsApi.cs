@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Outbound.Contacts;
 using Outbound.Gateway.Auth;
@@ -6,7 +7,7 @@ using Outbound.Gateway.Problems;
 namespace Outbound.Gateway.Contacts;
 
 /// <param name="OptedOut">True: the customer gets no more messages from this org until opted in again.</param>
-public sealed record ConsentRequest(bool? OptedOut);
+public sealed record ConsentRequest([property: Required] bool? OptedOut);
 
 /// <param name="Source">Who changed it last: <c>provider:21610</c> (the customer replied STOP), <c>api</c>.</param>
 public sealed record ConsentResponse(string ToContactId, bool OptedOut, string? Source, DateTimeOffset? ChangedAt);
@@ -21,6 +22,9 @@ public static partial class ContactsApi
             !E164().IsMatch(tocontactid)
                 ? Problem.Validation("tocontactid", "tocontactid is an E.164 phone number such as +14155550100.")
                 : Results.Ok(ToResponse(await grains.GetGrain<IContactGrain>(ContactKeys.Contact(http.OrgId(), tocontactid)).GetConsentAsync())))
+            .WithName("GetConsent")
+            .WithSummary("Get a customer's consent")
+            .WithDescription("Whether the number has opted out of the org's messages, and who changed it last.")
             .Produces<ConsentResponse>()
             .ProducesValidationProblem();
 
@@ -46,6 +50,9 @@ public static partial class ContactsApi
             await (request.OptedOut!.Value ? contact.OptOutAsync("api") : contact.OptInAsync("api"));
             return Results.Ok(ToResponse(await contact.GetConsentAsync()));
         })
+        .WithName("SetConsent")
+        .WithSummary("Opt a customer out or in")
+        .WithDescription("Records that the number opted out of the org's messages (optedOut: true) or in again (false).")
         .Produces<ConsentResponse>()
         .ProducesValidationProblem();
         return org;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Problems;
 using Outbound.Orgs;
@@ -7,7 +8,7 @@ namespace Outbound.Gateway.Keys;
 
 /// <param name="Name">What the key is for (1–100 characters), e.g. the integration that uses it.</param>
 /// <param name="Scope"><c>admin</c> (everything), <c>send</c> (sending, message status, consent) or <c>agent</c> (the conversations API).</param>
-public sealed record CreateApiKeyRequest(string? Name, string? Scope);
+public sealed record CreateApiKeyRequest([property: Required] string? Name, [property: Required] string? Scope);
 
 /// <summary>An API key of the org; the key itself is shown only once, when it is created.</summary>
 /// <param name="Prefix">The key's first characters, to tell which key this is.</param>
@@ -38,18 +39,27 @@ public static class ApiKeysApi
 
         keys.MapPost("/", (CreateApiKeyRequest? request, HttpContext http, IGrainFactory grains, SigningKeys signingKeys) =>
             CreateAsync(http.OrgId(), request, grains, signingKeys))
+            .WithName("CreateApiKey")
+            .WithSummary("Create an API key")
+            .WithDescription("Issues a new key of the given scope; the key is in this answer only.")
             .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
         keys.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
             Results.Ok(new ApiKeyListResponse([.. (await grains.GetGrain<IOrgGrain>(http.OrgId()).ListApiKeysAsync()).Select(ApiKeyResponse.From)])))
+            .WithName("ListApiKeys")
+            .WithSummary("List API keys")
+            .WithDescription("The org's keys, oldest first, with when each was last used; never the keys themselves.")
             .Produces<ApiKeyListResponse>();
 
         keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
             await grains.GetGrain<IOrgGrain>(http.OrgId()).RevokeApiKeyAsync(id)
                 ? Results.NoContent()
                 : Problem.NotFound($"No API key '{id}' exists."))
+            .WithName("RevokeApiKey")
+            .WithSummary("Revoke an API key")
+            .WithDescription("The key stops authenticating at once.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Keys;
 using Outbound.Gateway.Problems;
@@ -6,7 +7,7 @@ using Outbound.Security;
 
 namespace Outbound.Gateway.Orgs;
 
-public sealed record CreateOrgRequest(string? Name);
+public sealed record CreateOrgRequest([property: Required] string? Name);
 
 /// <param name="ApiKey">The org's first key, of scope <c>admin</c> and named <c>default</c>. Shown once: only its hash is stored.</param>
 public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, OrgSettings Settings);
@@ -17,7 +18,7 @@ public sealed record CreatedOrgResponse(Guid OrgId, string Name, string ApiKey, 
 /// Optional: how many hours after acceptance a message is still retried (1–72; default 24); past it the message
 /// ends <c>failed</c> with the reason <c>expired</c>.
 /// </param>
-public sealed record OrgSettingsRequest(int? MaxContactsPerRequest, int? MaxRequestsPerHour, int? DeliveryDeadlineHours = null);
+public sealed record OrgSettingsRequest([property: Required] int? MaxContactsPerRequest, [property: Required] int? MaxRequestsPerHour, int? DeliveryDeadlineHours = null);
 
 /// <param name="Enabled">False once the operator has disabled the org: its keys and send requests are refused.</param>
 public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, DateTimeOffset CreatedAt, bool Enabled)
@@ -26,7 +27,7 @@ public sealed record OrgResponse(Guid OrgId, string Name, OrgSettings Settings, 
 }
 
 /// <param name="Enabled">False disables the org: its keys stop authenticating and its send requests are refused; true enables it again.</param>
-public sealed record OrgStatusRequest(bool? Enabled);
+public sealed record OrgStatusRequest([property: Required] bool? Enabled);
 
 public static class OrgsApi
 {
@@ -57,6 +58,9 @@ public static class OrgsApi
         })
         .RequireAuthorization(adminPolicy)
         .WithTags("Orgs")
+        .WithName("CreateOrg")
+        .WithSummary("Create an org")
+        .WithDescription("Operator only: creates an org with the default limits and its first admin API key, shown in this answer only.")
         .Produces<CreatedOrgResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
@@ -94,6 +98,9 @@ public static class OrgsApi
         })
         .RequireAuthorization(adminPolicy)
         .WithTags("Orgs")
+        .WithName("UpdateOrgSettings")
+        .WithSummary("Change an org's limits")
+        .WithDescription("Operator only: contacts per send request, send requests per hour and how long messages are retried.")
         .Produces<OrgResponse>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);
@@ -112,6 +119,9 @@ public static class OrgsApi
         })
         .RequireAuthorization(adminPolicy)
         .WithTags("Orgs")
+        .WithName("SetOrgStatus")
+        .WithSummary("Disable or enable an org")
+        .WithDescription("Operator only: a disabled org's keys stop authenticating and its send requests are refused.")
         .Produces<OrgResponse>()
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound);
@@ -120,6 +130,9 @@ public static class OrgsApi
             ApiKeysApi.CreateAsync(orgId, request, grains, signingKeys))
         .RequireAuthorization(adminPolicy)
         .WithTags("Orgs")
+        .WithName("CreateOrgApiKey")
+        .WithSummary("Issue an API key to an org")
+        .WithDescription("Operator only: a new key for an org that has lost its own; the key is in this answer only.")
         .Produces<CreatedApiKeyResponse>(StatusCodes.Status201Created)
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status404NotFound)
@@ -135,6 +148,9 @@ public static class OrgsApi
                 ? Results.Ok(OrgResponse.From(org))
                 : Problem.NotFound("The org no longer exists."))
         .WithTags("Orgs")
+        .WithName("GetOrg")
+        .WithSummary("Get the calling org")
+        .WithDescription("The org the API key belongs to: its name, limits and whether it is enabled.")
         .Produces<OrgResponse>();
         return org;
     }

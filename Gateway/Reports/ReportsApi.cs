@@ -53,6 +53,9 @@ public static class ReportsApi
                 [.. report.Buckets.Select(b => new ReportBucketResponse(b.Start, StatusCountsResponse.From(b.Counts)))],
                 StatusCountsResponse.From(report.Totals)));
         })
+        .WithName("GetOutboundReport")
+        .WithSummary("Count messages per interval and status")
+        .WithDescription("Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status.")
         .Produces<OutboundReportResponse>()
         .ProducesValidationProblem();
 
@@ -85,6 +88,9 @@ public static class ReportsApi
 
             return Results.Stream(output => WriteCsvAsync(page, output, http.RequestAborted), "text/csv; charset=utf-8");
         })
+        .WithName("ListOutboundRecipients")
+        .WithSummary("List the recipients as CSV")
+        .WithDescription("One CSV row per message accepted between from and to, with its recipient and status; the Link header's next URL gives the next page.")
         .Produces<string>(contentType: "text/csv")
         .ProducesValidationProblem();
         return org;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -13,7 +14,7 @@ using Outbound.Sending;
 namespace Outbound.Gateway.Sending;
 
 /// <summary>A send request: the seed's contact list.</summary>
-public sealed record SendBody(List<ContactBody?>? Contacts);
+public sealed record SendBody([property: Required] List<ContactBody?>? Contacts);
 
 /// <summary>One contact, with the seed's field names.</summary>
 /// <param name="ConfigurationId">
@@ -21,8 +22,8 @@ public sealed record SendBody(List<ContactBody?>? Contacts);
 /// contact list names it; when given, it must be the configuration in the path.
 /// </param>
 public sealed record ContactBody(
-    [property: JsonPropertyName("tocontactid")] string? ToContactId,
-    [property: JsonPropertyName("optin")] bool? OptIn,
+    [property: JsonPropertyName("tocontactid"), Required] string? ToContactId,
+    [property: JsonPropertyName("optin"), Required] bool? OptIn,
     [property: JsonPropertyName("locale")] string? Locale,
     [property: JsonPropertyName("contextitems")] Dictionary<string, string?>? ContextItems,
     [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName,
@@ -93,12 +94,16 @@ public static class SendApi
     {
         org.MapPost("/outbound-configurations/{configurationId:guid}/send", SendAsync)
             .WithTags("Sending")
+            .WithName("SendMessages")
+            .WithSummary("Send messages to a contact list")
+            .WithDescription("Accepts one message per contact through the configuration's channel and template, and answers at once with each contact's result; delivery goes on in the background (follow it with GetMessage). Contacts without opt-in, or opted out, are skipped. Each accepted request counts against the org's hourly quota.")
             // Bounded before it is read: a contact list is at most a few dozen KiB.
             .WithBodyLimit(MaxBodyBytes)
             .Produces<SendResponse>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -109,6 +114,9 @@ public static class SendApi
                 ? Results.Ok(MessageResponse.From(m))
                 : Problem.NotFound($"No message '{messageId}' exists."))
             .WithTags("Sending")
+            .WithName("GetMessage")
+            .WithSummary("Get a message's status")
+            .WithDescription("A sent message: what was sent, to whom, its status and the history of its statuses.")
             .Produces<MessageResponse>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return org;

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Auth;
@@ -5,10 +6,16 @@ using Outbound.Templates;
 
 namespace Outbound.Gateway.Templates;
 
-public sealed record TemplateRequest(string? Name, string? ChannelType, string? DefaultLocale, Dictionary<string, TemplateVersionRequest?>? Versions);
+/// <param name="ChannelType"><c>sms</c> or <c>whatsapp</c>: which fields each version carries.</param>
+/// <param name="DefaultLocale">The version used when a contact's locale has none of its own.</param>
+/// <param name="Versions">Locale → version.</param>
+public sealed record TemplateRequest(
+    [property: Required] string? Name, [property: Required] string? ChannelType, [property: Required] string? DefaultLocale,
+    [property: Required] Dictionary<string, TemplateVersionRequest?>? Versions);
 
-/// <param name="Body">SMS: the text, with <c>{Slug}</c> placeholders.</param>
-/// <param name="ContentSid">WhatsApp: the Twilio Content Template SID.</param>
+/// <summary>One locale's version: <c>body</c> for an SMS template; <c>contentSid</c> and <c>variables</c> for a WhatsApp one.</summary>
+/// <param name="Body">SMS (required there): the text, with <c>{Slug}</c> placeholders.</param>
+/// <param name="ContentSid">WhatsApp (required there): the Twilio Content Template SID.</param>
 /// <param name="Variables">WhatsApp: content-variable key → slug name.</param>
 public sealed record TemplateVersionRequest(string? Body, string? ContentSid, Dictionary<string, string>? Variables);
 
@@ -32,6 +39,9 @@ public static class TemplatesApi
                 (locale, items) => grains.GetGrain<ITemplateGrain>(CatalogKeys.Item(http.OrgId(), id)).RenderAsync(locale, items),
                 () => Problem.NotFound($"No template '{id}' exists.")))
             .WithBodyLimit(BodyLimits.Send)
+            .WithName("RenderTemplate")
+            .WithSummary("Render a template")
+            .WithDescription("Shows what the template would send for a locale and slug values, without sending: the SMS text, its encoding and segments, or the WhatsApp content SID and variables.")
             .Produces<RenderResponse>()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -24,12 +24,18 @@ public static class TimelineApi
         org.MapGet("/contacts/{tocontactid}/timeline", (string tocontactid, int? pageSize, string? cursor, HttpContext http, IGrainFactory grains) =>
             QueryAsync(TimelineKind.Contact, "tocontactid", tocontactid, pageSize, cursor, http, grains))
             .WithTags("Timeline")
+            .WithName("GetContactTimeline")
+            .WithSummary("List the messages sent to a number")
+            .WithDescription("The customer's timeline: messages of configurations that show in the timeline, newest first, a page at a time.")
             .Produces<TimelineResponse>()
             .ProducesValidationProblem();
 
         org.MapGet("/timeline", (string? regarding, int? pageSize, string? cursor, HttpContext http, IGrainFactory grains) =>
             QueryAsync(TimelineKind.Regarding, "regarding", regarding, pageSize, cursor, http, grains))
             .WithTags("Timeline")
+            .WithName("GetRegardingTimeline")
+            .WithSummary("List the messages regarding an entity")
+            .WithDescription("Messages sent with this entityrelationshipname (a case, say), newest first, a page at a time.")
             .Produces<TimelineResponse>()
             .ProducesValidationProblem();
         return org;
