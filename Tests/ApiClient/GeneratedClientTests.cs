@@ -8,36 +8,36 @@ public sealed class GeneratedClientTests(OutboundSystem system)
     public async Task A_generated_client_sets_up_an_org_and_sends_a_message_that_becomes_sent()
     {
         using var adminHttp = system.Admin();
-        var org = await new OutboundApiClient(adminHttp).OrgsAsync(new CreateOrgRequest { Name = "Generated client" });
+        var org = await new OutboundApiClient(adminHttp).CreateOrgAsync(new CreateOrgRequest { Name = "Generated client" });
         using var orgHttp = system.WithBearer(org.ApiKey);
         var client = new OutboundApiClient(orgHttp);
 
-        var channel = await client.ChannelsPOSTAsync(new ChannelRequest
+        var channel = await client.CreateChannelAsync(new ChannelRequest
         {
             Name = "Support SMS",
-            Type = "sms",
-            Provider = "twilio",
+            Type = ChannelRequestType.Sms,
+            Provider = ChannelRequestProvider.Twilio,
             From = "+14155550100",
             Twilio = new TwilioRequest { AccountSid = Api.AccountSid, AuthToken = Api.TwilioAuthToken },
         });
-        var template = await client.TemplatesPOSTAsync(new TemplateRequest
+        var template = await client.CreateTemplateAsync(new TemplateRequest
         {
             Name = "Case created",
-            ChannelType = "sms",
+            ChannelType = TemplateRequestChannelType.Sms,
             DefaultLocale = "en-US",
             Versions = new Dictionary<string, TemplateVersionRequest>
             {
                 ["en-US"] = new() { Body = "Hi {CustomerName}, case {CaseName} is open." },
             },
         });
-        var configuration = await client.OutboundConfigurationsPOSTAsync(new ConfigurationRequest
+        var configuration = await client.CreateOutboundConfigurationAsync(new ConfigurationRequest
         {
             Name = "Case created",
-            ChannelType = "sms",
+            ChannelType = ConfigurationRequestChannelType.Sms,
             ChannelId = channel.Id,
             TemplateId = template.Id,
         });
-        var sent = await client.SendAsync(configuration.ConfigurationId, new SendBody
+        var sent = await client.SendMessagesAsync(configuration.ConfigurationId, new SendBody
         {
             Contacts =
             [
@@ -52,12 +52,12 @@ public sealed class GeneratedClientTests(OutboundSystem system)
         });
 
         var accepted = Assert.Single(sent.Results);
-        Assert.Equal("accepted", accepted.Status);
+        Assert.Equal(ContactResultResponseStatus.Accepted, accepted.Status);
         var message = await Eventually.ReturnsAsync(
-            () => client.MessagesAsync(accepted.MessageId!),
-            m => m.Status is "sent" or "delivered",
+            () => client.GetMessageAsync(accepted.MessageId!),
+            m => m.Status is MessageResponseStatus.Sent or MessageResponseStatus.Delivered,
             timeoutMs: 30_000,
             pollMs: 100);
-        Assert.Equal("twilio", message.Provider);
+        Assert.Equal(MessageResponseProvider.Twilio, message.Provider);
     }
 }
