@@ -45,6 +45,7 @@ public static class ApiDocument
             o.AddDocumentTransformer((document, _, _) =>
             {
                 Describe(document);
+                DescribeChannelVariants(document);
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer((operation, context, _) =>
@@ -88,6 +89,49 @@ public static class ApiDocument
                 + "routes. A missing or unknown key is a 401; a key whose scope does not reach the route, or of a disabled org, a 403.",
         };
         document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+    }
+
+    /// <summary>
+    /// A channel is a Twilio sender or an ACS one, told apart by <c>provider</c>: one schema per provider under a
+    /// <c>oneOf</c> with a discriminator, so a generated client has a type per provider carrying only its own section.
+    /// </summary>
+    private static void DescribeChannelVariants(OpenApiDocument document)
+    {
+        const string Name = "ChannelRequest";
+        if (document.Components?.Schemas is not { } schemas || !schemas.TryGetValue(Name, out var found) || found is not OpenApiSchema channel
+            || channel.Properties is not { } properties)
+        {
+            return;
+        }
+
+        OpenApiSchemaReference Variant(string provider, string variantName, string description, params string[] otherProviders)
+        {
+            schemas[variantName] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.Object,
+                Description = description,
+                Properties = properties
+                    .Where(p => !otherProviders.Contains(p.Key))
+                    .ToDictionary(
+                        p => p.Key,
+                        p => p.Key == "provider" ? new OpenApiSchema { Type = JsonSchemaType.String, Enum = Values(provider) } : p.Value),
+                Required = channel.Required,
+            };
+            return new OpenApiSchemaReference(variantName, document);
+        }
+
+        var twilio = Variant("twilio", "TwilioChannelRequest", "A channel on Twilio: SMS or WhatsApp, from a number or a Messaging Service.", "acs");
+        var acs = Variant("acs", "AcsChannelRequest", "An SMS channel on Azure Communication Services.", "twilio", "messagingServiceSid");
+        schemas[Name] = new OpenApiSchema
+        {
+            Description = channel.Description,
+            OneOf = [twilio, acs],
+            Discriminator = new OpenApiDiscriminator
+            {
+                PropertyName = "provider",
+                Mapping = new Dictionary<string, OpenApiSchemaReference> { ["twilio"] = twilio, ["acs"] = acs },
+            },
+        };
     }
 
     private static void Describe(OpenApiOperation operation, OpenApiOperationTransformerContext context)

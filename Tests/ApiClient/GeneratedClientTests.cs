@@ -12,11 +12,10 @@ public sealed class GeneratedClientTests(OutboundSystem system)
         using var orgHttp = system.WithBearer(org.ApiKey);
         var client = new OutboundApiClient(orgHttp);
 
-        var channel = await client.CreateChannelAsync(new ChannelRequest
+        var channel = await client.CreateChannelAsync(new TwilioChannelRequest
         {
             Name = "Support SMS",
-            Type = ChannelRequestType.Sms,
-            Provider = ChannelRequestProvider.Twilio,
+            Type = TwilioChannelRequestType.Sms,
             From = "+14155550100",
             Twilio = new TwilioRequest { AccountSid = Api.AccountSid, AuthToken = Api.TwilioAuthToken },
         });

@@ -5239,6 +5239,34 @@ namespace Outbound.Tests.ApiClient
         }
     }
 
+    /// <summary>
+    /// An SMS channel on Azure Communication Services.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal partial class AcsChannelRequest : ChannelRequest
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string? Name { get; set; } = default!;
+
+        /// <summary>
+        /// `sms` or `whatsapp` (WhatsApp channels are on Twilio).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<AcsChannelRequestType>))]
+        public AcsChannelRequestType? Type { get; set; } = default!;
+
+        /// <summary>
+        /// The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("from")]
+        public string? From { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("acs")]
+        public AcsRequest? Acs { get; set; } = default!;
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     internal partial class AcsRequest
     {
@@ -5359,47 +5387,12 @@ namespace Outbound.Tests.ApiClient
 
     }
 
-    /// <summary>
-    /// A channel: a Twilio sender (`twilio`, and `from` or `messagingServiceSid`) or an ACS one (`acs` and `from`).
-    /// </summary>
+    [JsonInheritanceConverter(typeof(ChannelRequest), "provider")]
+    [JsonInheritanceAttribute("twilio", typeof(TwilioChannelRequest))]
+    [JsonInheritanceAttribute("acs", typeof(AcsChannelRequest))]
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     internal partial class ChannelRequest
     {
-
-        [System.Text.Json.Serialization.JsonPropertyName("name")]
-        public string? Name { get; set; } = default!;
-
-        /// <summary>
-        /// `sms` or `whatsapp` (WhatsApp channels are on Twilio).
-        /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("type")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ChannelRequestType>))]
-        public ChannelRequestType? Type { get; set; } = default!;
-
-        /// <summary>
-        /// `twilio` or `acs`: which of `twilio` and `acs` the channel carries.
-        /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("provider")]
-        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<ChannelRequestProvider>))]
-        public ChannelRequestProvider? Provider { get; set; } = default!;
-
-        /// <summary>
-        /// The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp.
-        /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("from")]
-        public string? From { get; set; } = default!;
-
-        /// <summary>
-        /// Twilio SMS only: a Messaging Service to send from instead of `from`.
-        /// </summary>
-        [System.Text.Json.Serialization.JsonPropertyName("messagingServiceSid")]
-        public string? MessagingServiceSid { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("twilio")]
-        public TwilioRequest? Twilio { get; set; } = default!;
-
-        [System.Text.Json.Serialization.JsonPropertyName("acs")]
-        public AcsRequest? Acs { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
@@ -6582,6 +6575,40 @@ namespace Outbound.Tests.ApiClient
 
     }
 
+    /// <summary>
+    /// A channel on Twilio: SMS or WhatsApp, from a number or a Messaging Service.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal partial class TwilioChannelRequest : ChannelRequest
+    {
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string? Name { get; set; } = default!;
+
+        /// <summary>
+        /// `sms` or `whatsapp` (WhatsApp channels are on Twilio).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<TwilioChannelRequestType>))]
+        public TwilioChannelRequestType? Type { get; set; } = default!;
+
+        /// <summary>
+        /// The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("from")]
+        public string? From { get; set; } = default!;
+
+        /// <summary>
+        /// Twilio SMS only: a Messaging Service to send from instead of `from`.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("messagingServiceSid")]
+        public string? MessagingServiceSid { get; set; } = default!;
+
+        [System.Text.Json.Serialization.JsonPropertyName("twilio")]
+        public TwilioRequest? Twilio { get; set; } = default!;
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     internal partial class TwilioRequest
     {
@@ -6640,22 +6667,7 @@ namespace Outbound.Tests.ApiClient
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    internal enum ApiKeyResponseScope
-    {
-
-        [System.Runtime.Serialization.EnumMember(Value = @"admin")]
-        Admin = 0,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"send")]
-        Send = 1,
-
-        [System.Runtime.Serialization.EnumMember(Value = @"agent")]
-        Agent = 2,
-
-    }
-
-    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    internal enum ChannelRequestType
+    internal enum AcsChannelRequestType
     {
 
         [System.Runtime.Serialization.EnumMember(Value = @"sms")]
@@ -6667,14 +6679,17 @@ namespace Outbound.Tests.ApiClient
     }
 
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
-    internal enum ChannelRequestProvider
+    internal enum ApiKeyResponseScope
     {
 
-        [System.Runtime.Serialization.EnumMember(Value = @"twilio")]
-        Twilio = 0,
+        [System.Runtime.Serialization.EnumMember(Value = @"admin")]
+        Admin = 0,
 
-        [System.Runtime.Serialization.EnumMember(Value = @"acs")]
-        Acs = 1,
+        [System.Runtime.Serialization.EnumMember(Value = @"send")]
+        Send = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"agent")]
+        Agent = 2,
 
     }
 
@@ -6892,6 +6907,159 @@ namespace Outbound.Tests.ApiClient
         [System.Runtime.Serialization.EnumMember(Value = @"whatsapp")]
         Whatsapp = 1,
 
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal enum TwilioChannelRequestType
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"sms")]
+        Sms = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"whatsapp")]
+        Whatsapp = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    [System.AttributeUsage(System.AttributeTargets.Class | System.AttributeTargets.Interface, AllowMultiple = true)]
+    internal class JsonInheritanceAttribute : System.Attribute
+    {
+        public JsonInheritanceAttribute(string key, System.Type type)
+        {
+            Key = key;
+            Type = type;
+        }
+
+        public string Key { get; }
+
+        public System.Type Type { get; }
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal class JsonInheritanceConverterAttribute : System.Text.Json.Serialization.JsonConverterAttribute
+    {
+        public string DiscriminatorName { get; }
+
+        public JsonInheritanceConverterAttribute(System.Type baseType, string discriminatorName = "discriminator")
+            : base(typeof(JsonInheritanceConverter<>).MakeGenericType(baseType))
+        {
+            DiscriminatorName = discriminatorName;
+        }
+    }
+
+    public class JsonInheritanceConverter<TBase> : System.Text.Json.Serialization.JsonConverter<TBase>
+    {
+        private readonly string _discriminatorName;
+
+        public JsonInheritanceConverter()
+        {
+            var attribute = System.Reflection.CustomAttributeExtensions.GetCustomAttribute<JsonInheritanceConverterAttribute>(typeof(TBase));
+            _discriminatorName = attribute?.DiscriminatorName ?? "discriminator";
+        }
+
+        public JsonInheritanceConverter(string discriminatorName)
+        {
+            _discriminatorName = discriminatorName;
+        }
+
+        public string DiscriminatorName { get { return _discriminatorName; } }
+
+        public override TBase Read(ref System.Text.Json.Utf8JsonReader reader, System.Type typeToConvert, System.Text.Json.JsonSerializerOptions options)
+        {
+            var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
+            var hasDiscriminator = document.RootElement.TryGetProperty(_discriminatorName, out var discriminator);
+            var subtype = GetDiscriminatorType(document.RootElement, typeToConvert, hasDiscriminator ? discriminator.GetString() : null);
+
+            var bufferWriter = new System.IO.MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(bufferWriter))
+            {
+                document.RootElement.WriteTo(writer);
+            }
+
+            return (TBase)System.Text.Json.JsonSerializer.Deserialize(bufferWriter.ToArray(), subtype, options);
+        }
+
+        public override void Write(System.Text.Json.Utf8JsonWriter writer, TBase value, System.Text.Json.JsonSerializerOptions options)
+        {
+            if (value != null)
+            {
+                writer.WriteStartObject();
+                writer.WriteString(_discriminatorName, GetDiscriminatorValue(value.GetType()));
+
+                var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes((object)value, options);
+                var document = System.Text.Json.JsonDocument.Parse(bytes);
+                foreach (var property in document.RootElement.EnumerateObject())
+                {
+                    property.WriteTo(writer);
+                }
+
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        public string GetDiscriminatorValue(System.Type type)
+        {
+            var jsonInheritanceAttributeDiscriminator = GetSubtypeDiscriminator(type);
+            if (jsonInheritanceAttributeDiscriminator != null)
+            {
+                return jsonInheritanceAttributeDiscriminator;
+            }
+
+            return type.Name;
+        }
+
+        protected System.Type GetDiscriminatorType(System.Text.Json.JsonElement jObject, System.Type objectType, string discriminatorValue)
+        {
+            if (discriminatorValue != null)
+            {
+                var jsonInheritanceAttributeSubtype = GetObjectSubtype(objectType, discriminatorValue);
+                if (jsonInheritanceAttributeSubtype != null)
+                {
+                    return jsonInheritanceAttributeSubtype;
+                }
+
+                if (objectType.Name == discriminatorValue)
+                {
+                    return objectType;
+                }
+
+                var typeName = objectType.Namespace + "." + discriminatorValue;
+                var subtype = System.Reflection.IntrospectionExtensions.GetTypeInfo(objectType).Assembly.GetType(typeName);
+                if (subtype != null)
+                {
+                    return subtype;
+                }
+            }
+
+            throw new System.InvalidOperationException("Could not find subtype of '" + objectType.Name + "' with discriminator '" + discriminatorValue + "'.");
+        }
+
+        private System.Type GetObjectSubtype(System.Type baseType, string discriminatorValue)
+        {
+            foreach (var attribute in System.Reflection.CustomAttributeExtensions.GetCustomAttributes<JsonInheritanceAttribute>(System.Reflection.IntrospectionExtensions.GetTypeInfo(baseType), true))
+            {
+                if (attribute.Key == discriminatorValue)
+                    return attribute.Type;
+            }
+
+            return null;
+        }
+
+        private string GetSubtypeDiscriminator(System.Type objectType)
+        {
+            foreach (var attribute in System.Reflection.CustomAttributeExtensions.GetCustomAttributes<JsonInheritanceAttribute>(System.Reflection.IntrospectionExtensions.GetTypeInfo(objectType), true))
+            {
+                if (attribute.Type == objectType)
+                    return attribute.Key;
+            }
+
+            return null;
+        }
     }
 
 

@@ -49,8 +49,25 @@ public sealed class OpenApiDocumentTests(OutboundSystem system)
         }
     }
 
+    [Fact]
+    public async Task A_channel_request_is_a_twilio_or_an_acs_channel_told_apart_by_provider()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+
+        var channel = schemas["ChannelRequest"]!;
+        Assert.Equal(
+            ["#/components/schemas/TwilioChannelRequest", "#/components/schemas/AcsChannelRequest"],
+            channel["oneOf"]!.AsArray().Select(v => (string)v!["$ref"]!));
+        Assert.Equal("provider", (string)channel["discriminator"]!["propertyName"]!);
+        Assert.Null(schemas["TwilioChannelRequest"]!["properties"]!["acs"]);
+        Assert.Null(schemas["AcsChannelRequest"]!["properties"]!["twilio"]);
+        Assert.Null(schemas["AcsChannelRequest"]!["properties"]!["messagingServiceSid"]);
+    }
+
     [Theory]
-    [InlineData("ChannelRequest", "name,type,provider")]
+    [InlineData("TwilioChannelRequest", "name,type,provider")]
+    [InlineData("AcsChannelRequest", "name,type,provider")]
     [InlineData("TwilioRequest", "accountSid")]
     [InlineData("ContactBody", "tocontactid,optin")]
     [InlineData("TemplateVersionRequest", "")]
@@ -64,8 +81,9 @@ public sealed class OpenApiDocumentTests(OutboundSystem system)
     }
 
     [Theory]
-    [InlineData("ChannelRequest", "type", "sms,whatsapp")]
-    [InlineData("ChannelRequest", "provider", "twilio,acs")]
+    [InlineData("TwilioChannelRequest", "type", "sms,whatsapp")]
+    [InlineData("TwilioChannelRequest", "provider", "twilio")]
+    [InlineData("AcsChannelRequest", "provider", "acs")]
     [InlineData("CreateApiKeyRequest", "scope", "admin,send,agent")]
     [InlineData("ContactResultResponse", "status", "accepted,skipped_no_optin,skipped_opted_out,invalid")]
     [InlineData("OutboundReportResponse", "interval", "hour,day")]

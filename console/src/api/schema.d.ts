@@ -536,6 +536,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An SMS channel on Azure Communication Services. */
+        AcsChannelRequest: {
+            name: null | string;
+            /**
+             * @description `sms` or `whatsapp` (WhatsApp channels are on Twilio).
+             * @enum {null|string}
+             */
+            type: "sms" | "whatsapp" | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "acs";
+            /** @description The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp. */
+            from?: null | string;
+            acs?: null | components["schemas"]["AcsRequest"];
+        };
         AcsRequest: {
             endpoint: null | string;
             /** @description Write-only. Leave it out on a replace to keep the stored one. */
@@ -574,25 +591,7 @@ export interface components {
             lastUsedAt?: null | string;
         };
         /** @description A channel: a Twilio sender (`twilio`, and `from` or `messagingServiceSid`) or an ACS one (`acs` and `from`). */
-        ChannelRequest: {
-            name: null | string;
-            /**
-             * @description `sms` or `whatsapp` (WhatsApp channels are on Twilio).
-             * @enum {null|string}
-             */
-            type: "sms" | "whatsapp" | null;
-            /**
-             * @description `twilio` or `acs`: which of `twilio` and `acs` the channel carries.
-             * @enum {null|string}
-             */
-            provider: "twilio" | "acs" | null;
-            /** @description The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp. */
-            from?: null | string;
-            /** @description Twilio SMS only: a Messaging Service to send from instead of `from`. */
-            messagingServiceSid?: null | string;
-            twilio?: null | components["schemas"]["TwilioRequest"];
-            acs?: null | components["schemas"]["AcsRequest"];
-        };
+        ChannelRequest: components["schemas"]["TwilioChannelRequest"] | components["schemas"]["AcsChannelRequest"];
         /** @description A channel as the API shows it: secrets are never returned, only whether one is set. */
         ChannelResponse: {
             /** Format: uuid */
@@ -1014,6 +1013,25 @@ export interface components {
             items: components["schemas"]["MessageResponse"][];
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             nextCursor?: null | string;
+        };
+        /** @description A channel on Twilio: SMS or WhatsApp, from a number or a Messaging Service. */
+        TwilioChannelRequest: {
+            name: null | string;
+            /**
+             * @description `sms` or `whatsapp` (WhatsApp channels are on Twilio).
+             * @enum {null|string}
+             */
+            type: "sms" | "whatsapp" | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            provider: "twilio";
+            /** @description The sender: an E.164 number, or `whatsapp:` and an E.164 number for WhatsApp. */
+            from?: null | string;
+            /** @description Twilio SMS only: a Messaging Service to send from instead of `from`. */
+            messagingServiceSid?: null | string;
+            twilio?: null | components["schemas"]["TwilioRequest"];
         };
         TwilioRequest: {
             accountSid: null | string;
