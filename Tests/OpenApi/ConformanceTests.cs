@@ -12,7 +12,7 @@ namespace Outbound.Tests.OpenApi;
 [Collection(SystemCollection.Name)]
 public sealed class ConformanceTests(OutboundSystem system) : IAsyncLifetime
 {
-    private PrismProxy _prism = null!;
+    private PrismProcess _prism = null!;
 
     public async Task InitializeAsync()
     {
@@ -21,7 +21,7 @@ public sealed class ConformanceTests(OutboundSystem system) : IAsyncLifetime
         Directory.CreateDirectory(folder);
         var document = Path.Combine(folder, $"conformance-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(document, await http.GetStringAsync("/openapi/v1.json"));
-        _prism = await PrismProxy.StartAsync(document, system.GatewayUrl);
+        _prism = await PrismProcess.StartAsync("proxy", document, system.GatewayUrl.ToString().TrimEnd('/'));
     }
 
     public async Task DisposeAsync() => await _prism.DisposeAsync();

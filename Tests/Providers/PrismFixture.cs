@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Outbound.Tests.Infrastructure;
 
 namespace Outbound.Tests.Providers;
 
@@ -12,72 +9,21 @@ namespace Outbound.Tests.Providers;
 /// </summary>
 public sealed class PrismFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentQueue<string> _output = new();
-    private Process? _process;
+    private PrismProcess? _prism;
 
-    public Uri Url { get; private set; } = null!;
+    public Uri Url => _prism!.Url;
 
     /// <summary>Prism's output lines so far (stdout and stderr).</summary>
-    public IReadOnlyList<string> Output => _output.ToArray();
+    public IReadOnlyList<string> Output => _prism!.Output;
 
     public async Task InitializeAsync()
     {
-        // Missing tools fail the tests (not skip them): a contract test that silently does not run proves nothing.
-        if (!File.Exists(ProviderTestPaths.Prism))
-        {
-            throw new InvalidOperationException($"Prism is not installed at {ProviderTestPaths.Prism}: run `npm ci --prefix tools` (./test.sh does).");
-        }
-
         if (!File.Exists(ProviderTestPaths.TwilioApiSpec))
         {
             throw new InvalidOperationException($"The Twilio OpenAPI spec is missing at {ProviderTestPaths.TwilioApiSpec} (Tests/Providers/specs).");
         }
 
-        var port = FreePort();
-        Url = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo(ProviderTestPaths.Prism)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { "mock", "-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--errors", ProviderTestPaths.TwilioApiSpec })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        _process.OutputDataReceived += (_, e) => OnLine(e.Data, listening);
-        _process.ErrorDataReceived += (_, e) => OnLine(e.Data, listening);
-        _process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"Prism exited before listening:\n{string.Join('\n', _output)}"));
-        _process.Start();
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        try
-        {
-            await listening.Task.WaitAsync(StartTimeout);
-        }
-        catch (TimeoutException)
-        {
-            throw new InvalidOperationException($"Prism did not listen within {StartTimeout}:\n{string.Join('\n', _output)}");
-        }
-    }
-
-    private void OnLine(string? line, TaskCompletionSource listening)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _output.Enqueue(line);
-        if (line.Contains("Prism is listening", StringComparison.Ordinal))
-        {
-            listening.TrySetResult();
-        }
+        _prism = await PrismProcess.StartAsync("mock", ProviderTestPaths.TwilioApiSpec);
     }
 
     /// <summary>
@@ -101,19 +47,9 @@ public sealed class PrismFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_prism is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _prism.DisposeAsync();
         }
-
-        _process?.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -3,20 +3,20 @@ using System.Diagnostics;
 using System.Globalization;
 using Outbound.Tests.Providers;
 
-namespace Outbound.Tests.OpenApi;
+namespace Outbound.Tests.Infrastructure;
 
 /// <summary>
-/// Stoplight Prism as a validating proxy in front of a gateway: <c>prism proxy --errors</c> checks every request and
-/// response against the document and answers a violation with an error instead of the gateway's response. Its
-/// output keeps each verdict.
+/// Stoplight Prism (installed under <c>tools/</c> by <c>./test.sh</c>) as a child process with <c>--errors</c>: a
+/// request or response that violates the document gets an error instead, and each verdict is in its output, which
+/// this keeps. <c>mock</c> answers from a provider's spec; <c>proxy</c> validates traffic to our own gateway.
 /// </summary>
-public sealed class PrismProxy : IAsyncDisposable
+public sealed class PrismProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Process _process;
 
-    private PrismProxy(Process process, Uri url)
+    private PrismProcess(Process process, Uri url)
     {
         _process = process;
         Url = url;
@@ -27,8 +27,10 @@ public sealed class PrismProxy : IAsyncDisposable
     /// <summary>Prism's output lines so far (stdout and stderr).</summary>
     public IReadOnlyList<string> Output => _output.ToArray();
 
-    public static async Task<PrismProxy> StartAsync(string document, Uri upstream)
+    /// <summary>Starts <c>prism mock &lt;spec&gt;</c> or <c>prism proxy &lt;document&gt; &lt;upstream&gt;</c> on a free port.</summary>
+    public static async Task<PrismProcess> StartAsync(string command, params string[] operands)
     {
+        // Missing tools fail the tests (not skip them): a contract test that silently does not run proves nothing.
         if (!File.Exists(ProviderTestPaths.Prism))
         {
             throw new InvalidOperationException($"Prism is not installed at {ProviderTestPaths.Prism}: run `npm ci --prefix tools` (./test.sh does).");
@@ -36,14 +38,15 @@ public sealed class PrismProxy : IAsyncDisposable
 
         var port = TestEnvironment.FreePort();
         var start = new ProcessStartInfo(ProviderTestPaths.Prism) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "proxy", "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--errors", document, upstream.ToString().TrimEnd('/') })
+        string[] arguments = [command, "-h", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture), "--errors", .. operands];
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var proxy = new PrismProxy(new Process { StartInfo = start, EnableRaisingEvents = true }, new Uri($"http://127.0.0.1:{port}"));
-        await proxy.StartAsync();
-        return proxy;
+        var prism = new PrismProcess(new Process { StartInfo = start, EnableRaisingEvents = true }, new Uri($"http://127.0.0.1:{port}"));
+        await prism.StartAsync();
+        return prism;
     }
 
     private async Task StartAsync()
