@@ -58,6 +58,38 @@ public sealed class ConformanceTests(OutboundSystem system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Whatsapp_acs_reports_and_the_references_contact_list_conform_to_the_document()
+    {
+        var org = await system.CreateOrgAsync();
+        using var http = Through(org.ApiKey);
+
+        var whatsApp = await http.CreateAsync("/v1/channels", new
+        {
+            name = "Support WhatsApp", type = "whatsapp", provider = "twilio", from = "whatsapp:+14155550100",
+            twilio = new { accountSid = Api.AccountSid, authToken = Api.TwilioAuthToken },
+        });
+        await http.CreateAsync("/v1/channels", Api.AcsSmsChannel());
+        var template = await http.CreateAsync("/v1/templates", new
+        {
+            name = "Case created", channelType = "whatsapp", defaultLocale = "en-US",
+            versions = new Dictionary<string, object> { ["en-US"] = new { contentSid = Api.ContentSid, variables = new Dictionary<string, string> { ["1"] = "CustomerName" } } },
+        });
+        var configuration = await http.CreateAsync(
+            "/v1/outbound-configurations", new { name = "WhatsApp", showInTimeline = true, channelType = "whatsapp", channelId = whatsApp, templateId = template, active = true }, "configurationId");
+        await (await http.GetAsync("/v1/outbound-configurations?active=true")).Json(HttpStatusCode.OK);
+
+        var results = await (await http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", new
+        {
+            contacts = new[] { new { tocontactid = "+14155550112", optin = true, CustomerName = "Ana", entityrelationshipname = "incident" } },
+        })).Json(HttpStatusCode.Accepted);
+        await http.WaitForMessageAsync(results["results"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
+        await (await http.GetAsync($"/v1/reports/outbound?configurationId={configuration}&interval=day")).Json(HttpStatusCode.OK);
+        await (await http.GetAsync($"/v1/contacts/{Uri.EscapeDataString("+14155550112")}/timeline")).Json(HttpStatusCode.OK);
+
+        AssertNoViolation();
+    }
+
+    [Fact]
     public async Task Refusals_conform_to_the_document()
     {
         var org = await system.CreateOrgAsync();
