@@ -30,7 +30,10 @@ public sealed class ConsentTests(OutboundSystem system)
         var message = await org.Http.WaitForMessageAsync(first["messageId"]!.GetValue<string>(), "failed");
 
         Assert.Equal(("failed", "21610"), (message["status"]!.GetValue<string>(), message["errorCode"]!.GetValue<string>()));
-        var consent = await (await org.Http.GetAsync($"/v1/contacts/{Unsubscribed}/consent")).Json(HttpStatusCode.OK);
+        // The opt-out is recorded just after the message's outcome is stored, so it may trail the status by a moment.
+        var consent = await Eventually.ReturnsAsync(
+            async () => await (await org.Http.GetAsync($"/v1/contacts/{Unsubscribed}/consent")).Json(HttpStatusCode.OK),
+            c => c["optedOut"]!.GetValue<bool>());
         Assert.True(consent["optedOut"]!.GetValue<bool>());
         Assert.Equal("provider:21610", consent["source"]!.GetValue<string>());
         var later = await ResultOf(await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", Send(Unsubscribed)));
