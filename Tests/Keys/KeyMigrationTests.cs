@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using Outbound.Grains;
 using Outbound.Grains.Orgs;
 using Outbound.Orgs;
+using Outbound.Tests.Orgs;
 
 namespace Outbound.Tests.Keys;
 
@@ -12,17 +13,7 @@ public sealed class KeyMigrationTests : IAsyncLifetime
 {
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(StorageNames.Catalog);
-            silo.UseSystemTextJsonGrainStorageSerializer();
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await OrgGrainCluster.StartAsync();
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 

@@ -13,18 +13,7 @@ public sealed class OrgQuotaTests : IAsyncLifetime
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 10, 20, 0, TimeSpan.Zero));
     private InProcessTestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.AddMemoryGrainStorage(StorageNames.Catalog);
-            silo.UseSystemTextJsonGrainStorageSerializer();
-            silo.Services.AddSingleton<TimeProvider>(_time);
-        });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await OrgGrainCluster.StartAsync(_time);
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
