@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Orleans.Configuration;
 using Outbound.Gateway.ApiDocument;
 using Outbound.Gateway.Auth;
@@ -73,16 +71,7 @@ public static class Program
         });
         builder.Services.AddApiDocument();
 
-        builder.Services.AddAuthentication()
-            .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddSingleton(settings.SigningKeys);
-        builder.Services.AddSingleton(_ => new FailedAuthentications(settings.FailedAuthLimitPerMinute));
-        builder.Services.AddSingleton<RefusedKeys>();
-        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, RefusalResponses>();
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminKeyAuthenticationHandler.SchemeName).RequireRole(AdminKeyAuthenticationHandler.Role))
-            .AddOrgPolicies();
+        builder.Services.AddCallerAuthentication(settings, AdminPolicy);
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
 
