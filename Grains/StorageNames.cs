@@ -8,4 +8,10 @@ public static class StorageNames
 
     /// <summary>Send batches and their messages: one entity per request, written at acceptance and per provider round.</summary>
     public const string Messages = "messages";
+
+    /// <summary>
+    /// Conversations, the customers' inbound state, queues and agents: written per inbound message and per
+    /// assignment, one row per grain.
+    /// </summary>
+    public const string Conversations = "conversations";
 }

@@ -18,6 +18,8 @@ public static class Program
 
     // Orleans' own table storage under the messages store's row-key layer (StorageNames.Messages).
     private const string MessagesTableStorage = "messages-table";
+    private const string ConversationsTableStorage = "conversations-table";
+    private const string ConversationsTable = "Conversations";
 
     private const string DashboardPath = "/dashboard";
     private static readonly PathString DashboardGrainStatePath = DashboardPath + "/GrainState";
@@ -111,6 +113,15 @@ public static class Program
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Messages, (services, _) => new GrainRowKeyStorage(
             services.GetRequiredKeyedService<IGrainStorage>(MessagesTableStorage),
             () => RowKeyLayout.HasLegacyRowsAsync(tables.GetTableClient(MessagesTable))));
+        silo.AddAzureTableGrainStorage(ConversationsTableStorage, o =>
+        {
+            o.TableServiceClient = tables;
+            o.TableName = ConversationsTable;
+        });
+        // A table that starts with grain row keys: it has no rows of the older layout to look for.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Conversations, (services, _) => new GrainRowKeyStorage(
+            services.GetRequiredKeyedService<IGrainStorage>(ConversationsTableStorage),
+            () => Task.FromResult(false)));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();

@@ -15,6 +15,17 @@ public interface IContactGrain : IGrainWithStringKey
 
     [AlwaysInterleave]
     Task<ConsentRecord> GetConsentAsync();
+
+    /// <summary>
+    /// A message from this customer: an opt-out, opt-in or help keyword changes consent or answers with the org's
+    /// text; anything else goes to the customer's open conversation on that channel, or opens one linked to the
+    /// last outbound message sent to them there. Answers once the message is stored; a repeated provider message id
+    /// changes nothing.
+    /// </summary>
+    Task<Outbound.Conversations.InboundReceipt> ReceiveAsync(Outbound.Conversations.InboundMessage message);
+
+    /// <summary>The conversation on <paramref name="channelId"/> closed: the customer's next message there opens a new one.</summary>
+    Task ConversationClosedAsync(Guid channelId, Guid conversationId);
 }
 
 /// <param name="Source">Who changed it last: <c>provider:21610</c>, <c>api</c>, …; null if never changed.</param>

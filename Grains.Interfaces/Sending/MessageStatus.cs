@@ -41,6 +41,21 @@ public sealed record MessageView(
 {
     /// <summary>What was sent and why: the activity record's content (null only for messages stored before it existed).</summary>
     [Id(13)] public MessageActivity? Activity { get; init; }
+
+    /// <summary>Outbound (sent by the org), or inbound (a customer's message in a conversation, on the timeline).</summary>
+    [Id(14)] public MessageDirection Direction { get; init; }
+
+    /// <summary>The conversation the message belongs to: an inbound message, or an agent's reply.</summary>
+    [Id(15)] public Guid? ConversationId { get; init; }
+
+    /// <summary>Why an outbound message was sent without a configuration (an agent's reply, an auto-reply); null for a configuration's.</summary>
+    [Id(16)] public DirectPurpose? Purpose { get; init; }
+}
+
+public enum MessageDirection
+{
+    Outbound = 0,
+    Inbound = 1,
 }
 
 /// <summary>

@@ -16,11 +16,47 @@ public sealed record SendContact(
     [property: Id(3)] ImmutableDictionary<string, string> ContextItems,
     [property: Id(4)] string? EntityRelationshipName);
 
-/// <summary>A contact list sent against one outbound configuration.</summary>
+/// <summary>
+/// A contact list sent against one outbound configuration; or, with <see cref="Direct"/>, one message written for
+/// one customer (an agent's reply, a keyword's confirmation) through a channel, with no configuration.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Outbound.SendRequest")]
 public sealed record SendRequest(
     [property: Id(0)] Guid ConfigurationId,
-    [property: Id(1)] ImmutableArray<SendContact> Contacts);
+    [property: Id(1)] ImmutableArray<SendContact> Contacts)
+{
+    /// <summary>Set for a message that is not a template's: <see cref="ConfigurationId"/> is then empty and there is one contact.</summary>
+    [Id(2)] public DirectMessage? Direct { get; init; }
+}
+
+/// <summary>Why a direct message is sent.</summary>
+public enum DirectPurpose
+{
+    /// <summary>An agent's (or admin's) reply in a conversation.</summary>
+    Reply = 0,
+
+    /// <summary>The org's answer to a keyword (HELP, or the confirmation of START).</summary>
+    AutoReply = 1,
+
+    /// <summary>
+    /// The confirmation of an opt-out keyword: the one message an opted-out customer still gets, as carriers
+    /// require. Every other message to an opted-out customer is skipped.
+    /// </summary>
+    OptOutConfirmation = 2,
+}
+
+/// <summary>One message written for one customer, sent through <see cref="ChannelId"/> as it is (no slugs).</summary>
+/// <param name="Text">SMS, or a WhatsApp session message.</param>
+/// <param name="ContentSid">WhatsApp: a content template, with <paramref name="ContentVariables"/>.</param>
+/// <param name="ConversationId">The conversation the message belongs to, if any.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.DirectMessage")]
+public sealed record DirectMessage(
+    [property: Id(0)] Guid ChannelId,
+    [property: Id(1)] DirectPurpose Purpose,
+    [property: Id(2)] string? Text,
+    [property: Id(3)] string? ContentSid,
+    [property: Id(4)] ImmutableDictionary<string, string>? ContentVariables,
+    [property: Id(5)] Guid? ConversationId);
 
 /// <summary>What became of one contact of a request.</summary>
 public enum ContactStatus

@@ -12,6 +12,12 @@ public sealed class ContactGrain(
 
     public Task OptInAsync(string source) => SetAsync(optedOut: false, source);
 
+    // Inbound messages arrive with #16 (conversations); until then nothing calls these.
+    public Task<Outbound.Conversations.InboundReceipt> ReceiveAsync(Outbound.Conversations.InboundMessage message) =>
+        throw new NotSupportedException("Inbound messages are not received yet.");
+
+    public Task ConversationClosedAsync(Guid channelId, Guid conversationId) => Task.CompletedTask;
+
     public Task<ConsentRecord> GetConsentAsync() =>
         Task.FromResult(new ConsentRecord(To, state.State.OptedOut, state.State.Source, state.RecordExists ? state.State.ChangedAt : null));
 

@@ -44,7 +44,7 @@ public sealed class InjectedFaults
     /// <summary>Wraps the silo's grain storage and adds a call filter, all driven by these switches.</summary>
     public void InstallIn(ISiloBuilder silo)
     {
-        foreach (var name in new[] { StorageNames.Catalog, StorageNames.Messages })
+        foreach (var name in new[] { StorageNames.Catalog, StorageNames.Messages, StorageNames.Conversations })
         {
             var original = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, name));
             silo.Services.Remove(original);

@@ -26,9 +26,13 @@ public static partial class HostileCorpus
 {
     public const string FileName = "hostile-requests.json";
 
-    public static IReadOnlyList<HostileCase> Load()
+    /// <summary>The corpus: <see cref="FileName"/> and one <c>hostile-requests.{area}.json</c> per later area of the API.</summary>
+    public static IReadOnlyList<HostileCase> Load() =>
+        [.. Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Security"), "hostile-requests*.json").Order(StringComparer.Ordinal).SelectMany(LoadFile)];
+
+    private static IEnumerable<HostileCase> LoadFile(string file)
     {
-        var root = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Security", FileName)))!;
+        var root = JsonNode.Parse(File.ReadAllText(file))!;
         return [.. root["cases"]!.AsArray().Select(c => new HostileCase(
             c!["endpoint"]!.GetValue<string>(),
             c["case"]!.GetValue<string>(),
