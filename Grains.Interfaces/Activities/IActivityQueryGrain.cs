@@ -19,6 +19,12 @@ public interface IActivityQueryGrain : IGrainWithGuidKey
     /// bounded number of requests. Pass the returned cursor back for the next page (null when there is none).
     /// </summary>
     Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor, int limit);
+
+    /// <summary>
+    /// The newest outbound message sent to <paramref name="to"/> through <paramref name="channelId"/> at or after
+    /// <paramref name="since"/>, whatever its configuration's timeline setting: what a customer's reply answers.
+    /// </summary>
+    Task<Outbound.Conversations.LinkedOutbound?> FindLastOutboundAsync(string to, Guid channelId, DateTimeOffset since);
 }
 
 /// <summary>Which timeline: a customer's address, or an entity the messages were regarding.</summary>

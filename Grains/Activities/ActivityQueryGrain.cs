@@ -140,4 +140,8 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
     }
 
     private ISendBatchGrain Batch(Guid batchId) => GrainFactory.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(OrgId, batchId));
+
+    // Finding the message a reply answers comes with the conversations' send path; until then replies link to none.
+    public Task<Outbound.Conversations.LinkedOutbound?> FindLastOutboundAsync(string to, Guid channelId, DateTimeOffset since) =>
+        Task.FromResult<Outbound.Conversations.LinkedOutbound?>(null);
 }
