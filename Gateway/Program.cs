@@ -6,6 +6,7 @@ using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
+using Outbound.Gateway.Conversations;
 using Outbound.Gateway.Keys;
 using Outbound.Gateway.Limits;
 using Outbound.Gateway.Configurations;
@@ -104,6 +105,8 @@ public static class Program
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();
+        var agent = v1.MapGroup("").RequireAuthorization(Scopes.AgentPolicy).RequireRateLimiting(ReadRateLimits.Policy);
+        agent.MapConversations(admin);
         return app;
     }
 }

@@ -6,6 +6,7 @@ using Orleans.Serialization;
 using Orleans.Dashboard;
 using Orleans.Storage;
 using Outbound.Grains;
+using Outbound.Grains.Conversations;
 using Outbound.Grains.Storage;
 using Outbound.Hosting;
 using Outbound.Silo.Storage;
@@ -53,6 +54,7 @@ public static class Program
         builder.Services.AddSingleton(settings.SigningKeys);
         builder.Services.AddSending(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, Tables(settings));
+        builder.Services.AddConversations(Tables(settings));
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)

@@ -36,14 +36,19 @@ public interface IConversationGrain : IGrainWithStringKey
 
     /// <summary>
     /// The queue assigned the conversation to <see cref="Assignment.AgentId"/>. False if the conversation is closed
-    /// or no longer waits in that queue: the queue then gives the agent's slot back.
+    /// or no longer belongs to that queue: the queue then gives the agent's slot back. An assigned conversation moves
+    /// to the new agent (a transfer or a reassignment decided by the queue). Interleaves: the queue may call it while
+    /// the conversation waits on the queue.
     /// </summary>
+    [AlwaysInterleave]
     Task<bool> AssignAsync(Assignment assignment);
 
     /// <summary>
     /// The queue took the conversation back from <paramref name="agentId"/> (offline past the grace period,
-    /// unanswered past the queue's limit): it waits again. False if it was not assigned to that agent.
+    /// unanswered past the queue's limit): it waits again. False if it was not assigned to that agent. Interleaves,
+    /// as <see cref="AssignAsync"/> does.
     /// </summary>
+    [AlwaysInterleave]
     Task<bool> UnassignAsync(Guid agentId, string reason);
 }
 

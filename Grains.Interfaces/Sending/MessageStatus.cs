@@ -16,6 +16,9 @@ public enum MessageStatus
 
     /// <summary>No final status came from the provider in time and it could not tell us either (reconciliation).</summary>
     Unknown = 7,
+
+    /// <summary>An inbound message: the customer's, received from the provider (never an outbound message's status).</summary>
+    Received = 8,
 }
 
 /// <summary>An outbound message as <c>GET /v1/messages/{messageId}</c> shows it.</summary>
