@@ -19,7 +19,6 @@ public static class Program
 
     // Orleans' own table storage under the messages store's row-key layer (StorageNames.Messages).
     private const string MessagesTableStorage = "messages-table";
-    private const string ConversationsTableStorage = "conversations-table";
     private const string ConversationsTable = "Conversations";
 
     private const string DashboardPath = "/dashboard";
@@ -115,15 +114,9 @@ public static class Program
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Messages, (services, _) => new GrainRowKeyStorage(
             services.GetRequiredKeyedService<IGrainStorage>(MessagesTableStorage),
             () => RowKeyLayout.HasLegacyRowsAsync(tables.GetTableClient(MessagesTable))));
-        silo.AddAzureTableGrainStorage(ConversationsTableStorage, o =>
-        {
-            o.TableServiceClient = tables;
-            o.TableName = ConversationsTable;
-        });
-        // A table that starts with grain row keys: it has no rows of the older layout to look for.
-        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Conversations, (services, _) => new GrainRowKeyStorage(
-            services.GetRequiredKeyedService<IGrainStorage>(ConversationsTableStorage),
-            () => Task.FromResult(false)));
+        // Written per inbound message and per assignment by many small grains: their writes share transactions.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Conversations, (services, _) => new GroupCommitTableStorage(
+            tables.GetTableClient(ConversationsTable), services.GetRequiredService<IGrainStorageSerializer>()));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();
