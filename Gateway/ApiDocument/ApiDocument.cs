@@ -387,6 +387,8 @@ public static class ApiDocument
         (_, "interval") => Values("hour", "day"),
         ("ContactResultResponse", "status") => Values("accepted", "skipped_no_optin", "skipped_opted_out", "invalid"),
         ("MessageResponse" or "StatusChangeResponse", "status") => Values(MessageStatuses),
+        ("MessageResponse", "direction") => Values("outbound", "inbound"),
+        ("MessageResponse", "purpose") => Values("reply", "auto_reply", "opt_out_confirmation"),
         _ => null,
     };
 }

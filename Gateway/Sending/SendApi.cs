@@ -56,6 +56,15 @@ public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 /// It was sent again while an earlier attempt's outcome was unknown and the provider could not settle it: the
 /// customer may have received it twice.
 /// </param>
+/// <param name="Direction">
+/// <c>outbound</c>: sent by the org; <c>inbound</c>: a customer's message in a conversation (timelines only).
+/// </param>
+/// <param name="ConversationId">The conversation the message belongs to: a customer's message, or a reply in it.</param>
+/// <param name="Purpose">
+/// Why a message was sent without an outbound configuration: <c>reply</c> (an agent's answer in a conversation),
+/// <c>auto_reply</c> (the org's answer to a keyword such as HELP) or <c>opt_out_confirmation</c> (the confirmation of
+/// an opt-out keyword, the one message an opted-out customer still gets). Absent for a configuration's messages.
+/// </param>
 public sealed record MessageResponse(
     string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
     string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt,
@@ -63,7 +72,7 @@ public sealed record MessageResponse(
     Guid? TemplateId = null, Guid? ChannelId = null, string? ChannelType = null, string? Locale = null,
     [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName = null,
     string? Body = null, string? ContentSid = null, IReadOnlyDictionary<string, string>? ContentVariables = null, bool? ShowInTimeline = null,
-    bool? ViaFallback = null)
+    bool? ViaFallback = null, string Direction = "outbound", Guid? ConversationId = null, string? Purpose = null)
 {
     public static MessageResponse From(MessageView m) => new(
         m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
@@ -71,10 +80,21 @@ public sealed record MessageResponse(
         [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))],
         m.Activity?.TemplateId, m.Activity?.ChannelId, m.Activity is { } a ? WireNames.Of(a.ChannelType) : null, m.Activity?.Locale,
         m.Activity?.RegardingEntity, m.Activity?.Body, m.Activity?.ContentSid, m.Activity?.ContentVariables, m.Activity?.ShowInTimeline,
-        m.Activity?.ViaFallback);
+        m.Activity?.ViaFallback, Wire(m.Direction), m.ConversationId, m.Purpose is { } purpose ? Wire(purpose) : null);
 
     /// <summary>A status as the API names it.</summary>
     public static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>A direction as the API names it.</summary>
+    public static string Wire(MessageDirection direction) => direction == MessageDirection.Inbound ? "inbound" : "outbound";
+
+    /// <summary>A direct message's purpose as the API names it.</summary>
+    public static string Wire(DirectPurpose purpose) => purpose switch
+    {
+        DirectPurpose.AutoReply => "auto_reply",
+        DirectPurpose.OptOutConfirmation => "opt_out_confirmation",
+        _ => "reply",
+    };
 }
 
 public sealed record StatusChangeResponse(string Status, DateTimeOffset At, string? ErrorCode);

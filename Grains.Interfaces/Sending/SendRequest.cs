@@ -105,6 +105,9 @@ public enum ReceiptStatus
 
     /// <summary>The outbound configuration is inactive: nothing was stored.</summary>
     ConfigurationInactive = 9,
+
+    /// <summary>A direct message's channel does not exist (or is not the org's): nothing was stored.</summary>
+    ChannelNotFound = 10,
 }
 
 /// <summary>The answer to a send request.</summary>

@@ -201,6 +201,9 @@ public static partial class TemplateValidator
         }
     }
 
+    /// <summary>Whether <paramref name="value"/> is a Twilio Content Template SID: <c>HX</c> and 32 hexadecimal digits.</summary>
+    public static bool IsContentSid(string? value) => value is not null && ContentSidPattern().IsMatch(value);
+
     [GeneratedRegex("^HX[0-9a-fA-F]{32}$", RegexOptions.CultureInvariant)]
     private static partial Regex ContentSidPattern();
 

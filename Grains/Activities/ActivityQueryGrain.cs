@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Outbound.Activities;
+using Outbound.Conversations;
 using Outbound.Sending;
 
 namespace Outbound.Grains.Activities;
@@ -18,6 +19,9 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
 
     /// <summary>Unsettled requests whose live counts a report asks for at most; the rest count as their index rows say.</summary>
     public const int MaxLiveRequestsPerReport = 100;
+
+    /// <summary>Messages a search for the one a reply answers reads at most: the batch grain calls it may cost.</summary>
+    public const int MaxLinkLookups = 20;
 
     // Batch grain calls in flight at once while a page is read.
     private const int RequestsPerCall = 20;
@@ -128,20 +132,56 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
             : new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>The current views of <paramref name="messageIds"/>, fetched per request; expired ones are missing.</summary>
+    /// <summary>
+    /// The current views of <paramref name="messageIds"/>, fetched per request, and those of conversation entries
+    /// per conversation; expired ones are missing.
+    /// </summary>
     private async Task<Dictionary<string, MessageView>> ViewsAsync(IEnumerable<string> messageIds)
     {
-        var byBatch = messageIds
+        var ids = messageIds.ToList();
+        var byBatch = ids
             .Select(id => MessageIds.TryParse(id, out var batchId, out var index) ? (batchId, index) : default)
             .Where(m => m.batchId != Guid.Empty)
             .GroupBy(m => m.batchId, m => m.index);
-        var views = await Task.WhenAll(byBatch.Select(g => Batch(g.Key).GetMessagesAsync([.. g])));
-        return views.SelectMany(v => v).ToDictionary(v => v.MessageId);
+        var byConversation = ids
+            .Select(id => ConversationKeys.TryParseEntryId(id, out var conversationId, out var sequence) ? (conversationId, sequence) : default)
+            .Where(e => e.conversationId != Guid.Empty)
+            .GroupBy(e => e.conversationId, e => e.sequence);
+        var views = await Task.WhenAll(
+            byBatch.Select(g => Batch(g.Key).GetMessagesAsync([.. g]))
+                .Concat(byConversation.Select(g => Conversation(g.Key).GetTimelineEntriesAsync([.. g]))));
+        return views.SelectMany(v => v).DistinctBy(v => v.MessageId).ToDictionary(v => v.MessageId);
     }
 
     private ISendBatchGrain Batch(Guid batchId) => GrainFactory.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(OrgId, batchId));
 
-    // Finding the message a reply answers comes with the conversations' send path; until then replies link to none.
-    public Task<Outbound.Conversations.LinkedOutbound?> FindLastOutboundAsync(string to, Guid channelId, DateTimeOffset since) =>
-        Task.FromResult<Outbound.Conversations.LinkedOutbound?>(null);
+    private IConversationGrain Conversation(Guid conversationId) =>
+        GrainFactory.GetGrain<IConversationGrain>(ConversationKeys.Conversation(OrgId, conversationId));
+
+    public async Task<LinkedOutbound?> FindLastOutboundAsync(string to, Guid channelId, DateTimeOffset since)
+    {
+        var lookups = 0;
+        await foreach (var row in activities.QueryContactChannelAsync(OrgId, to, channelId, since))
+        {
+            // Conversation entries and direct messages (replies, confirmations) say nothing about which
+            // notification or case the customer answers; the configuration's messages do.
+            if (!MessageIds.TryParse(row.MessageId, out var batchId, out var index))
+            {
+                continue;
+            }
+
+            if (++lookups > MaxLinkLookups)
+            {
+                break;
+            }
+
+            if (await Batch(batchId).GetMessageAsync(index) is { Purpose: null } view)
+            {
+                return new LinkedOutbound(view.MessageId, view.ConfigurationId, view.Activity?.RegardingEntity, view.AcceptedAt,
+                    view.Activity?.Body, view.Activity?.ContentSid);
+            }
+        }
+
+        return null;
+    }
 }

@@ -11,8 +11,8 @@ namespace Outbound.Grains.Activities;
 /// <item><c>ActivityBatches</c>: one row per request, partition = org, row = acceptance time + batch id, with the
 /// configuration and (once the request is settled) its counts per status. Reports, reconciliation and retention
 /// are range scans over it.</item>
-/// <item><c>ActivityTimeline</c>: one row per message of a configuration shown in the timeline, per contact and per
-/// regarding entity. Partitions are <c>{org}-c{n}</c> / <c>{org}-r{n}</c> for a hash bucket n of the key, so a
+/// <item><c>ActivityTimeline</c>: one row per message per contact (hidden when its configuration is not shown in the
+/// timeline), and per regarding entity when shown; conversation entries have contact rows too. Partitions are <c>{org}-c{n}</c> / <c>{org}-r{n}</c> for a hash bucket n of the key, so a
 /// 100-contact request is at most <see cref="TimelinePartitions"/> batch transactions per index rather than 100
 /// writes, and a timeline page is one range query: row = key + inverted time (newest first) + message id.</item>
 /// </list>
@@ -100,8 +100,8 @@ public sealed class ActivityTables(TableServiceClient service)
     }
 
     /// <summary>
-    /// Up to <paramref name="take"/> entries of one timeline after <paramref name="afterRowKey"/>, newest first
-    /// (row keys hold the inverted time).
+    /// Up to <paramref name="take"/> shown entries of one timeline after <paramref name="afterRowKey"/>, newest
+    /// first (row keys hold the inverted time). Hidden rows are passed over, so a page still fills.
     /// </summary>
     public async Task<List<TimelineRow>> QueryTimelineAsync(Guid orgId, TimelineKind kind, string key, string? afterRowKey, int take)
     {
@@ -115,6 +115,12 @@ public sealed class ActivityTables(TableServiceClient service)
         var rows = new List<TimelineRow>(take);
         await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter, maxPerPage: take))
         {
+            // Filtered here rather than in the query: rows written before the column existed have no Hidden.
+            if (row.Hidden)
+            {
+                continue;
+            }
+
             rows.Add(row);
             if (rows.Count == take)
             {
@@ -125,15 +131,48 @@ public sealed class ActivityTables(TableServiceClient service)
         return rows;
     }
 
+    /// <summary>
+    /// The rows of a customer's timeline on <paramref name="channelId"/> from the newest back to
+    /// <paramref name="since"/> (hidden ones included), newest first.
+    /// </summary>
+    public async IAsyncEnumerable<TimelineRow> QueryContactChannelAsync(Guid orgId, string customer, Guid channelId, DateTimeOffset since)
+    {
+        var partition = TimelinePartition(orgId, TimelineKind.Contact, customer);
+        var prefix = TimelinePrefix(customer);
+        // The oldest row wanted sorts last: its key is the prefix, the inverted time, then '|' (before '}').
+        var end = $"{prefix}{Inverted(since)}}}";
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {end} and ChannelId eq {channelId}");
+        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// The row of a conversation's transcript entry (a customer's message) in the customer's timeline, beside the
+    /// outbound messages: its <see cref="TimelineRow.MessageId"/> is <paramref name="entryId"/>
+    /// (<see cref="Outbound.Conversations.ConversationKeys.EntryId"/>), which the timeline resolves through the conversation.
+    /// </summary>
+    public static TimelineRow ConversationEntry(Guid orgId, string customer, DateTimeOffset at, string entryId, Guid channelId)
+    {
+        var row = TimelineEntry(orgId, TimelineKind.Contact, customer, at, entryId);
+        row.ChannelId = channelId;
+        return row;
+    }
+
     /// <summary>The timeline entry of one message, in the contact's or the regarding entity's timeline.</summary>
     public static TimelineRow TimelineEntry(Guid orgId, TimelineKind kind, string key, DateTimeOffset acceptedAt, string messageId) => new()
     {
         PartitionKey = TimelinePartition(orgId, kind, key),
-        RowKey = $"{TimelinePrefix(key)}{DateTimeOffset.MaxValue.UtcTicks - acceptedAt.UtcTicks:D19}|{messageId}",
+        RowKey = $"{TimelinePrefix(key)}{Inverted(acceptedAt)}|{messageId}",
         MessageId = messageId,
     };
 
     private static string OrgPartition(Guid orgId) => orgId.ToString("N");
+
+    // Newest first: row keys sort ascending.
+    private static string Inverted(DateTimeOffset at) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string TimelinePartition(Guid orgId, TimelineKind kind, string key) =>
         $"{orgId:N}-{(kind == TimelineKind.Contact ? 'c' : 'r')}{StableHash(key) % TimelinePartitions}";
@@ -221,4 +260,10 @@ public sealed class TimelineRow : ITableEntity
     public ETag ETag { get; set; }
 
     public string MessageId { get; set; } = "";
+
+    /// <summary>The channel of the message (its configuration's); null in rows written before channels were recorded.</summary>
+    public Guid? ChannelId { get; set; }
+
+    /// <summary>Not shown in the timeline (its configuration does not show there): kept so a reply finds the message it answers.</summary>
+    public bool Hidden { get; set; }
 }

@@ -64,10 +64,9 @@ public sealed partial class SendBatchGrain
     {
         if (state.RecordExists)
         {
-            if (state.State.ShowInTimeline)
-            {
-                await activities.DeleteTimelineAsync(TimelineRows());
-            }
+            // Every message has a contact row (hidden ones too); batches indexed before that have fewer, and deleting a
+            // row that is not there is a no-op.
+            await activities.DeleteTimelineAsync(TimelineRows());
 
             await state.ClearStateAsync();
             await inFlight.ClearStateAsync();
@@ -90,7 +89,7 @@ public sealed partial class SendBatchGrain
             var counts = StatusCounts.Of(state.State.Messages.Select(m => m.Status));
             await Task.WhenAll(
                 activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: false)),
-                state.State.ShowInTimeline ? activities.UpsertTimelineAsync(TimelineRows()) : Task.CompletedTask);
+                activities.UpsertTimelineAsync(TimelineRows()));
             await GrainFactory.GetGrain<IActivityTrackerGrain>(_orgId).WatchAsync();
             return true;
         }
@@ -128,13 +127,21 @@ public sealed partial class SendBatchGrain
         }
     }
 
+    /// <summary>
+    /// Every message's row in its customer's timeline, hidden when its configuration does not show in the timeline
+    /// (a reply still finds the message it answers there), and its regarding entity's row when it shows.
+    /// </summary>
     private IEnumerable<TimelineRow> TimelineRows()
     {
+        var hidden = !state.State.ShowInTimeline;
         foreach (var message in state.State.Messages)
         {
             var messageId = MessageIds.Format(_batchId, message.Index);
-            yield return ActivityTables.TimelineEntry(_orgId, TimelineKind.Contact, message.Message.To, state.State.AcceptedAt, messageId);
-            if (!string.IsNullOrEmpty(message.RegardingEntity))
+            var contactRow = ActivityTables.TimelineEntry(_orgId, TimelineKind.Contact, message.Message.To, state.State.AcceptedAt, messageId);
+            contactRow.ChannelId = state.State.ChannelId;
+            contactRow.Hidden = hidden;
+            yield return contactRow;
+            if (!hidden && !string.IsNullOrEmpty(message.RegardingEntity))
             {
                 yield return ActivityTables.TimelineEntry(_orgId, TimelineKind.Regarding, message.RegardingEntity, state.State.AcceptedAt, messageId);
             }
@@ -147,7 +154,7 @@ public sealed partial class SendBatchGrain
     /// </summary>
     private async Task<IReadOnlyList<ReportedStatus?>?> LookUpAsync(List<OutboundMessage> messages)
     {
-        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+        var binding = await ChannelsAsync();
         var reported = new ReportedStatus?[messages.Count];
         if (binding is null)
         {

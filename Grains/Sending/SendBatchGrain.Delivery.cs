@@ -57,7 +57,7 @@ public sealed partial class SendBatchGrain
 
     private async Task DeliverRoundsAsync(CancellationToken cancellationToken)
     {
-        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+        var binding = await ChannelsAsync();
         // Indexed alongside the first provider round, so it adds nothing to the time to the provider.
         var indexing = state.State.Indexed ? null : IndexAsync();
         while (!cancellationToken.IsCancellationRequested)
@@ -79,7 +79,10 @@ public sealed partial class SendBatchGrain
             if (binding is null)
             {
                 LeaveBacklog(due);
-                due.ForEach(m => Fail(m, now, "configuration-deleted", "The outbound configuration was deleted before the message was sent."));
+                var (code, reason) = state.State.Purpose is null
+                    ? ("configuration-deleted", "The outbound configuration was deleted before the message was sent.")
+                    : ("channel-deleted", "The channel was deleted before the message was sent.");
+                due.ForEach(m => Fail(m, now, code, reason));
                 await WriteProgressAsync();
                 continue;
             }
@@ -144,7 +147,7 @@ public sealed partial class SendBatchGrain
     /// found: sent again, flagged ambiguous. The provider could not be asked: it waits and is asked again later.
     /// </summary>
     /// <returns>True if any message was looked up.</returns>
-    private async Task<bool> SettleUnknownOutcomesAsync(List<OutboundMessage> due, ConfigurationBinding binding, DateTimeOffset now)
+    private async Task<bool> SettleUnknownOutcomesAsync(List<OutboundMessage> due, BatchChannels binding, DateTimeOffset now)
     {
         var unsettled = due.Where(m => m.UnknownSince is not null && !CarrierCapabilities(m).IdempotentResend).ToList();
         if (unsettled.Count == 0)
@@ -205,7 +208,7 @@ public sealed partial class SendBatchGrain
         }
     }
 
-    private async Task SendRoundAsync(List<OutboundMessage> round, ConfigurationBinding binding, CancellationToken cancellationToken)
+    private async Task SendRoundAsync(List<OutboundMessage> round, BatchChannels binding, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
         var routes = round.ToDictionary(m => m.Index, m => RouteFor(m, binding, startedAt));
@@ -409,7 +412,7 @@ public sealed partial class SendBatchGrain
     /// own is down (its provider's circuit is open, or it has answered only retryable failures for the
     /// configuration's <see cref="OutboundConfiguration.FallbackAfter"/>), and then stays there.
     /// </summary>
-    private Route RouteFor(OutboundMessage message, ConfigurationBinding binding, DateTimeOffset now)
+    private Route RouteFor(OutboundMessage message, BatchChannels binding, DateTimeOffset now)
     {
         var primary = PrimaryRoute(binding);
         if (FallbackRoute(binding) is not { } fallback)
@@ -422,8 +425,7 @@ public sealed partial class SendBatchGrain
             return fallback;
         }
 
-        var after = binding.Configuration.FallbackAfter ?? OutboundConfiguration.DefaultFallbackAfter;
-        var down = message.ErrorCode == SendOutcome.ChannelDownCode || (message.RetryingSince is { } since && now - since >= after);
+        var down = message.ErrorCode == SendOutcome.ChannelDownCode || (message.RetryingSince is { } since && now - since >= binding.FallbackAfter);
         if (!down)
         {
             return primary;
@@ -440,16 +442,16 @@ public sealed partial class SendBatchGrain
         return fallback;
     }
 
-    private Route PrimaryRoute(ConfigurationBinding binding) =>
-        new(binding.Configuration.ChannelId, binding.Channel, providers.For(binding.Channel.Provider), IsFallback: false);
+    private Route PrimaryRoute(BatchChannels binding) =>
+        new(binding.ChannelId, binding.Channel, providers.For(binding.Channel.Provider), IsFallback: false);
 
-    private Route? FallbackRoute(ConfigurationBinding binding) =>
-        binding is { Fallback: { } channel, Configuration.FallbackChannelId: { } id }
+    private Route? FallbackRoute(BatchChannels binding) =>
+        binding is { Fallback: { } channel, FallbackChannelId: { } id }
             ? new Route(id, channel, providers.For(channel.Provider), IsFallback: true)
             : null;
 
     /// <summary>The channel that carried a message's last attempt; null if it is no longer the configuration's.</summary>
-    private Route? CarrierOf(OutboundMessage message, ConfigurationBinding binding) =>
+    private Route? CarrierOf(OutboundMessage message, BatchChannels binding) =>
         message.FallbackChannelId is null
             ? PrimaryRoute(binding)
             : FallbackRoute(binding) is { } fallback && fallback.ChannelId == message.FallbackChannelId ? fallback : null;

@@ -14,7 +14,7 @@ public sealed partial class SendBatchGrain
     private static readonly TimeSpan BindingLifetime = TimeSpan.FromMinutes(1);
 
     // The configuration's channels, kept for a minute so a batch's callbacks do not each ask the configuration.
-    private ConfigurationBinding? _reportBinding;
+    private BatchChannels? _reportBinding;
     private DateTimeOffset _reportBindingAt;
 
     public async Task<bool> ApplyStatusCallbackAsync(int index, string url, ImmutableDictionary<string, string> form, string? signature)
@@ -48,7 +48,7 @@ public sealed partial class SendBatchGrain
         var now = time.GetUtcNow();
         if (fresh || _reportBinding is null || now - _reportBindingAt >= BindingLifetime)
         {
-            _reportBinding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+            _reportBinding = await ChannelsAsync();
             _reportBindingAt = now;
         }
 

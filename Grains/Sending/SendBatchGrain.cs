@@ -205,26 +205,34 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
 
     private async Task<SendReceipt> AcceptNewAsync(SendRequest request, string requestHash)
     {
+        if (request.Direct is not null && request.Contacts.Length != 1)
+        {
+            // A direct message is written for one customer.
+            return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, MaxContacts: 1));
+        }
+
         // Reads that do not depend on each other run together: each one's wait is part of the send's latency.
         var org = GrainFactory.GetGrain<IOrgGrain>(_orgId);
-        var bindingLookup = GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, request.ConfigurationId)).GetBindingAsync();
+        var sourceLookup = request.Direct is { } direct ? DirectSourceAsync(direct) : ConfigurationSourceAsync(request.ConfigurationId);
         var allowanceLookup = org.GetSendAllowanceAsync();
-        await Task.WhenAll(bindingLookup, allowanceLookup);
-        if (await bindingLookup is not { } binding || await allowanceLookup is not { } allowance)
+        await Task.WhenAll(sourceLookup, allowanceLookup);
+        var source = await sourceLookup;
+        if (await allowanceLookup is not { } allowance)
         {
             return Refused(new SendReceipt(ReceiptStatus.ConfigurationNotFound, [], false, null));
         }
 
-        // Refused before any quota is taken: an inactive configuration is a setting, not a send that happened.
-        if (binding.Configuration.Inactive)
+        if (source.Refusal is { } refusal)
         {
-            return Refused(new SendReceipt(ReceiptStatus.ConfigurationInactive, [], false, null));
+            return Refused(new SendReceipt(refusal, [], false, null));
         }
 
         if (request.Contacts.Length > allowance.Settings.MaxContactsPerRequest)
         {
             return Refused(new SendReceipt(ReceiptStatus.TooManyContacts, [], false, null, allowance.Settings.MaxContactsPerRequest));
         }
+
+        var channel = source.Channel!;
 
         // Rendered before anything is taken or stored: a request whose batch would not fit its storage entity is
         // refused whole and costs no quota. Opt-outs are not known yet, so it is sized as if nobody had opted out:
@@ -234,18 +242,23 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         {
             RequestHash = requestHash,
             ConfigurationId = request.ConfigurationId,
-            Provider = binding.Channel.Provider,
+            Provider = channel.Provider,
             AcceptedAt = now,
             Deadline = now + allowance.Settings.DeliveryDeadline,
-            TemplateId = binding.Configuration.TemplateId,
-            ChannelId = binding.Configuration.ChannelId,
-            ChannelType = binding.Configuration.ChannelType,
-            ShowInTimeline = binding.Configuration.ShowInTimeline,
+            TemplateId = source.Binding?.Configuration.TemplateId ?? Guid.Empty,
+            ChannelId = source.ChannelId,
+            ChannelType = channel.Type,
+            // A direct message always shows: it is part of the customer's conversation.
+            ShowInTimeline = source.Binding?.Configuration.ShowInTimeline ?? true,
+            Purpose = request.Direct?.Purpose,
+            ConversationId = request.Direct?.ConversationId,
         };
         var prepared = new OutboundMessage?[request.Contacts.Length];
         for (var index = 0; index < request.Contacts.Length; index++)
         {
-            batch.Results.Add(Prepare(request.Contacts[index], index, binding, now, out prepared[index]));
+            batch.Results.Add(request.Direct is { } message
+                ? PrepareDirect(request.ConfigurationId, request.Contacts[index], message, channel, now, out prepared[index])
+                : Prepare(request.Contacts[index], index, source.Binding!, now, out prepared[index]));
         }
 
         batch.Messages.AddRange(prepared.OfType<OutboundMessage>());
@@ -258,7 +271,10 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         // write overlap: one storage round trip instead of two. The reminder goes first only while the org has
         // quota left, so an org over its quota costs no reminder writes; a refusal near the limit takes it back.
         var quotaDecision = org.TryAcquireSendAsync();
-        var optedOutLookup = OptedOutAsync(request.Contacts);
+        // The confirmation of an opt-out is the one message an opted-out customer still gets (carriers require it).
+        var optedOutLookup = request.Direct?.Purpose == DirectPurpose.OptOutConfirmation
+            ? Task.FromResult(new HashSet<string>())
+            : OptedOutAsync(request.Contacts);
         var reminderRegistration = allowance.Remaining > 0 && batch.Messages.Count > 0
             ? RegisterDeliveryReminderAsync()
             : null;
@@ -316,6 +332,39 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         return new SendReceipt(ReceiptStatus.Accepted, [.. batch.Results], false, quota);
     }
 
+    /// <summary>What a request is sent through: a configuration's binding, or a direct message's channel; or why it cannot be.</summary>
+    private sealed record SendSource(ReceiptStatus? Refusal, ConfigurationBinding? Binding, Guid ChannelId, Channel? Channel);
+
+    private async Task<SendSource> ConfigurationSourceAsync(Guid configurationId)
+    {
+        var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, configurationId)).GetBindingAsync();
+        return binding switch
+        {
+            null => new SendSource(ReceiptStatus.ConfigurationNotFound, null, Guid.Empty, null),
+            // Refused before any quota is taken: an inactive configuration is a setting, not a send that happened.
+            { Configuration.Inactive: true } => new SendSource(ReceiptStatus.ConfigurationInactive, null, Guid.Empty, null),
+            _ => new SendSource(null, binding, binding.Configuration.ChannelId, binding.Channel),
+        };
+    }
+
+    private async Task<SendSource> DirectSourceAsync(DirectMessage direct) =>
+        await GrainFactory.GetGrain<IChannelGrain>(CatalogKeys.Item(_orgId, direct.ChannelId)).GetAsync() is { } channel
+            ? new SendSource(null, null, direct.ChannelId, channel.Item)
+            : new SendSource(ReceiptStatus.ChannelNotFound, null, Guid.Empty, null);
+
+    /// <summary>The batch's channels as the catalog holds them now; null if they are gone (its configuration, or a direct message's channel).</summary>
+    private async Task<BatchChannels?> ChannelsAsync()
+    {
+        if (state.State.Purpose is null)
+        {
+            var binding = await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(_orgId, state.State.ConfigurationId)).GetBindingAsync();
+            return binding is null ? null : BatchChannels.Of(binding);
+        }
+
+        var channel = await GrainFactory.GetGrain<IChannelGrain>(CatalogKeys.Item(_orgId, state.State.ChannelId)).GetAsync();
+        return channel is null ? null : BatchChannels.Direct(state.State.ChannelId, channel.Item);
+    }
+
     /// <summary>A refusal stores nothing, so the activation holds nothing worth the memory until it is collected.</summary>
     private SendReceipt Refused(SendReceipt receipt)
     {
@@ -371,6 +420,8 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         {
             ViaFallback = message.FallbackChannelId is not null,
         },
+        ConversationId = state.State.ConversationId,
+        Purpose = state.State.Purpose,
     };
 
     /// <summary>
@@ -452,6 +503,45 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         };
         message.MoveTo(MessageStatus.Accepted, now);
         return new ContactResult(MessageIds.Format(_batchId, index), ContactStatus.Accepted, null);
+    }
+
+    /// <summary>
+    /// A direct message for its one contact: sent as written (a <c>{Slug}</c> in an agent's text stays as it is),
+    /// once its content is valid for the channel.
+    /// </summary>
+    private ContactResult PrepareDirect(Guid configurationId, SendContact contact, DirectMessage direct, Channel channel, DateTimeOffset now, out OutboundMessage? message)
+    {
+        message = null;
+        if (!contact.OptIn)
+        {
+            return new ContactResult(null, ContactStatus.SkippedNoOptIn, null);
+        }
+
+        if (!PhoneNumberRules.IsE164(contact.To))
+        {
+            return new ContactResult(null, ContactStatus.Invalid, "tocontactid is not a valid phone number in E.164 form, such as +14155550100.");
+        }
+
+        if (configurationId != Guid.Empty)
+        {
+            return new ContactResult(null, ContactStatus.Invalid, "configurationId: a direct message is sent through its channel, with no configuration.");
+        }
+
+        if (DirectMessageRules.Validate(direct, channel.Type) is { } reason)
+        {
+            return new ContactResult(null, ContactStatus.Invalid, reason);
+        }
+
+        message = new OutboundMessage
+        {
+            Index = 0,
+            Message = ProviderMessage.Create(Guid.NewGuid(), contact.To, direct.ContentSid is null ? direct.Text : null, direct.ContentSid,
+                direct.ContentSid is null ? null : direct.ContentVariables ?? ImmutableDictionary<string, string>.Empty, null, now),
+            Locale = "",
+            RegardingEntity = contact.EntityRelationshipName,
+        };
+        message.MoveTo(MessageStatus.Accepted, now);
+        return new ContactResult(MessageIds.Format(_batchId, 0), ContactStatus.Accepted, null);
     }
 
     /// <summary>Stores what changed since acceptance (never the batch entity itself), one write at a time.</summary>

@@ -43,6 +43,15 @@ public sealed class SendBatchState
     /// </summary>
     [Id(13)] public DateTimeOffset? Deadline { get; set; }
 
+    /// <summary>
+    /// Set for a direct message (<see cref="SendRequest.Direct"/>): why it was sent. Its channel is then
+    /// <see cref="ChannelId"/> alone, with no configuration and no fallback; null for a configuration's batch.
+    /// </summary>
+    [Id(14)] public DirectPurpose? Purpose { get; set; }
+
+    /// <summary>A direct message's conversation, if any.</summary>
+    [Id(15)] public Guid? ConversationId { get; set; }
+
     /// <summary>When messages still waiting stop being retried and end failed (expired).</summary>
     public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }

@@ -5943,6 +5943,28 @@ namespace Outbound.Tests.ApiClient
         [System.Text.Json.Serialization.JsonPropertyName("viaFallback")]
         public bool? ViaFallback { get; set; } = default!;
 
+        /// <summary>
+        /// `outbound`: sent by the org; `inbound`: a customer's message in a conversation (timelines only).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("direction")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageResponseDirection>))]
+        public MessageResponseDirection Direction { get; set; } = Outbound.Tests.ApiClient.MessageResponseDirection.Outbound;
+
+        /// <summary>
+        /// The conversation the message belongs to: a customer's message, or a reply in it.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("conversationId")]
+        public System.Guid? ConversationId { get; set; } = default!;
+
+        /// <summary>
+        /// Why a message was sent without an outbound configuration: `reply` (an agent's answer in a conversation),
+        /// <br/>`auto_reply` (the org's answer to a keyword such as HELP) or `opt_out_confirmation` (the confirmation of
+        /// <br/>an opt-out keyword, the one message an opted-out customer still gets). Absent for a configuration's messages.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("purpose")]
+        [System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<MessageResponsePurpose>))]
+        public MessageResponsePurpose? Purpose { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]
@@ -6840,6 +6862,33 @@ namespace Outbound.Tests.ApiClient
 
         [System.Runtime.Serialization.EnumMember(Value = @"whatsapp")]
         Whatsapp = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal enum MessageResponseDirection
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"outbound")]
+        Outbound = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"inbound")]
+        Inbound = 1,
+
+    }
+
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    internal enum MessageResponsePurpose
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"reply")]
+        Reply = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"auto_reply")]
+        Auto_reply = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"opt_out_confirmation")]
+        Opt_out_confirmation = 2,
 
     }
 

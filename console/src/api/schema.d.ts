@@ -806,6 +806,24 @@ export interface components {
             showInTimeline?: null | boolean;
             /** @description The configuration's fallback channel carried it, because its own channel was down. */
             viaFallback?: null | boolean;
+            /**
+             * @description `outbound`: sent by the org; `inbound`: a customer's message in a conversation (timelines only).
+             * @default outbound
+             * @enum {string}
+             */
+            direction: "outbound" | "inbound";
+            /**
+             * Format: uuid
+             * @description The conversation the message belongs to: a customer's message, or a reply in it.
+             */
+            conversationId?: null | string;
+            /**
+             * @description Why a message was sent without an outbound configuration: `reply` (an agent's answer in a conversation),
+             *     `auto_reply` (the org's answer to a keyword such as HELP) or `opt_out_confirmation` (the confirmation of
+             *     an opt-out keyword, the one message an opted-out customer still gets). Absent for a configuration's messages.
+             * @enum {null|string}
+             */
+            purpose?: "reply" | "auto_reply" | "opt_out_confirmation" | null;
         };
         OrgResponse: {
             /** Format: uuid */
