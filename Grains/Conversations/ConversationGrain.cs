@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Outbound.Catalog;
 using Outbound.Channels;
 using Outbound.Contacts;
+using Outbound.Grains.Activities;
 using Outbound.Conversations;
 using Outbound.Grains.Storage;
 using Outbound.Routing;
@@ -34,6 +35,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
     private readonly IPersistentState<ConversationState> state;
     private readonly TimeProvider time;
     private readonly ConversationIndex index;
+    private readonly ActivityTables activities;
     private readonly ILogger<ConversationGrain> logger;
     private readonly CoalescingWriter _writer;
     private Guid _orgId;
@@ -43,11 +45,13 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         [PersistentState("conversation", StorageNames.Conversations)] IPersistentState<ConversationState> state,
         TimeProvider time,
         ConversationIndex index,
+        ActivityTables activities,
         ILogger<ConversationGrain> logger)
     {
         this.state = state;
         this.time = time;
         this.index = index;
+        this.activities = activities;
         this.logger = logger;
         _writer = new CoalescingWriter(state.WriteOwnStateAsync, time);
     }
@@ -65,6 +69,11 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         {
             // A change stored before a crash whose index row was not: bring the row up to date.
             _ = IndexAsync();
+        }
+
+        if (state.RecordExists && S.TimelineThrough < LastInboundSequence())
+        {
+            _ = IndexTimelineAsync();
         }
 
         return Task.CompletedTask;
@@ -122,6 +131,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         }
 
         _ = IndexAsync();
+        _ = IndexTimelineAsync();
         return ReceiveResult.Stored;
     }
 
@@ -169,9 +179,10 @@ public sealed class ConversationGrain : Grain, IConversationGrain
             return new ReplyResult(ReplyOutcome.OutsideWindow);
         }
 
+        // Opted in: the customer wrote to us; whether they opted out since is the send path's decision.
         var request = new SendRequest(Guid.Empty, [new SendContact(S.Customer, true, null, ImmutableDictionary<string, string>.Empty, null)])
         {
-            Direct = new DirectMessage(S.ChannelId, DirectPurpose.Reply, reply.Text, reply.ContentSid, reply.ContentVariables, _conversationId),
+            Direct = Direct(reply),
         };
         var batchId = reply.IdempotencyKey is { } idempotencyKey ? BatchIdFor(idempotencyKey) : Guid.CreateVersion7(now);
         var receipt = await GrainFactory.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(_orgId, batchId)).AcceptAsync(request, Hash(reply));
@@ -372,17 +383,14 @@ public sealed class ConversationGrain : Grain, IConversationGrain
             ? ProviderKind.Twilio
             : ProviderKind.AzureCommunicationServices;
 
-    private string? ContentProblem(AgentReply reply)
-    {
-        if ((reply.Text is null) == (reply.ContentSid is null))
-        {
-            return "text: a reply is text, or a WhatsApp template (contentSid with contentVariables).";
-        }
+    /// <summary>What is wrong with the reply's content for this channel (the send path's own rules), naming the field.</summary>
+    private string? ContentProblem(AgentReply reply) =>
+        (reply.Text is null) == (reply.ContentSid is null)
+            ? "text: a reply is text, or a WhatsApp template (contentSid with contentVariables)."
+            : DirectMessageRules.Validate(Direct(reply), S.ChannelType);
 
-        return reply.ContentSid is not null && S.ChannelType != ChannelType.WhatsApp
-            ? "contentSid: content templates are WhatsApp's; this conversation is on an SMS channel."
-            : null;
-    }
+    private DirectMessage Direct(AgentReply reply) =>
+        new(S.ChannelId, DirectPurpose.Reply, reply.Text, reply.ContentSid, reply.ContentVariables, _conversationId);
 
     private async Task PublishAsync(Guid agentId, AgentEventType type, TranscriptEntry? entry)
     {
@@ -428,6 +436,37 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         }
     }
 
+    private int LastInboundSequence() => S.Transcript.FindLastIndex(e => e.Kind == TranscriptEntryKind.Inbound);
+
+    /// <summary>
+    /// Puts the customer's messages on their timeline beside the outbound ones (replies are there already, as the
+    /// send path's messages). Off the acknowledgement path; what is not indexed yet is retried on the next message
+    /// or activation.
+    /// </summary>
+    private async Task IndexTimelineAsync()
+    {
+        var through = LastInboundSequence();
+        var rows = S.Transcript
+            .Skip(S.TimelineThrough + 1)
+            .Where(e => e.Kind == TranscriptEntryKind.Inbound)
+            .Select(e => ActivityTables.ConversationEntry(_orgId, S.Customer, e.At, ConversationKeys.EntryId(_conversationId, e.Sequence), S.ChannelId))
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await activities.UpsertTimelineAsync(rows);
+            S.TimelineThrough = Math.Max(S.TimelineThrough, through);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Adding conversation {ConversationId} to the customer's timeline failed; retried on its next message", _conversationId);
+        }
+    }
+
     private IQueueGrain Queue(Guid queueId) => GrainFactory.GetGrain<IQueueGrain>(RoutingKeys.Queue(_orgId, queueId));
 
     /// <summary>The same key in the same conversation always names the same send batch, so a retry replays it.</summary>
@@ -464,6 +503,9 @@ public sealed class ConversationState
     /// <summary>Counts changes; <see cref="IndexedVersion"/> is the last one the index row shows.</summary>
     [Id(15)] public int Version { get; set; }
     [Id(16)] public int IndexedVersion { get; set; }
+
+    /// <summary>The last transcript entry whose timeline row is written (inbound entries only have one).</summary>
+    [Id(17)] public int TimelineThrough { get; set; } = -1;
 }
 
 [GenerateSerializer]

@@ -108,4 +108,62 @@ public sealed class ConversationApiTests(OutboundSystem system)
 
         await response.AssertProblemNaming("agentId");
     }
+
+    [Fact]
+    public async Task An_agents_reply_reaches_the_customer_joins_the_transcript_and_is_sent_once_per_idempotency_key()
+    {
+        var org = await system.CreateOrgAsync();
+        var (channel, _, _) = await org.Http.CreateSmsSetupAsync();
+        var customer = Conversations.NewCustomer();
+        var id = await system.OpenAsync(org.OrgId, Conversations.Message(channel, customer, "Where is my parcel?"));
+        using var reply = new HttpRequestMessage(HttpMethod.Post, $"/v1/conversations/{id}/messages")
+        {
+            Content = JsonContent.Create(new { text = "It arrives {tomorrow}." }),
+        };
+        reply.Headers.Add("Idempotency-Key", "reply-1");
+
+        var sent = await (await org.Http.SendAsync(reply)).Json(HttpStatusCode.Accepted);
+        var again = await (await org.Http.SendAsync(Clone(reply))).Json(HttpStatusCode.Accepted);
+
+        var messageId = sent["messageId"]!.GetValue<string>();
+        Assert.Equal(messageId, again["messageId"]!.GetValue<string>());
+        var message = await org.Http.WaitForMessageAsync(messageId, "delivered");
+        Assert.Equal(("reply", id), (message["purpose"]!.GetValue<string>(), message["conversationId"]!.GetValue<Guid>()));
+        var ledger = (await system.Providers.LedgerAsync()).Where(r => r.TryGetProperty("to", out var to) && to.GetString() == customer).ToList();
+        Assert.Equal("It arrives {tomorrow}.", Assert.Single(ledger).GetProperty("body").GetString());
+        var conversation = await (await org.Http.GetAsync($"/v1/conversations/{id}")).Json(HttpStatusCode.OK);
+        var answer = conversation["transcript"]!.AsArray().Single(e => e!["kind"]!.GetValue<string>() == "agent")!;
+        Assert.Equal(messageId, answer["messageId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_customers_messages_and_the_agents_replies_are_on_the_customers_timeline()
+    {
+        var org = await system.CreateOrgAsync();
+        var (channel, _, _) = await org.Http.CreateSmsSetupAsync();
+        var customer = Conversations.NewCustomer();
+        var id = await system.OpenAsync(org.OrgId, Conversations.Message(channel, customer, "Can I change the address?"));
+        var reply = await (await org.Http.PostAsJsonAsync($"/v1/conversations/{id}/messages", new { text = "Yes: reply with the new one." })).Json(HttpStatusCode.Accepted);
+
+        var timeline = await Eventually.ReturnsAsync(
+            async () => await (await org.Http.GetAsync($"/v1/contacts/{customer}/timeline")).Json(HttpStatusCode.OK),
+            page => page["items"]!.AsArray().Count == 2);
+
+        var items = timeline["items"]!.AsArray();
+        Assert.Equal(reply["messageId"]!.GetValue<string>(), items[0]!["messageId"]!.GetValue<string>());
+        Assert.Equal(("inbound", "received", "Can I change the address?"),
+            (items[1]!["direction"]!.GetValue<string>(), items[1]!["status"]!.GetValue<string>(), items[1]!["body"]!.GetValue<string>()));
+        Assert.Equal(id, items[1]!["conversationId"]!.GetValue<Guid>());
+    }
+
+    private static HttpRequestMessage Clone(HttpRequestMessage request)
+    {
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = JsonContent.Create(new { text = "It arrives {tomorrow}." }) };
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
 }
