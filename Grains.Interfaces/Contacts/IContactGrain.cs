@@ -24,6 +24,10 @@ public interface IContactGrain : IGrainWithStringKey
     /// </summary>
     Task<Outbound.Conversations.InboundReceipt> ReceiveAsync(Outbound.Conversations.InboundMessage message);
 
+    /// <summary>The customer's open conversation on <paramref name="channelId"/>, if any.</summary>
+    [AlwaysInterleave]
+    Task<Guid?> GetOpenConversationAsync(Guid channelId);
+
     /// <summary>The conversation on <paramref name="channelId"/> closed: the customer's next message there opens a new one.</summary>
     Task ConversationClosedAsync(Guid channelId, Guid conversationId);
 }

@@ -44,6 +44,9 @@ public sealed class ContactGrain(
             : await ConverseAsync(message);
     }
 
+    public Task<Guid?> GetOpenConversationAsync(Guid channelId) =>
+        Task.FromResult(state.State.OpenConversations.TryGetValue(channelId, out var open) ? open : (Guid?)null);
+
     public async Task ConversationClosedAsync(Guid channelId, Guid conversationId)
     {
         if (state.State.OpenConversations.TryGetValue(channelId, out var open) && open == conversationId)
