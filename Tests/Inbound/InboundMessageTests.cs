@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Outbound.Catalog;
 using Outbound.Channels;
+using Outbound.Contacts;
 using Outbound.Conversations;
 using Outbound.Gateway.Callbacks;
 using Outbound.Tests.Infrastructure;
@@ -66,6 +67,25 @@ public sealed class InboundMessageTests(RecordingSystem system) : IClassFixture<
 
         var conversation = await system.ConversationAsync(org.OrgId, customer, channel);
         Assert.Equal(["Hello?", "Anyone there?"], conversation!.Transcript.Select(e => e.Text));
+    }
+
+    [Fact]
+    public async Task After_the_conversation_closed_the_customers_next_message_opens_a_new_one()
+    {
+        var org = await system.CreateOrgAsync();
+        var (channel, url) = await org.CreateChannelAsync(Api.TwilioSmsChannel());
+        var customer = Inbound.NewCustomer();
+        var contact = system.Grains.GetGrain<IContactGrain>(ContactKeys.Contact(org.OrgId, customer));
+        await system.TextAsync(url!, customer, Number, "First question");
+        var first = (await system.ConversationAsync(org.OrgId, customer, channel))!.ConversationId;
+
+        await contact.ConversationClosedAsync(channel, first);
+        await Eventually.ReturnsAsync(() => contact.GetOpenConversationAsync(channel), open => open is null);
+        await system.TextAsync(url!, customer, Number, "Second question");
+
+        var second = await system.ConversationAsync(org.OrgId, customer, channel);
+        Assert.NotEqual(first, second!.ConversationId);
+        Assert.Equal("Second question", Assert.Single(second.Transcript).Text);
     }
 
     [Fact]
