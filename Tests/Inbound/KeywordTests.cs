@@ -105,12 +105,12 @@ public sealed class KeywordTests(OutboundSystem system)
 
         Assert.Equal(HttpStatusCode.OK, await system.PostCallbackAsync(setup.WebhookUrl, form));
         Assert.Equal(HttpStatusCode.OK, await system.PostCallbackAsync(setup.WebhookUrl, form));
-        await system.TextAsync(setup.WebhookUrl, customer, Number, "HELP");
+        await system.TextAsync(setup.WebhookUrl, customer, Number, "START");
 
-        // The help reply is sent after the second delivery was answered: by then a second confirmation would be there too.
+        // The opt-in's reply is asked for after the second delivery was answered: by then a second confirmation would be there too.
         var bodies = await Eventually.ReturnsAsync(
             async () => (await system.LedgerToAsync(customer)).Select(e => e.GetProperty("body").GetString()!).ToArray(),
-            b => b.Contains(KeywordSettings.Default.HelpReply), timeoutMs: 20_000, pollMs: 100);
+            b => b.Contains(KeywordSettings.Default.OptInReply), timeoutMs: 20_000, pollMs: 100);
         Assert.Single(bodies, b => b == KeywordSettings.Default.OptOutReply);
     }
 
