@@ -8,6 +8,7 @@ using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Conversations;
 using Outbound.Gateway.Keys;
+using Outbound.Gateway.Keywords;
 using Outbound.Gateway.Limits;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
@@ -102,6 +103,7 @@ public static class Program
         admin.MapTimeline();
         admin.MapReports();
         admin.MapApiKeys();
+        admin.MapKeywords();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();

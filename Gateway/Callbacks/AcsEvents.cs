@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Outbound.Conversations;
 using Outbound.Sending;
 
 namespace Outbound.Gateway.Callbacks;
@@ -15,6 +16,7 @@ public static class AcsEvents
 {
     public const string SubscriptionValidation = "Microsoft.EventGrid.SubscriptionValidationEvent";
     public const string SmsDeliveryReportReceived = "Microsoft.Communication.SMSDeliveryReportReceived";
+    public const string SmsReceived = "Microsoft.Communication.SMSReceived";
 
     /// <summary>The events in <paramref name="root"/>, or null if it is neither an event nor an array of them.</summary>
     public static IReadOnlyList<DeliveredEvent>? Read(JsonElement root)
@@ -63,6 +65,18 @@ public static class AcsEvents
             Status(status),
             ErrorCode: null,
             Text(e.Data, "deliveryStatusDetails") is { Length: > 0 } details ? details : $"ACS reported the message {status}."));
+    }
+
+    /// <summary>A customer's SMS; null when it lacks its id, sender or recipient. Its time falls back to <paramref name="now"/>.</summary>
+    public static AcsReceivedSms? ReceivedSms(DeliveredEvent e, DateTimeOffset now)
+    {
+        if (Text(e.Data, "messageId") is not { Length: > 0 } messageId || Text(e.Data, "from") is not { } from || Text(e.Data, "to") is not { } to)
+        {
+            return null;
+        }
+
+        var receivedAt = Property(e.Data, "receivedTimestamp") is { ValueKind: JsonValueKind.String } at && at.TryGetDateTimeOffset(out var parsed) ? parsed : now;
+        return new AcsReceivedSms(messageId, from, to, Text(e.Data, "message") ?? "", receivedAt);
     }
 
     /// <summary>ACS's documented delivery statuses (case-insensitive) in ours; any other changes nothing.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Outbound.Channels;
+using Outbound.Conversations;
 using Outbound.Gateway.Problems;
 using Outbound.Sending;
 
@@ -7,7 +8,7 @@ namespace Outbound.Gateway.Callbacks;
 
 /// <summary>
 /// <c>/v1/callbacks/acs/events</c>: the webhook of an Event Grid subscription on an ACS resource, which delivers
-/// its SMS delivery reports (providers.md §4.6). Event Grid signs nothing, so the subscription's URL names an ACS
+/// its SMS delivery reports and the customers' messages to its numbers (providers.md §4.6). Event Grid signs nothing, so the subscription's URL names an ACS
 /// channel and carries that channel's events secret: <c>?channel={orgId:N}.{channelId:N}&amp;code={secret}</c>
 /// (or the secret in an <c>X-Events-Secret</c> header, set as a static delivery property of the subscription).
 /// The channel grain checks the secret, so it never leaves the silo. Every request, handshakes included, needs it.
@@ -25,7 +26,7 @@ public static class AcsEventsApi
 
     public static RouteGroupBuilder MapAcsEvents(this RouteGroupBuilder v1)
     {
-        v1.MapPost(Path, async (HttpContext http, IGrainFactory grains, ILoggerFactory loggers) =>
+        v1.MapPost(Path, async (HttpContext http, IGrainFactory grains, ILoggerFactory loggers, TimeProvider time) =>
         {
             // Event Grid posts application/json, CloudEvents application/cloudevents(-batch)+json.
             if (!http.Request.HasJsonContentType())
@@ -33,7 +34,7 @@ public static class AcsEventsApi
                 return Problem.Validation(StatusCodes.Status415UnsupportedMediaType, "Content-Type", "An Event Grid delivery is JSON.");
             }
 
-            if (await AuthenticateAsync(http, grains) is not { } orgId)
+            if (await AuthenticateAsync(http, grains) is not var (orgId, channelId))
             {
                 return Forbidden();
             }
@@ -64,14 +65,17 @@ public static class AcsEventsApi
             }
 
             var logger = loggers.CreateLogger(LoggerName);
-            await ApplyDeliveryReportsAsync(orgId, events.Where(e => e.Type == AcsEvents.SmsDeliveryReportReceived), grains, logger);
-            // Other types (SMSReceived, …) are acknowledged: a non-2xx would only make Event Grid retry them for a day.
+            // Acknowledged only once both are stored: a failure answers 5xx, and Event Grid delivers again.
+            await Task.WhenAll(
+                ApplyDeliveryReportsAsync(orgId, events.Where(e => e.Type == AcsEvents.SmsDeliveryReportReceived), grains, logger),
+                ReceiveMessagesAsync(orgId, channelId, events.Where(e => e.Type == AcsEvents.SmsReceived), grains, time, logger));
+            // Other types are acknowledged: a non-2xx would only make Event Grid retry them for a day.
             return Results.NoContent();
         })
         .WithTags("Callbacks")
         .WithName("ReceiveAcsEvents")
         .WithSummary("Receive ACS events from Event Grid")
-        .WithDescription("Called by an Event Grid subscription, not by integrators: the channel and code query parameters (the channel's events secret) authenticate it. SMS delivery reports update the messages' statuses; a subscription validation event is answered with its code.")
+        .WithDescription("Called by an Event Grid subscription, not by integrators: the channel and code query parameters (the channel's events secret) authenticate it. SMS delivery reports update the messages' statuses; received SMS are stored (in the customer's conversation, or as a keyword) before the delivery is acknowledged; a subscription validation event is answered with its code.")
         .DisableAntiforgery()
         .WithBodyLimit(BodyLimits.EventGridDelivery)
         .Produces(StatusCodes.Status204NoContent)
@@ -107,8 +111,8 @@ public static class AcsEventsApi
         return v1;
     }
 
-    /// <summary>The org of the channel the request names, if it carries that channel's events secret.</summary>
-    private static async Task<Guid?> AuthenticateAsync(HttpContext http, IGrainFactory grains)
+    /// <summary>The org and the channel the request names, if it carries that channel's events secret.</summary>
+    private static async Task<(Guid OrgId, Guid ChannelId)?> AuthenticateAsync(HttpContext http, IGrainFactory grains)
     {
         var channel = http.Request.Query[ChannelParameter].ToString().Split('.');
         // {orgId:N}.{channelId:N} as documented; ids with dashes, as the API shows them, name the same channel.
@@ -118,7 +122,7 @@ public static class AcsEventsApi
         }
 
         var secret = http.Request.Query[SecretParameter].ToString() is { Length: > 0 } code ? code : http.Request.Headers[SecretHeader].ToString();
-        return await grains.GetGrain<IChannelGrain>(CatalogKeys.Item(orgId, channelId)).IsEventsSecretAsync(secret) ? orgId : null;
+        return await grains.GetGrain<IChannelGrain>(CatalogKeys.Item(orgId, channelId)).IsEventsSecretAsync(secret) ? (orgId, channelId) : null;
     }
 
     /// <summary>
@@ -151,6 +155,31 @@ public static class AcsEventsApi
             {
                 logger.LogDebug("{Count} ACS delivery reports for batch {BatchId} name no message of it; ignored", reports.Length - matched, batchId);
             }
+        }
+    }
+
+    /// <summary>
+    /// Customers' messages, stored before the delivery is acknowledged. Each goes to the org's ACS channel whose
+    /// number it was sent to, else to the channel the URL names.
+    /// </summary>
+    private static async Task ReceiveMessagesAsync(Guid orgId, Guid channelId, IEnumerable<DeliveredEvent> events, IGrainFactory grains, TimeProvider time, ILogger logger)
+    {
+        var messages = new List<AcsReceivedSms>();
+        foreach (var e in events)
+        {
+            if (AcsEvents.ReceivedSms(e, time.GetUtcNow()) is { } sms)
+            {
+                messages.Add(sms);
+            }
+            else
+            {
+                logger.LogDebug("ACS event {EventId} of org {OrgId} is an SMS without its id, sender or recipient; ignored", e.Id, orgId);
+            }
+        }
+
+        if (messages.Count > 0)
+        {
+            await grains.GetGrain<IInboundGrain>(0).ReceiveAcsAsync(orgId, channelId, [.. messages]);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Outbound.Gateway.Callbacks;
 public static class CallbacksApi
 {
     public const string PublicBaseUrlKey = "PUBLIC_BASE_URL";
-    private const string TwilioSignatureHeader = "X-Twilio-Signature";
+    public const string TwilioSignatureHeader = "X-Twilio-Signature";
 
     public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder v1, IConfiguration configuration)
     {
@@ -72,6 +72,7 @@ public static class CallbacksApi
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapAcsEvents();
+        v1.MapTwilioInbound(publicBaseUrl);
         return v1;
     }
 }

@@ -18,7 +18,13 @@ public sealed record CatalogKindApi<TItem, TRequest, TResponse>(
     Func<TRequest, FieldErrors, TItem?> ToItem,
     Func<StoredItem<TItem>, TResponse> ToResponse,
     bool OwnList = false)
-    where TItem : class;
+    where TItem : class
+{
+    /// <summary>Set by a kind whose answer depends on the request (a URL built from the org and the gateway's address).</summary>
+    public Func<StoredItem<TItem>, HttpContext, TResponse>? ToResponseFor { get; init; }
+
+    public TResponse Show(StoredItem<TItem> stored, HttpContext http) => ToResponseFor is { } show ? show(stored, http) : ToResponse(stored);
+}
 
 /// <summary>Create, list, get, replace and delete, the same for every catalog kind.</summary>
 public static class CatalogApi
@@ -49,7 +55,7 @@ public static class CatalogApi
             var id = Guid.CreateVersion7(time.GetUtcNow());
             var result = await Grain<TGrain, TItem>(http, grains, id).CreateAsync(item);
             return result.Status == SaveStatus.Saved
-                ? Results.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{id}", api.ToResponse(result.Saved!))
+                ? Results.Created($"{http.Request.PathBase}{http.Request.Path.Value?.TrimEnd('/')}/{id}", api.Show(result.Saved!, http))
                 : Problem.Validation(result.Errors);
         })
         .WithName($"Create{name}")
@@ -71,7 +77,7 @@ public static class CatalogApi
 
         group.MapGet(itemRoute, async (HttpContext http, IGrainFactory grains) =>
             await Grain<TGrain, TItem>(http, grains, IdOf(http, api.IdParameter)).GetAsync() is { } stored
-                ? Results.Ok(api.ToResponse(stored))
+                ? Results.Ok(api.Show(stored, http))
                 : NotFound(http, api.IdParameter, api.Noun))
         .WithName($"Get{name}")
         .WithSummary($"Get a {api.Noun}")
@@ -91,7 +97,7 @@ public static class CatalogApi
             var result = await Grain<TGrain, TItem>(http, grains, IdOf(http, api.IdParameter)).ReplaceAsync(item);
             return result.Status switch
             {
-                SaveStatus.Saved => Results.Ok(api.ToResponse(result.Saved!)),
+                SaveStatus.Saved => Results.Ok(api.Show(result.Saved!, http)),
                 SaveStatus.NotFound => NotFound(http, api.IdParameter, api.Noun),
                 _ => Problem.Validation(result.Errors),
             };
@@ -161,7 +167,7 @@ public static class CatalogApi
             var chunk = ids.Take(wanted).ToArray();
             var items = await Task.WhenAll(chunk.Select(id => grains.GetGrain<TGrain>(CatalogKeys.Item(orgId, id)).GetAsync()));
             // An id can be listed a moment before its item is stored; such an entry is simply not shown yet.
-            shown.AddRange(items.OfType<StoredItem<TItem>>().Where(s => keep?.Invoke(s.Item) ?? true).Select(api.ToResponse));
+            shown.AddRange(items.OfType<StoredItem<TItem>>().Where(s => keep?.Invoke(s.Item) ?? true).Select(s => api.Show(s, http)));
             scanned += chunk.Length;
             if (ids.Length <= wanted)
             {

@@ -1,7 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Outbound.Channels;
+using Outbound.Gateway.Auth;
+using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
+using Outbound.Security;
 
 namespace Outbound.Gateway.Channels;
 
@@ -27,9 +30,15 @@ public sealed record TwilioRequest([property: Required] string? AccountSid, stri
 public sealed record AcsRequest([property: Required] string? Endpoint, string? AccessKey, string? EventsSecret = null);
 
 /// <summary>A channel as the API shows it: secrets are never returned, only whether one is set.</summary>
+/// <param name="InboundWebhookUrl">
+/// Twilio channels: the URL to set as the messaging webhook ("A message comes in", HTTP POST) of the channel's number
+/// or Messaging Service in the Twilio console, so customers' replies reach the service. It carries a token signed by
+/// the service for this channel; Twilio's signature with the channel's auth token authenticates each message.
+/// Null for ACS channels, whose messages arrive through their Event Grid subscription.
+/// </param>
 public sealed record ChannelResponse(
     Guid Id, string Name, string Type, string Provider, string? From, string? MessagingServiceSid,
-    TwilioResponse? Twilio, AcsResponse? Acs, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    TwilioResponse? Twilio, AcsResponse? Acs, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? InboundWebhookUrl);
 
 public sealed record TwilioResponse(string AccountSid, bool AuthTokenSet);
 
@@ -39,7 +48,7 @@ public static class ChannelsApi
 {
     public static RouteGroupBuilder MapChannels(this RouteGroupBuilder v1) =>
         v1.MapGroup("/channels").WithTags("Channels").MapCatalog<IChannelGrain, Channel, ChannelRequest, ChannelResponse>(
-            new(CatalogKind.Channel, "id", "channel", ToChannel, ToResponse));
+            new(CatalogKind.Channel, "id", "channel", ToChannel, stored => ToResponse(stored, null)) { ToResponseFor = ToResponse });
 
     private static Channel? ToChannel(ChannelRequest request, FieldErrors errors)
     {
@@ -60,13 +69,22 @@ public static class ChannelsApi
             request.Acs is { } a ? new AcsResource(a.Endpoint ?? "", a.AccessKey is null ? null : new Secret(a.AccessKey), a.EventsSecret is null ? null : new Secret(a.EventsSecret)) : null);
     }
 
-    private static ChannelResponse ToResponse(StoredItem<Channel> stored)
+    private static ChannelResponse ToResponse(StoredItem<Channel> stored, HttpContext? http)
     {
         var c = stored.Item;
+        string? inboundWebhookUrl = null;
+        if (http is not null && c.Provider == ProviderKind.Twilio)
+        {
+            // The address Twilio reaches us at (behind an ingress, not our own), as for status callbacks.
+            var configured = http.RequestServices.GetRequiredService<IConfiguration>()[CallbacksApi.PublicBaseUrlKey]?.TrimEnd('/');
+            var baseUrl = $"{(string.IsNullOrEmpty(configured) ? $"{http.Request.Scheme}://{http.Request.Host}" : configured)}{http.Request.PathBase}";
+            inboundWebhookUrl = TwilioInboundApi.WebhookUrl(baseUrl, http.RequestServices.GetRequiredService<SigningKeys>(), http.OrgId(), stored.Id);
+        }
+
         return new ChannelResponse(
             stored.Id, c.Name, WireNames.Of(c.Type), WireNames.Of(c.Provider), c.From, c.MessagingServiceSid,
             c.Twilio is { } t ? new TwilioResponse(t.AccountSid, t.AuthToken is not null) : null,
             c.Acs is { } a ? new AcsResponse(a.Endpoint, a.AccessKey is not null, a.EventsSecret is not null) : null,
-            stored.Version, stored.CreatedAt, stored.UpdatedAt);
+            stored.Version, stored.CreatedAt, stored.UpdatedAt, inboundWebhookUrl);
     }
 }

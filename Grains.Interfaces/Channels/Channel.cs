@@ -55,4 +55,12 @@ public interface IChannelGrain : IReferencedItemGrain<Channel>
     /// </summary>
     [AlwaysInterleave]
     Task<bool> IsEventsSecretAsync(string? secret);
+
+    /// <summary>
+    /// Whether a webhook posted to <paramref name="url"/> with <paramref name="form"/> carries this Twilio channel's
+    /// <c>X-Twilio-Signature</c> (<paramref name="signature"/>), checked here with its auth token in constant time,
+    /// so the token never leaves the silo. False when the channel does not exist or is not a Twilio channel.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsTwilioSignatureAsync(string url, ImmutableDictionary<string, string> form, string? signature);
 }

@@ -24,7 +24,17 @@ public interface IContactGrain : IGrainWithStringKey
     /// </summary>
     Task<Outbound.Conversations.InboundReceipt> ReceiveAsync(Outbound.Conversations.InboundMessage message);
 
+    /// <summary>The customer's open conversation on <paramref name="channelId"/>, if any.</summary>
+    [AlwaysInterleave]
+    Task<Guid?> GetOpenConversationAsync(Guid channelId);
+
     /// <summary>The conversation on <paramref name="channelId"/> closed: the customer's next message there opens a new one.</summary>
+    /// <remarks>
+    /// One-way: the contact may be waiting on that conversation (a message arriving as it closes), so a closing
+    /// conversation must not wait on the contact. A lost notice costs nothing: the closed conversation answers the
+    /// next message with <see cref="Outbound.Conversations.ReceiveResult.Closed"/> and the contact opens a new one.
+    /// </remarks>
+    [OneWay]
     Task ConversationClosedAsync(Guid channelId, Guid conversationId);
 }
 

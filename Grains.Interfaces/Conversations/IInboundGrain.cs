@@ -17,9 +17,11 @@ public interface IInboundGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// <c>Microsoft.Communication.SMSReceived</c> events delivered to an ACS channel's events URL (already
-    /// authenticated by its events secret). Each finds the org's ACS channel whose number it was sent to.
+    /// authenticated by its events secret). Each finds the org's ACS channel whose number it was sent to, else
+    /// <paramref name="channelId"/> (the channel the events URL names: one subscription carries every number of
+    /// the resource). One receipt per message, in order.
     /// </summary>
-    Task<ImmutableArray<InboundReceipt>> ReceiveAcsAsync(Guid orgId, ImmutableArray<AcsReceivedSms> messages);
+    Task<ImmutableArray<InboundReceipt>> ReceiveAcsAsync(Guid orgId, Guid channelId, ImmutableArray<AcsReceivedSms> messages);
 }
 
 /// <summary>The <c>data</c> of one SMSReceived event (providers.md §4.6).</summary>

@@ -45,6 +45,13 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// <summary>Replaces the org's limits (an operator action); false if the org does not exist.</summary>
     Task<bool> UpdateSettingsAsync(OrgSettings settings);
 
+    /// <summary>The org's keywords and replies (<see cref="KeywordSettings.Default"/> until it sets its own); null if the org does not exist.</summary>
+    [AlwaysInterleave]
+    Task<KeywordSettings?> GetKeywordSettingsAsync();
+
+    /// <summary>Replaces the org's keywords and replies (already validated); false if the org does not exist.</summary>
+    Task<bool> UpdateKeywordSettingsAsync(KeywordSettings keywords);
+
     /// <summary>
     /// Takes one send request from the org's hourly quota. The quota window is the UTC clock hour. An allowed
     /// request has been counted durably before this returns, so no crash can let the org exceed its limit.

@@ -3,6 +3,7 @@ using System.Text;
 using Outbound.Channels;
 using Outbound.Grains.Catalog;
 using Outbound.Grains.Providers.Acs;
+using Outbound.Grains.Providers.Twilio;
 using Outbound.Grains.Secrets;
 
 namespace Outbound.Grains.Channels;
@@ -67,6 +68,10 @@ public sealed class ChannelGrain(
         return Task.FromResult(CryptographicOperations.FixedTimeEquals(
             SHA256.HashData(Encoding.UTF8.GetBytes(secret)), SHA256.HashData(Encoding.UTF8.GetBytes(expected))));
     }
+
+    public Task<bool> IsTwilioSignatureAsync(string url, ImmutableDictionary<string, string> form, string? signature) =>
+        Task.FromResult(Item is { Provider: ProviderKind.Twilio, Twilio.AuthToken: { } token }
+            && new TwilioSignature(token).IsValid(url, form.ToDictionary(), signature));
 
     private Secret? Seal(SecretKind kind, Secret? secret) => secret is null ? null : sealer.Seal(kind, secret);
 

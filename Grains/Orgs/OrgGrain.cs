@@ -168,6 +168,21 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return true;
     }
 
+    public Task<KeywordSettings?> GetKeywordSettingsAsync() =>
+        Task.FromResult(_profile.RecordExists ? _profile.State.Keywords ?? KeywordSettings.Default : null);
+
+    public async Task<bool> UpdateKeywordSettingsAsync(KeywordSettings keywords)
+    {
+        if (!_profile.RecordExists)
+        {
+            return false;
+        }
+
+        _profile.State.Keywords = keywords;
+        await _profileWriter.WriteAsync();
+        return true;
+    }
+
     public async Task<QuotaDecision> TryAcquireSendAsync()
     {
         var limit = _profile.State.Settings.MaxRequestsPerHour;
@@ -249,6 +264,9 @@ public sealed class OrgState
 
     /// <summary>The operator has disabled the org.</summary>
     [Id(5)] public bool Disabled { get; set; }
+
+    /// <summary>The org's own keywords and replies; null: <see cref="KeywordSettings.Default"/>.</summary>
+    [Id(6)] public KeywordSettings? Keywords { get; set; }
 }
 
 [GenerateSerializer]

@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Outbound.Security;
 using Outbound.Tests.Activities;
 
 namespace Outbound.Tests.Security;
@@ -39,6 +40,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             ["channelId"] = channel.ToString(), ["acsChannelId"] = acsChannel.ToString(), ["acsChannelId:N"] = acsChannel.ToString("N"),
             ["templateId"] = template.ToString(), ["configurationId"] = configuration.ToString(),
             ["eventsSecret"] = EventsSecret, ["unknownId"] = unknown.ToString(), ["unknownId:N"] = unknown.ToString("N"),
+            ["channelId:N"] = channel.ToString("N"), ["inboundToken"] = OutboundSystem.SigningKeys.ForInbound(org.OrgId, channel),
         };
         var cases = HostileCorpus.Load();
         var before = await SnapshotAsync(org);
