@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Outbound.Security;
 using Outbound.Tests.Activities;
+using Outbound.Tests.Conversations;
 
 namespace Outbound.Tests.Security;
 
@@ -34,6 +35,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = Api.AcsAccessKey, eventsSecret = EventsSecret },
         });
         var unknown = Guid.NewGuid();
+        var conversation = await system.OpenAsync(org.OrgId, Conversations.Conversations.Message(channel, "+14155550198", "Hello?"));
         var values = new Dictionary<string, string>
         {
             ["orgId"] = org.OrgId.ToString(), ["orgId:N"] = org.OrgId.ToString("N"),
@@ -41,9 +43,10 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             ["templateId"] = template.ToString(), ["configurationId"] = configuration.ToString(),
             ["eventsSecret"] = EventsSecret, ["unknownId"] = unknown.ToString(), ["unknownId:N"] = unknown.ToString("N"),
             ["channelId:N"] = channel.ToString("N"), ["inboundToken"] = OutboundSystem.SigningKeys.ForInbound(org.OrgId, channel),
+            ["conversationId"] = conversation.ToString(),
         };
         var cases = HostileCorpus.Load();
-        var before = await SnapshotAsync(org);
+        var before = await SnapshotAsync(org, conversation);
 
         var failures = new List<string>();
         using var http = system.Anonymous();
@@ -67,7 +70,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
 
         Assert.True(cases.Count >= 200, $"The corpus has {cases.Count} cases.");
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases.Count} hostile requests were not answered as the corpus says:\n{string.Join('\n', failures)}");
-        Assert.Equal(before, await SnapshotAsync(org));
+        Assert.Equal(before, await SnapshotAsync(org, conversation));
         await AssertOnlyTheNextSendIsCountedAsync(org, configuration);
     }
 
@@ -142,10 +145,10 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
     }
 
     /// <summary>Everything the corpus could have changed that the API shows.</summary>
-    private static async Task<string> SnapshotAsync(OrgClient org)
+    private static async Task<string> SnapshotAsync(OrgClient org, Guid conversation)
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent" })
+        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent", $"/v1/conversations/{conversation}" })
         {
             parts.Add((await (await org.Http.GetAsync(path)).Json(HttpStatusCode.OK)).ToJsonString());
         }
