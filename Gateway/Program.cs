@@ -12,6 +12,7 @@ using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Reports;
+using Outbound.Gateway.Routing;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
@@ -101,9 +102,12 @@ public static class Program
         admin.MapTimeline();
         admin.MapReports();
         admin.MapApiKeys();
+        admin.MapQueues();
+        admin.MapAgents();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();
+        v1.MapGroup("").RequireAuthorization(Scopes.AgentPolicy).RequireRateLimiting(ReadRateLimits.Policy).MapAgentSelf();
         return app;
     }
 }

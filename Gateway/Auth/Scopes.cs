@@ -17,6 +17,9 @@ public static class Scopes
     public const string AdminPolicy = "org-admin";
     public const string SendPolicy = "org-send";
 
+    /// <summary>An agent key (acting as its agent) or an admin key.</summary>
+    public const string AgentPolicy = "org-agent";
+
     public static readonly IReadOnlyDictionary<string, ApiKeyScope> ByName = new Dictionary<string, ApiKeyScope>(StringComparer.Ordinal)
     {
         ["admin"] = ApiKeyScope.Admin,
@@ -35,7 +38,8 @@ public static class Scopes
     internal static AuthorizationBuilder AddOrgPolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(AnyKeyPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(ApiKeyAuthenticationHandler.OrgIdClaim))
         .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement(ApiKeyScope.Admin)))
-        .AddPolicy(SendPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement(ApiKeyScope.Send)));
+        .AddPolicy(SendPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement(ApiKeyScope.Send)))
+        .AddPolicy(AgentPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).AddRequirements(new ScopeRequirement(ApiKeyScope.Agent)));
 }
 
 /// <summary>The endpoint needs a key of <see cref="Scope"/>; an admin key satisfies every scope.</summary>

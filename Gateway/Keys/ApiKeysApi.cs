@@ -93,11 +93,11 @@ public static class ApiKeysApi
     }
 
     /// <summary>A new key and what the org stores of it.</summary>
-    internal static (string Key, NewApiKey Stored) NewKey(Guid orgId, string name, ApiKeyScope scope, SigningKeys signingKeys)
+    internal static (string Key, NewApiKey Stored) NewKey(Guid orgId, string name, ApiKeyScope scope, SigningKeys signingKeys, Guid? agentId = null)
     {
         // Random, not time-ordered: the prefix shows the start of the id, which must differ between keys made together.
         var keyId = Guid.NewGuid();
         var key = ApiKeys.Create(orgId, keyId, signingKeys);
-        return (key, new NewApiKey(keyId, name, scope, ApiKeys.Hash(key), ApiKeys.Prefix(key)));
+        return (key, new NewApiKey(keyId, name, scope, ApiKeys.Hash(key), ApiKeys.Prefix(key), agentId));
     }
 }
