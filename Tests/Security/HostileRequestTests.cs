@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -33,12 +34,17 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             acs = new { endpoint = "https://contoso.communication.azure.com/", accessKey = Api.AcsAccessKey, eventsSecret = EventsSecret },
         });
         var unknown = Guid.NewGuid();
+        var queue = await org.Http.CreateAsync("/v1/queues", new { name = "Hostile", channelIds = Array.Empty<Guid>(), strategy = "round-robin" });
+        var agent = await org.Http.CreateAsync("/v1/agents", new { name = "Hostile", queueIds = new[] { queue }, capacity = 1 });
+        var agentKey = (await (await org.Http.PostAsJsonAsync($"/v1/agents/{agent}/api-keys", new { name = "Hostile" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
+        var sendKey = (await (await org.Http.PostAsJsonAsync("/v1/api-keys", new { name = "Hostile", scope = "send" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
         var values = new Dictionary<string, string>
         {
             ["orgId"] = org.OrgId.ToString(), ["orgId:N"] = org.OrgId.ToString("N"),
             ["channelId"] = channel.ToString(), ["acsChannelId"] = acsChannel.ToString(), ["acsChannelId:N"] = acsChannel.ToString("N"),
             ["templateId"] = template.ToString(), ["configurationId"] = configuration.ToString(),
             ["eventsSecret"] = EventsSecret, ["unknownId"] = unknown.ToString(), ["unknownId:N"] = unknown.ToString("N"),
+            ["queueId"] = queue.ToString(), ["agentId"] = agent.ToString(), ["agentKey"] = agentKey, ["sendKey"] = sendKey,
         };
         var cases = HostileCorpus.Load();
         var before = await SnapshotAsync(org);
@@ -143,7 +149,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
     private static async Task<string> SnapshotAsync(OrgClient org)
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent" })
+        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent", "/v1/queues?limit=200", "/v1/agents?limit=200" })
         {
             parts.Add((await (await org.Http.GetAsync(path)).Json(HttpStatusCode.OK)).ToJsonString());
         }
