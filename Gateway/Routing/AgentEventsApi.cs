@@ -41,7 +41,8 @@ internal static class AgentEventsApi
         .ProducesProblem(StatusCodes.Status404NotFound);
 
     private static async Task<IResult> StreamAsync(
-        HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
+        HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime,
+        [FromHeader(Name = "Last-Event-ID")] string? lastEventId)
     {
         if (http.AgentId() is not { } agentId)
         {
@@ -67,7 +68,9 @@ internal static class AgentEventsApi
 
         var feed = new Feed();
         var observer = grains.CreateObjectReference<IAgentObserver>(feed);
-        var aborted = http.RequestAborted;
+        // A gateway shutting down ends its streams (the agents reconnect elsewhere with Last-Event-ID) instead of waiting on them.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var aborted = ended.Token;
         try
         {
             var replay = await agent.SubscribeAsync(observer, after);

@@ -18,12 +18,16 @@ public interface IQueueGrain : IGrainWithStringKey
     /// <summary>The assigned agent answered: the conversation is no longer at risk of reassignment for being unanswered.</summary>
     Task AnsweredAsync(Guid conversationId);
 
-    /// <summary>The conversation left the queue (closed, or transferred elsewhere): its agent's slot is free again.</summary>
+    /// <summary>
+    /// The conversation left the queue (closed, or transferred elsewhere): its agent's slot is free again, or it
+    /// stops waiting. Safe to call from the conversation's own turn (the queue reads it only through GetAsync).
+    /// </summary>
     Task ReleaseAsync(Guid conversationId);
 
     /// <summary>
     /// Assigns the conversation to <paramref name="agentId"/> directly (a transfer to a named agent), if the agent
-    /// serves this queue, is available and has free capacity. False otherwise.
+    /// serves this queue, is available and has free capacity. False otherwise. The caller is the conversation
+    /// itself: it records its new agent (the queue does not call back into it), and releases its previous one.
     /// </summary>
     Task<bool> AssignToAsync(QueueTicket ticket, Guid agentId);
 
