@@ -36,6 +36,17 @@ public sealed class AgentApiTests(RoutingSystem system) : IClassFixture<RoutingS
     }
 
     [Fact]
+    public async Task An_agent_scoped_key_made_for_no_agent_acts_as_no_one()
+    {
+        var org = await system.CreateOrgAsync();
+        var key = (await (await org.Http.PostAsJsonAsync("/v1/api-keys", new { name = "Loose", scope = "agent" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
+        using var loose = system.WithBearer(key);
+
+        var problem = await (await loose.GetAsync("/v1/agents/me/conversations")).Json(HttpStatusCode.Forbidden);
+        Assert.Equal("The API key names no agent.", problem["title"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_agent_sets_their_own_presence_and_a_deleted_agents_key_stops_working()
     {
         var org = await system.CreateOrgAsync();
