@@ -38,7 +38,8 @@ internal static class AgentEventsApi
         .Produces<AgentEventData>(StatusCodes.Status200OK, "text/event-stream")
         .ProducesValidationProblem()
         .ProducesProblem(StatusCodes.Status403Forbidden)
-        .ProducesProblem(StatusCodes.Status404NotFound);
+        .ProducesProblem(StatusCodes.Status404NotFound)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task<IResult> StreamAsync(
         HttpContext http, IGrainFactory grains, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IHostApplicationLifetime lifetime,
@@ -68,12 +69,20 @@ internal static class AgentEventsApi
 
         var feed = new Feed();
         var observer = grains.CreateObjectReference<IAgentObserver>(feed);
+        if (await agent.SubscribeAsync(observer, after) is not { } replay)
+        {
+            grains.DeleteObjectReference<IAgentObserver>(observer);
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many event streams.",
+                detail: $"The agent has {AgentEventFeed.MaxStreams} event streams open, the most they may: close one first.");
+        }
+
         // A gateway shutting down ends its streams (the agents reconnect elsewhere with Last-Event-ID) instead of waiting on them.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         var aborted = ended.Token;
         try
         {
-            var replay = await agent.SubscribeAsync(observer, after);
             http.Response.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";

@@ -51,9 +51,10 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>
     /// Subscribes <paramref name="observer"/> to the live events (again, before <see cref="AgentEventFeed.ObserverLifetime"/>
     /// runs out) and answers the kept events after <paramref name="afterSequence"/> (none with null: a new stream starts now).
+    /// Null when the agent already has <see cref="AgentEventFeed.MaxStreams"/> other streams open.
     /// </summary>
     [AlwaysInterleave]
-    Task<ImmutableArray<SequencedAgentEvent>> SubscribeAsync(IAgentObserver observer, long? afterSequence);
+    Task<ImmutableArray<SequencedAgentEvent>?> SubscribeAsync(IAgentObserver observer, long? afterSequence);
 
     [AlwaysInterleave]
     Task UnsubscribeAsync(IAgentObserver observer);
@@ -71,6 +72,9 @@ public static class AgentEventFeed
 {
     /// <summary>Events an agent keeps in memory for a reconnect (<c>Last-Event-ID</c>).</summary>
     public const int KeptEvents = 100;
+
+    /// <summary>Streams one agent may have open at once (a few screens); a leaked key cannot pile up subscribers.</summary>
+    public const int MaxStreams = 10;
 
     /// <summary>A subscriber not renewed within this time is dropped.</summary>
     public static readonly TimeSpan ObserverLifetime = TimeSpan.FromMinutes(2);

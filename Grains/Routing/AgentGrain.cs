@@ -222,10 +222,16 @@ public sealed class AgentGrain(
         return _observers.Notify(o => o.OnEventAsync(sequenced));
     }
 
-    public Task<ImmutableArray<SequencedAgentEvent>> SubscribeAsync(IAgentObserver observer, long? afterSequence)
+    public Task<ImmutableArray<SequencedAgentEvent>?> SubscribeAsync(IAgentObserver observer, long? afterSequence)
     {
+        _observers.ClearExpired();
+        if (!_observers.Observers.ContainsKey(observer) && _observers.Count >= AgentEventFeed.MaxStreams)
+        {
+            return Task.FromResult<ImmutableArray<SequencedAgentEvent>?>(null);
+        }
+
         _observers.Subscribe(observer, observer);
-        return Task.FromResult(afterSequence is { } after
+        return Task.FromResult<ImmutableArray<SequencedAgentEvent>?>(afterSequence is { } after
             ? _events.Where(e => e.Sequence > after).ToImmutableArray()
             : ImmutableArray<SequencedAgentEvent>.Empty);
     }

@@ -7324,7 +7324,7 @@ namespace Outbound.Tests.ApiClient
                             {
                                 throw new OutboundApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
-                            throw new OutboundApiException<ProblemDetails>("The org has made too many reads this minute; repeat after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
+                            throw new OutboundApiException<ProblemDetails>("Too many requests: repeat after Retry-After seconds.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 503)

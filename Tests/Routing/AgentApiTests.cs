@@ -85,6 +85,24 @@ public sealed class AgentApiTests(RoutingSystem system) : IClassFixture<RoutingS
         Assert.Equal(id, (await ReadEventAsync(again, "assigned")).Id);
     }
 
+    [Fact]
+    public async Task An_agent_may_keep_only_a_few_event_streams_open()
+    {
+        var org = await system.CreateOrgAsync();
+        var queue = await org.Http.CreateQueueAsync([]);
+        var agent = await org.Http.CreateAgentAsync([queue], capacity: 1);
+        using var asAgent = system.WithBearer(await org.Http.CreateAgentKeyAsync(agent));
+        var open = new List<StreamReader>();
+        for (var i = 0; i < Outbound.Routing.AgentEventFeed.MaxStreams; i++)
+        {
+            open.Add(await OpenStreamAsync(asAgent, lastEventId: null));
+        }
+
+        using var refused = await asAgent.GetAsync("/v1/agents/me/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+        open.ForEach(r => r.Dispose());
+    }
+
     private static async Task<StreamReader> OpenStreamAsync(HttpClient http, string? lastEventId)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, "/v1/agents/me/events");

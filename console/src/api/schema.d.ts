@@ -5432,7 +5432,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            /** @description Too many requests: repeat after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before repeating the request. */
