@@ -14,6 +14,7 @@ using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Reports;
+using Outbound.Gateway.Routing;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
@@ -104,10 +105,13 @@ public static class Program
         admin.MapReports();
         admin.MapApiKeys();
         admin.MapKeywords();
+        admin.MapQueues();
+        admin.MapAgents();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();
         var agent = v1.MapGroup("").RequireAuthorization(Scopes.AgentPolicy).RequireRateLimiting(ReadRateLimits.Policy);
+        agent.MapAgentSelf();
         agent.MapConversations(admin);
         return app;
     }

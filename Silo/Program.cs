@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 using Orleans.Storage;
 using Outbound.Grains;
 using Outbound.Grains.Conversations;
+using Outbound.Grains.Routing;
 using Outbound.Grains.Storage;
 using Outbound.Hosting;
 using Outbound.Silo.Storage;
@@ -52,6 +53,7 @@ public static class Program
         builder.Services.AddSecrets(builder.Configuration, Tables(settings), settings.ServiceId, builder.Environment.IsDevelopment());
         builder.Services.AddSingleton(settings.SigningKeys);
         builder.Services.AddSending(builder.Configuration);
+        builder.Services.AddConversationRouting(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, Tables(settings));
         builder.Services.AddConversations(Tables(settings));
 

@@ -20,6 +20,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string OrgIdClaim = "org_id";
     public const string ScopeClaim = "scope";
+    public const string AgentIdClaim = "agent_id";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -49,6 +50,11 @@ internal sealed class ApiKeyAuthenticationHandler(
         {
             case ApiKeyOutcome.Valid:
                 var identity = new ClaimsIdentity([new Claim(OrgIdClaim, orgId.ToString()), new Claim(ScopeClaim, Scopes.Name(verdict.Scope))], SchemeName);
+                if (verdict.AgentId is { } agentId)
+                {
+                    identity.AddClaim(new Claim(AgentIdClaim, agentId.ToString()));
+                }
+
                 return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
             case ApiKeyOutcome.OrgDisabled:
                 // Not remembered: the operator may enable the org again.
@@ -82,4 +88,8 @@ internal static class OrgPrincipal
     public static Guid OrgId(this HttpContext http) =>
         Guid.Parse(http.User.FindFirstValue(ApiKeyAuthenticationHandler.OrgIdClaim)
             ?? throw new InvalidOperationException("The endpoint is not behind an org policy."));
+
+    /// <summary>The agent an agent key names; null for any other key.</summary>
+    public static Guid? AgentId(this HttpContext http) =>
+        http.User.FindFirstValue(ApiKeyAuthenticationHandler.AgentIdClaim) is { } id ? Guid.Parse(id) : null;
 }

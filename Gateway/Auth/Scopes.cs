@@ -16,6 +16,8 @@ public static class Scopes
     public const string AnyKeyPolicy = "org";
     public const string AdminPolicy = "org-admin";
     public const string SendPolicy = "org-send";
+
+    /// <summary>An agent key (acting as its agent) or an admin key.</summary>
     public const string AgentPolicy = "org-agent";
 
     public static readonly IReadOnlyDictionary<string, ApiKeyScope> ByName = new Dictionary<string, ApiKeyScope>(StringComparer.Ordinal)
@@ -48,7 +50,9 @@ internal sealed class ScopeRequirement(ApiKeyScope scope) : AuthorizationHandler
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, ScopeRequirement requirement)
     {
         var held = context.User.FindFirst(ApiKeyAuthenticationHandler.ScopeClaim)?.Value;
-        if (held is not null && (held == Scopes.Name(ApiKeyScope.Admin) || held == Scopes.Name(requirement.Scope)))
+        // An agent key acts as its agent: one that names none (made before agents existed) acts as no one.
+        var actsAsSomeone = requirement.Scope != ApiKeyScope.Agent || context.User.HasClaim(c => c.Type == ApiKeyAuthenticationHandler.AgentIdClaim);
+        if (held is not null && (held == Scopes.Name(ApiKeyScope.Admin) || (held == Scopes.Name(requirement.Scope) && actsAsSomeone)))
         {
             context.Succeed(requirement);
         }
@@ -83,6 +87,14 @@ internal sealed class RefusalResponses : IAuthorizationMiddlewareResultHandler
         if (result.Forbidden && result.AuthorizationFailure?.FailedRequirements.OfType<ScopeRequirement>().FirstOrDefault() is { } needed)
         {
             var held = context.User.FindFirst(ApiKeyAuthenticationHandler.ScopeClaim)?.Value;
+            if (held == Scopes.Name(needed.Scope))
+            {
+                return TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "The API key names no agent.",
+                    detail: "This endpoint needs an agent key made for an agent (POST /v1/agents/{id}/api-keys), or an admin key.").ExecuteAsync(context);
+            }
+
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden,
                 title: "The API key's scope does not allow this.",

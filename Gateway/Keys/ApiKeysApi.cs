@@ -13,10 +13,11 @@ public sealed record CreateApiKeyRequest([property: Required] string? Name, [pro
 /// <summary>An API key of the org; the key itself is shown only once, when it is created.</summary>
 /// <param name="Prefix">The key's first characters, to tell which key this is.</param>
 /// <param name="LastUsedAt">When it last authenticated a request, to the minute; absent if never.</param>
-public sealed record ApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+/// <param name="AgentId">An agent key's agent (the key acts as them); absent for other keys.</param>
+public sealed record ApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, Guid? AgentId = null)
 {
     public static ApiKeyResponse From(ApiKeyInfo key) =>
-        new(key.Id, key.Name, Scopes.Name(key.Scope), key.Prefix, key.CreatedAt, key.LastUsedAt);
+        new(key.Id, key.Name, Scopes.Name(key.Scope), key.Prefix, key.CreatedAt, key.LastUsedAt, key.AgentId);
 }
 
 /// <param name="Key">The key: shown only in this response, since only its hash is stored.</param>
@@ -93,11 +94,11 @@ public static class ApiKeysApi
     }
 
     /// <summary>A new key and what the org stores of it.</summary>
-    internal static (string Key, NewApiKey Stored) NewKey(Guid orgId, string name, ApiKeyScope scope, SigningKeys signingKeys)
+    internal static (string Key, NewApiKey Stored) NewKey(Guid orgId, string name, ApiKeyScope scope, SigningKeys signingKeys, Guid? agentId = null)
     {
         // Random, not time-ordered: the prefix shows the start of the id, which must differ between keys made together.
         var keyId = Guid.NewGuid();
         var key = ApiKeys.Create(orgId, keyId, signingKeys);
-        return (key, new NewApiKey(keyId, name, scope, ApiKeys.Hash(key), ApiKeys.Prefix(key)));
+        return (key, new NewApiKey(keyId, name, scope, ApiKeys.Hash(key), ApiKeys.Prefix(key), agentId));
     }
 }

@@ -6,4 +6,10 @@ public enum CatalogKind
     Channel = 0,
     Template = 1,
     Configuration = 2,
+
+    /// <summary>A queue of conversations (routing).</summary>
+    Queue = 3,
+
+    /// <summary>An agent who answers conversations (routing).</summary>
+    Agent = 4,
 }

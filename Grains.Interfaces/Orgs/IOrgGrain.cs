@@ -36,6 +36,9 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// <summary>Revokes an API key: from now on it fails verification. False if the org has no such key.</summary>
     Task<bool> RevokeApiKeyAsync(Guid keyId);
 
+    /// <summary>Revokes every key that names <paramref name="agentId"/> (the agent was deleted).</summary>
+    Task RevokeAgentKeysAsync(Guid agentId);
+
     /// <summary>
     /// Enables or disables the org (an operator action): a disabled org's keys fail verification and its send
     /// requests are refused. False if the org does not exist.
@@ -74,6 +77,7 @@ public enum ApiKeyScope
 }
 
 /// <summary>A key to add: the gateway made it and shows it once; the org keeps only its hash.</summary>
+/// <param name="AgentId">An agent key names its agent: the key acts as them.</param>
 /// <param name="Hash">The SHA-256 (hex) of the whole key.</param>
 /// <param name="Prefix">The key's first characters, so its owner can tell it apart in a list.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.NewApiKey")]
@@ -82,7 +86,8 @@ public sealed record NewApiKey(
     [property: Id(1)] string Name,
     [property: Id(2)] ApiKeyScope Scope,
     [property: Id(3)] string Hash,
-    [property: Id(4)] string Prefix);
+    [property: Id(4)] string Prefix,
+    [property: Id(5)] Guid? AgentId = null);
 
 /// <summary>An API key as its org sees it: never the key itself.</summary>
 /// <param name="LastUsedAt">When it last authenticated a request (to the minute); null if never.</param>
@@ -93,7 +98,8 @@ public sealed record ApiKeyInfo(
     [property: Id(2)] ApiKeyScope Scope,
     [property: Id(3)] string Prefix,
     [property: Id(4)] DateTimeOffset CreatedAt,
-    [property: Id(5)] DateTimeOffset? LastUsedAt);
+    [property: Id(5)] DateTimeOffset? LastUsedAt,
+    [property: Id(6)] Guid? AgentId = null);
 
 public enum AddApiKeyOutcome
 {
@@ -126,10 +132,12 @@ public enum ApiKeyOutcome
 }
 
 /// <param name="Scope">With <see cref="ApiKeyOutcome.Valid"/>: what the key may do.</param>
+/// <param name="AgentId">The agent an agent key names.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.ApiKeyVerdict")]
 public sealed record ApiKeyVerdict(
     [property: Id(0)] ApiKeyOutcome Outcome,
-    [property: Id(1)] ApiKeyScope Scope);
+    [property: Id(1)] ApiKeyScope Scope,
+    [property: Id(2)] Guid? AgentId = null);
 
 /// <summary>The answer to a quota request, with what the <c>RateLimit-*</c> response headers report.</summary>
 /// <param name="Remaining">Requests left in the current window after this one.</param>

@@ -239,10 +239,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         var ticket = new QueueTicket(_conversationId, S.Customer, S.ChannelId, time.GetUtcNow());
         if (target.AgentId is { } agentId)
         {
-            // The queue decides, as for every assignment; it calls AssignAsync, which records the new agent.
-            return S.QueueId is { } current && await Queue(current).AssignToAsync(ticket, agentId)
-                ? new ConversationChange(ChangeOutcome.Done)
-                : new ConversationChange(ChangeOutcome.TargetUnavailable, $"Agent '{agentId}' does not serve this conversation's queue, or is not available with free capacity.");
+            return await TransferToAgentAsync(agentId, ticket);
         }
 
         var queueId = target.QueueId!.Value;
@@ -262,6 +259,34 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         if (previousAgent is { } agent)
         {
             await PublishAsync(agent, AgentEventType.Transferred, null);
+        }
+
+        _ = IndexAsync();
+        return new ConversationChange(ChangeOutcome.Done);
+    }
+
+    /// <summary>
+    /// The queue decides, as for every assignment: it takes a slot of the new agent (and tells them); the
+    /// conversation then records the agent and gives the previous one's slot back.
+    /// </summary>
+    private async Task<ConversationChange> TransferToAgentAsync(Guid agentId, QueueTicket ticket)
+    {
+        if (S.QueueId is not { } queueId || S.AgentId == agentId || !await Queue(queueId).AssignToAsync(ticket, agentId))
+        {
+            return new ConversationChange(ChangeOutcome.TargetUnavailable, $"Agent '{agentId}' does not serve this conversation's queue, or is not available with free capacity.");
+        }
+
+        var previous = S.AgentId;
+        S.Status = ConversationStatus.Assigned;
+        S.AgentId = agentId;
+        S.AssignedAt = ticket.WaitingSince;
+        S.Answered = false;
+        Add(TranscriptEntryKind.Event, ticket.WaitingSince, "transferred", agentId: agentId);
+        await _writer.WriteAsync();
+        if (previous is { } before)
+        {
+            await GrainFactory.GetGrain<IAgentGrain>(RoutingKeys.Agent(_orgId, before)).ReleaseAsync(_conversationId);
+            await PublishAsync(before, AgentEventType.Transferred, null);
         }
 
         _ = IndexAsync();
@@ -290,12 +315,12 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         S.Answered = false;
         Add(TranscriptEntryKind.Event, assignment.AssignedAt, "assigned", agentId: assignment.AgentId);
         await _writer.WriteAsync();
+        // The queue tells the new agent (it decided); the previous one hears it lost the conversation.
         if (previous is { } before && before != assignment.AgentId)
         {
             await PublishAsync(before, AgentEventType.Transferred, null);
         }
 
-        await PublishAsync(assignment.AgentId, AgentEventType.Assigned, null);
         _ = IndexAsync();
         return true;
     }
@@ -312,7 +337,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         S.Answered = false;
         Add(TranscriptEntryKind.Event, time.GetUtcNow(), $"requeued: {reason}", agentId: agentId);
         await _writer.WriteAsync();
-        await PublishAsync(agentId, AgentEventType.Transferred, null);
+        // The agent that gave it up tells its own screen.
         _ = IndexAsync();
         return true;
     }

@@ -108,7 +108,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         }
 
         RecordUse(key);
-        return Task.FromResult(new ApiKeyVerdict(ApiKeyOutcome.Valid, key.Scope));
+        return Task.FromResult(new ApiKeyVerdict(ApiKeyOutcome.Valid, key.Scope, key.AgentId));
     }
 
     public async Task<AddApiKeyResult> AddApiKeyAsync(NewApiKey key)
@@ -142,6 +142,14 @@ public sealed class OrgGrain : Grain, IOrgGrain
         // Refused from this turn on, in memory, even before the write completes.
         await _profileWriter.WriteAsync();
         return true;
+    }
+
+    public async Task RevokeAgentKeysAsync(Guid agentId)
+    {
+        if (_profile.RecordExists && _profile.State.ApiKeys.RemoveAll(k => k.AgentId == agentId) > 0)
+        {
+            await _profileWriter.WriteAsync();
+        }
     }
 
     public async Task<bool> SetEnabledAsync(bool enabled)
@@ -282,10 +290,13 @@ public sealed class ApiKeyRecord
     [Id(5)] public DateTimeOffset CreatedAt { get; set; }
     [Id(6)] public DateTimeOffset? LastUsedAt { get; set; }
 
-    public static ApiKeyRecord From(NewApiKey key, DateTimeOffset now) =>
-        new() { Id = key.Id, Name = key.Name, Scope = key.Scope, Hash = key.Hash, Prefix = key.Prefix, CreatedAt = now };
+    /// <summary>An agent key's agent.</summary>
+    [Id(7)] public Guid? AgentId { get; set; }
 
-    public ApiKeyInfo ToInfo() => new(Id, Name, Scope, Prefix, CreatedAt, LastUsedAt);
+    public static ApiKeyRecord From(NewApiKey key, DateTimeOffset now) =>
+        new() { Id = key.Id, Name = key.Name, Scope = key.Scope, Hash = key.Hash, Prefix = key.Prefix, CreatedAt = now, AgentId = key.AgentId };
+
+    public ApiKeyInfo ToInfo() => new(Id, Name, Scope, Prefix, CreatedAt, LastUsedAt, AgentId);
 }
 
 /// <summary>Send requests counted in the current hourly window. Stored apart from the profile: it is written far more often.</summary>

@@ -44,6 +44,7 @@ public class OutboundSystem : IAsyncLifetime
     private WebApplication? _silo;
     private WebApplication? _gateway;
     private readonly List<WebApplication> _extraGateways = [];
+    private readonly List<WebApplication> _extraSilos = [];
 
     public Uri GatewayUrl => new($"http://127.0.0.1:{_gatewayPort}");
 
@@ -83,6 +84,11 @@ public class OutboundSystem : IAsyncLifetime
             await _gateway.DisposeAsync();
         }
 
+        foreach (var silo in _extraSilos)
+        {
+            await silo.DisposeAsync();
+        }
+
         if (_silo is not null)
         {
             await _silo.DisposeAsync();
@@ -112,6 +118,15 @@ public class OutboundSystem : IAsyncLifetime
         await gateway.StartAsync();
         _extraGateways.Add(gateway);
         return new Uri($"http://127.0.0.1:{port}");
+    }
+
+    /// <summary>Starts another silo in the same cluster (as a second pod would be) and returns its services.</summary>
+    public async Task<IServiceProvider> StartAnotherSiloAsync()
+    {
+        var silo = CreateSilo(TestEnvironment.FreePort(), TestEnvironment.FreePort(), TestEnvironment.FreePort());
+        await silo.StartAsync();
+        _extraSilos.Add(silo);
+        return silo.Services;
     }
 
     /// <summary>A client that sends no credentials.</summary>
@@ -151,20 +166,23 @@ public class OutboundSystem : IAsyncLifetime
 
     private async Task StartSiloAsync()
     {
-        _silo = Silo.Program.Create(
+        _silo = CreateSilo(_siloPort, _siloGatewayPort, _siloHttpPort);
+        await _silo.StartAsync();
+    }
+
+    private WebApplication CreateSilo(int siloPort, int gatewayPort, int httpPort) =>
+        Silo.Program.Create(
             [],
             b =>
             {
                 b.Configuration.AddInMemoryCollection(Settings(
-                    [("SILO_PORT", _siloPort), ("SILO_GATEWAY_PORT", _siloGatewayPort), ("SILO_HTTP_PORT", _siloHttpPort),
+                    [("SILO_PORT", siloPort), ("SILO_GATEWAY_PORT", gatewayPort), ("SILO_HTTP_PORT", httpPort),
                     ("TWILIO_BASE_URL", Providers.BaseUrl), ("DATA_PROTECTION_KEK", DataProtectionKek),
                     // ACS channels in tests point at the provider fake on loopback.
                     ("ACS_ENDPOINT_ALLOW_LOOPBACK", true), .. _siloSettings]));
                 ConfigureSiloServices(b.Services);
             },
             ConfigureSilo);
-        await _silo.StartAsync();
-    }
 
     private Dictionary<string, string?> Settings(params (string Key, object? Value)[] extra)
     {

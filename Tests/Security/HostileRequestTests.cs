@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -36,6 +37,10 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
         });
         var unknown = Guid.NewGuid();
         var conversation = await system.OpenAsync(org.OrgId, Conversations.Conversations.Message(channel, "+14155550198", "Hello?"));
+        var queue = await org.Http.CreateAsync("/v1/queues", new { name = "Hostile", channelIds = Array.Empty<Guid>(), strategy = "round-robin" });
+        var agent = await org.Http.CreateAsync("/v1/agents", new { name = "Hostile", queueIds = new[] { queue }, capacity = 1 });
+        var agentKey = (await (await org.Http.PostAsJsonAsync($"/v1/agents/{agent}/api-keys", new { name = "Hostile" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
+        var sendKey = (await (await org.Http.PostAsJsonAsync("/v1/api-keys", new { name = "Hostile", scope = "send" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
         var values = new Dictionary<string, string>
         {
             ["orgId"] = org.OrgId.ToString(), ["orgId:N"] = org.OrgId.ToString("N"),
@@ -44,6 +49,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             ["eventsSecret"] = EventsSecret, ["unknownId"] = unknown.ToString(), ["unknownId:N"] = unknown.ToString("N"),
             ["channelId:N"] = channel.ToString("N"), ["inboundToken"] = OutboundSystem.SigningKeys.ForInbound(org.OrgId, channel),
             ["conversationId"] = conversation.ToString(),
+            ["queueId"] = queue.ToString(), ["agentId"] = agent.ToString(), ["agentKey"] = agentKey, ["sendKey"] = sendKey,
         };
         var cases = HostileCorpus.Load();
         var before = await SnapshotAsync(org, conversation);
@@ -148,7 +154,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
     private static async Task<string> SnapshotAsync(OrgClient org, Guid conversation)
     {
         var parts = new List<string>();
-        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent", $"/v1/conversations/{conversation}" })
+        foreach (var path in new[] { "/v1/org", "/v1/channels?limit=200", "/v1/templates?limit=200", "/v1/outbound-configurations?limit=200", "/v1/contacts/+14155550199/consent", "/v1/queues?limit=200", "/v1/agents?limit=200", $"/v1/conversations/{conversation}" })
         {
             parts.Add((await (await org.Http.GetAsync(path)).Json(HttpStatusCode.OK)).ToJsonString());
         }
