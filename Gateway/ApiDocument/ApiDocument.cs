@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Routing;
 using Outbound.Gateway.Catalog;
 using Outbound.Sending;
 
@@ -389,6 +390,10 @@ public static class ApiDocument
         ("MessageResponse" or "StatusChangeResponse", "status") => Values(MessageStatuses),
         ("MessageResponse", "direction") => Values("outbound", "inbound"),
         ("MessageResponse", "purpose") => Values("reply", "auto_reply", "opt_out_confirmation"),
+        ("ConversationResponse" or "ConversationSummaryResponse", "status") => Values("waiting", "assigned", "closed"),
+        ("TranscriptEntryResponse", "kind") => Values("inbound", "agent", "event"),
+        (_, "strategy") => Values([.. RoutingWire.Strategies.Keys]),
+        ("AgentResponse", "presence") or ("PresenceRequest", "status") => Values([.. RoutingWire.Presences.Keys]),
         _ => null,
     };
 }

@@ -6,17 +6,15 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Outbound.Conversations;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Conversations;
 using Outbound.Routing;
 
 namespace Outbound.Gateway.Routing;
 
-/// <summary>The <c>data</c> of an agent's live event.</summary>
+/// <summary>The <c>data</c> of an agent's live event: the same shapes as the conversations API's.</summary>
 /// <param name="Entry">With <c>message</c>: the new transcript entry.</param>
 /// <param name="Answers">With <c>assigned</c>: the outbound message the conversation answers.</param>
-public sealed record AgentEventData(Guid ConversationId, string Customer, DateTimeOffset At, TranscriptEntryData? Entry, LinkedOutbound? Answers);
-
-/// <param name="Kind"><c>inbound</c> (the customer), <c>agent</c> (a reply) or <c>event</c>.</param>
-public sealed record TranscriptEntryData(int Sequence, string Kind, DateTimeOffset At, string? Text, string? ContentSid, string? MessageId, Guid? AgentId);
+public sealed record AgentEventData(Guid ConversationId, string Customer, DateTimeOffset At, TranscriptEntryResponse? Entry, LinkedOutboundResponse? Answers);
 
 /// <summary>
 /// <c>GET /v1/agents/me/events</c>: the agent's live events as server-sent events. The gateway subscribes an
@@ -146,8 +144,8 @@ internal static class AgentEventsApi
     {
         var e = sequenced.Event;
         var data = new AgentEventData(e.ConversationId, e.Customer, e.At,
-            e.Entry is { } t ? new TranscriptEntryData(t.Sequence, t.Kind.ToString().ToLowerInvariant(), t.At, t.Text, t.ContentSid, t.MessageId, t.AgentId) : null,
-            e.Answers);
+            e.Entry is { } entry ? TranscriptEntryResponse.From(entry) : null,
+            LinkedOutboundResponse.From(e.Answers));
         var text = new StringBuilder()
             .Append("id: ").Append(sequenced.Sequence.ToString(CultureInfo.InvariantCulture)).Append('\n')
             .Append("event: ").Append(e.Type.ToString().ToLowerInvariant()).Append('\n')

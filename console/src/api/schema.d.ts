@@ -115,7 +115,7 @@ export interface paths {
         put?: never;
         /**
          * Receive ACS events from Event Grid
-         * @description Called by an Event Grid subscription, not by integrators: the channel and code query parameters (the channel's events secret) authenticate it. SMS delivery reports update the messages' statuses; a subscription validation event is answered with its code.
+         * @description Called by an Event Grid subscription, not by integrators: the channel and code query parameters (the channel's events secret) authenticate it. SMS delivery reports update the messages' statuses; received SMS are stored (in the customer's conversation, or as a keyword) before the delivery is acknowledged; a subscription validation event is answered with its code.
          */
         post: operations["ReceiveAcsEvents"];
         delete?: never;
@@ -124,6 +124,26 @@ export interface paths {
          * @description The CloudEvents webhook handshake of an Event Grid subscription, authenticated as the events themselves are.
          */
         options: operations["ValidateAcsEventsSubscription"];
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/callbacks/twilio/inbound": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a customer's message from Twilio
+         * @description Called by Twilio, not by integrators: the channel's inboundWebhookUrl, set as the messaging webhook of its number or Messaging Service. The URL's token (signed by the service) and the X-Twilio-Signature header (signed with the channel's auth token) authenticate it. Answers empty TwiML once the message is stored; a repeated MessageSid changes nothing.
+         */
+        post: operations["ReceiveTwilioMessage"];
+        delete?: never;
+        options?: never;
         head?: never;
         patch?: never;
         trace?: never;
@@ -376,6 +396,50 @@ export interface paths {
          * @description Messages sent with this entityrelationshipname (a case, say), newest first, a page at a time.
          */
         get: operations["GetRegardingTimeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settings/keywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the org's opt-out, opt-in and help keywords
+         * @description The words that change a customer's consent or ask for help when they are a customer's whole message, and the replies the org sends back; the carriers' standard words until the org sets its own.
+         */
+        get: operations["GetKeywordSettings"];
+        /**
+         * Replace the org's opt-out, opt-in and help keywords
+         * @description Replaces the three word lists and the replies whole; the carriers' standard words no longer apply unless listed. Words are 1–20 letters or digits, at most 20 per list, each in one list only (case-insensitive); replies are at most 320 characters.
+         */
+        put: operations["ReplaceKeywordSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the org's conversations
+         * @description Every conversation of the org, newest first, a page at a time; optionally only those in one status. Admin keys only.
+         */
+        get: operations["ListConversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -756,6 +820,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/{conversationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a conversation
+         * @description The transcript, the outbound message it answers, its status and agent. An agent sees the conversations assigned to them.
+         */
+        get: operations["GetConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to the customer
+         * @description Sends the reply through the conversation's channel, tracked like every message. WhatsApp allows free-form text only within 24 hours of the customer's last message; after that a template (contentSid) is required (409). An Idempotency-Key makes a retry send nothing more.
+         */
+        post: operations["ReplyToConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}/transfer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Transfer a conversation
+         * @description To another agent of its queue (who must be available with free capacity), or to another queue, where it waits for an agent.
+         */
+        post: operations["TransferConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{conversationId}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a conversation
+         * @description The agent's slot frees; the customer's next message opens a new conversation.
+         */
+        post: operations["CloseConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -820,15 +964,15 @@ export interface components {
             /** @description Whether the agent has replied since it was assigned. */
             answered: boolean;
         };
-        /** @description The `data` of an agent's live event. */
+        /** @description The `data` of an agent's live event: the same shapes as the conversations API's. */
         AgentEventData: {
             /** Format: uuid */
             conversationId: string;
             customer: string;
             /** Format: date-time */
             at: string;
-            entry?: null | components["schemas"]["TranscriptEntryData"];
-            answers?: null | components["schemas"]["LinkedOutbound"];
+            entry?: null | components["schemas"]["TranscriptEntryResponse"];
+            answers?: null | components["schemas"]["LinkedOutboundResponse"];
         };
         /** @description An agent: who answers the conversations of their queues. */
         AgentRequest: {
@@ -849,8 +993,11 @@ export interface components {
             queueIds: string[];
             /** Format: int32 */
             capacity: number;
-            /** @description `available`, `busy`, `away` or `offline` (a new agent is offline). */
-            presence: string;
+            /**
+             * @description `available`, `busy`, `away` or `offline` (a new agent is offline).
+             * @enum {string}
+             */
+            presence: "available" | "busy" | "away" | "offline";
             /** Format: date-time */
             presenceSince: string;
             /**
@@ -912,6 +1059,13 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description Twilio channels: the URL to set as the messaging webhook ("A message comes in", HTTP POST) of the channel's number
+             *     or Messaging Service in the Twilio console, so customers' replies reach the service. It carries a token signed by
+             *     the service for this channel; Twilio's signature with the channel's auth token authenticates each message.
+             *     Null for ACS channels, whose messages arrive through their Event Grid subscription.
+             */
+            inboundWebhookUrl?: null | string;
         };
         ConfigurationRequest: {
             name: null | string;
@@ -1014,6 +1168,65 @@ export interface components {
             status: "accepted" | "skipped_no_optin" | "skipped_opted_out" | "invalid";
             reason?: null | string;
         };
+        /** @description A page of conversations, newest first. */
+        ConversationListResponse: {
+            items: components["schemas"]["ConversationSummaryResponse"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: null | string;
+        };
+        /** @description A conversation with a customer on one channel. */
+        ConversationResponse: {
+            /** Format: uuid */
+            conversationId: string;
+            /** @description The customer's number, E.164. */
+            customer: string;
+            profileName?: null | string;
+            /** Format: uuid */
+            channelId: string;
+            /** @enum {string} */
+            channelType: "sms" | "whatsapp";
+            /**
+             * @description `waiting` (in its queue), `assigned` or `closed`.
+             * @enum {string}
+             */
+            status: "waiting" | "assigned" | "closed";
+            /** Format: uuid */
+            queueId?: null | string;
+            /** Format: uuid */
+            agentId?: null | string;
+            answers?: null | components["schemas"]["LinkedOutboundResponse"];
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            lastInboundAt?: null | string;
+            /**
+             * Format: date-time
+             * @description WhatsApp: until when a free-form reply may be sent (24 hours after the customer's last message); after it only a
+             *     template (`contentSid`). Absent for SMS, which has no window.
+             */
+            replyWindowEndsAt?: null | string;
+            /** Format: date-time */
+            closedAt?: null | string;
+            transcript: components["schemas"]["TranscriptEntryResponse"][];
+        };
+        /** @description A conversation in a list, without its transcript. */
+        ConversationSummaryResponse: {
+            /** Format: uuid */
+            conversationId: string;
+            customer: string;
+            /** Format: uuid */
+            channelId: string;
+            /** @enum {string} */
+            status: "waiting" | "assigned" | "closed";
+            /** Format: uuid */
+            queueId?: null | string;
+            /** Format: uuid */
+            agentId?: null | string;
+            /** Format: date-time */
+            openedAt: string;
+            /** Format: date-time */
+            lastMessageAt: string;
+        };
         CreateApiKeyRequest: {
             /** @description What the key is for (1–100 characters), e.g. the integration that uses it. */
             name: null | string;
@@ -1057,17 +1270,37 @@ export interface components {
                 [key: string]: string[];
             };
         };
-        /** @description The outbound message a conversation answers: which notification or case the customer is replying to. */
-        LinkedOutbound: {
+        /**
+         * @description The words that, as a customer's whole message (any case, surrounding whitespace ignored), opt them out, opt
+         *     them in again or ask for help, and the org's reply to each. A keyword message opens no conversation.
+         */
+        KeywordSettingsBody: {
+            /** @description Words that opt the customer out (default: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT). */
+            optOut: null | string[];
+            /** @description Words that opt the customer in again (default: START, YES, UNSTOP). */
+            optIn: null | string[];
+            /** @description Words answered with HelpReply (default: HELP, INFO). */
+            help: null | string[];
+            /** @description The confirmation of an opt-out, the one message an opted-out customer still gets; null or empty sends none. */
+            optOutReply?: null | string;
+            /** @description The confirmation of an opt-in; null or empty sends none. */
+            optInReply?: null | string;
+            /** @description The answer to a help word; null or empty sends none. */
+            helpReply?: null | string;
+        };
+        /** @description The outbound message a conversation answers: the last one sent to the customer on that channel within 7 days. */
+        LinkedOutboundResponse: {
             messageId: string;
             /** Format: uuid */
             configurationId: string;
-            /** @description Its `entityrelationshipname`. */
-            regardingEntity: null | string;
+            /** @description What it was regarding (a case, say): what the customer is replying about. */
+            entityrelationshipname?: null | string;
             /** Format: date-time */
             sentAt: string;
-            body: null | string;
-            contentSid: null | string;
+            /** @description SMS: what it said. */
+            body?: null | string;
+            /** @description WhatsApp: the content template it used. */
+            contentSid?: null | string;
         };
         /** @description An outbound message's activity record: what was sent, to whom, about what, and its status history. */
         MessageResponse: {
@@ -1079,7 +1312,7 @@ export interface components {
              * @description `accepted`, `sending`, `sent`, `delivered`, `undelivered`, `failed`, `read` or `unknown`.
              * @enum {string}
              */
-            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown";
+            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received";
             /** Format: int32 */
             attempts: number;
             /** @enum {string} */
@@ -1229,8 +1462,11 @@ export interface components {
             nextCursor?: null | string;
         };
         PresenceRequest: {
-            /** @description `available` (takes new conversations), `busy` or `away` (keeps theirs, takes none), `offline` (after a grace period their conversations go back to their queues). */
-            status: null | string;
+            /**
+             * @description `available` (takes new conversations), `busy` or `away` (keeps theirs, takes none), `offline` (after a grace period their conversations go back to their queues).
+             * @enum {null|string}
+             */
+            status: "available" | "busy" | "away" | "offline" | null;
         };
         ProblemDetails: {
             type?: null | string;
@@ -1245,8 +1481,11 @@ export interface components {
             name: null | string;
             /** @description Channels of the org (at most 50); a channel belongs to one queue at most. */
             channelIds: null | string[];
-            /** @description `round-robin` (each available agent in turn) or `least-active` (the one with the fewest conversations, then the one idle longest). */
-            strategy: null | string;
+            /**
+             * @description `round-robin` (each available agent in turn) or `least-active` (the one with the fewest conversations, then the one idle longest).
+             * @enum {null|string}
+             */
+            strategy: "round-robin" | "least-active" | null;
             /**
              * Format: int32
              * @description A conversation its agent has not answered after this many seconds (10–86400) goes to another agent; 0 or absent: never.
@@ -1259,7 +1498,8 @@ export interface components {
             id: string;
             name: string;
             channelIds: string[];
-            strategy: string;
+            /** @enum {string} */
+            strategy: "round-robin" | "least-active";
             /** Format: int32 */
             unansweredReassignSeconds: number;
             /**
@@ -1299,6 +1539,21 @@ export interface components {
                 [key: string]: string;
             };
         };
+        /** @description A reply to the customer: `text`, or a WhatsApp template (`contentSid` with `contentVariables`). */
+        ReplyRequest: {
+            /** @description 1–1,600 characters, sent as written. */
+            text?: null | string;
+            /** @description WhatsApp: a Twilio content template (`HX…`), the only kind of reply outside the 24-hour window. */
+            contentSid?: null | string;
+            /** @description The template's variables, e.g. `{"1": "Ana"}`. */
+            contentVariables?: null | {
+                [key: string]: string;
+            };
+        };
+        /** @description The reply was accepted by the send path: follow its delivery with GetMessage. */
+        ReplyResponse: {
+            messageId: string;
+        };
         ReportBucketResponse: {
             /**
              * Format: date-time
@@ -1317,7 +1572,7 @@ export interface components {
         };
         StatusChangeResponse: {
             /** @enum {string} */
-            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown";
+            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received";
             /** Format: date-time */
             at: string;
             errorCode?: null | string;
@@ -1398,18 +1653,39 @@ export interface components {
             /** @description Pass as `cursor` for the next page; absent on the last page. */
             nextCursor?: null | string;
         };
-        TranscriptEntryData: {
+        /** @description A customer message, an agent's reply or an event (assigned, transferred, requeued, closed) of a conversation. */
+        TranscriptEntryResponse: {
             /** Format: int32 */
             sequence: number;
-            /** @description `inbound` (the customer), `agent` (a reply) or `event`. */
-            kind: string;
+            /**
+             * @description `inbound` (the customer), `agent` (a reply) or `event`.
+             * @enum {string}
+             */
+            kind: "inbound" | "agent" | "event";
             /** Format: date-time */
             at: string;
+            /** @description The message's text; for an event, what happened. */
             text?: null | string;
             contentSid?: null | string;
+            contentVariables?: null | {
+                [key: string]: string;
+            };
+            /** @description A reply: the outbound message carrying it (follow its status with GetMessage). */
             messageId?: null | string;
+            /** @description A customer message: the provider's id. */
+            providerMessageId?: null | string;
+            /**
+             * Format: uuid
+             * @description A reply: who sent it (absent for an admin); an event: the agent it concerns.
+             */
+            agentId?: null | string;
+        };
+        /** @description Where the conversation goes: `agentId` (an agent of its queue) or `queueId`, exactly one. */
+        TransferRequest: {
             /** Format: uuid */
             agentId?: null | string;
+            /** Format: uuid */
+            queueId?: null | string;
         };
         /** @description A channel on Twilio: SMS or WhatsApp, from a number or a Messaging Service. */
         TwilioChannelRequest: {
@@ -1953,6 +2229,64 @@ export interface operations {
             };
             /** @description The channel and code name no channel with that events secret. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReceiveTwilioMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/xml": string;
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3462,6 +3796,237 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimelineResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetKeywordSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordSettingsBody"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceKeywordSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KeywordSettingsBody"];
+            };
+        };
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeywordSettingsBody"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListConversations: {
+        parameters: {
+            query?: {
+                status?: string;
+                pageSize?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationListResponse"];
                 };
             };
             /** @description The request is not valid: the problem's errors name each field at fault. */
@@ -5455,6 +6020,351 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before repeating the request. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationResponse"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplyToConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted: one result per contact, in the order of the request. Delivery goes on in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplyResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with what is stored: the problem says what. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    TransferConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with what is stored: the problem says what. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CloseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with what is stored: the problem says what. */
+            409: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
