@@ -16,7 +16,7 @@ public static class Conversations
         $"SM{Guid.NewGuid():N}", channelId, type, ProviderKind.Twilio, customer, "+14155550100", text, null, at ?? DateTimeOffset.UtcNow);
 
     /// <summary>A fresh customer number per call, so tests on the shared system never meet.</summary>
-    public static string NewCustomer() => $"+1415555{Interlocked.Increment(ref _sequence) % 10_000:D4}";
+    public static string NewCustomer() => $"+1415557{Interlocked.Increment(ref _sequence) % 10_000:D4}";
 
     /// <summary>Opens a conversation as the customer's contact grain does for a first message, and returns its id.</summary>
     public static async Task<Guid> OpenAsync(

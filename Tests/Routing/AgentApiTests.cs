@@ -72,17 +72,17 @@ public sealed class AgentApiTests(RoutingSystem system) : IClassFixture<RoutingS
         asAgent.Timeout = TimeSpan.FromSeconds(30);
 
         string id;
-        using (var stream = await OpenStreamAsync(asAgent, lastEventId: null))
+        using (var stream = await asAgent.OpenEventsAsync(lastEventId: null))
         {
             var conversation = await system.Grains.OpenConversationAsync(org.OrgId, channel);
-            var (eventId, data) = await ReadEventAsync(stream, "assigned");
+            var (eventId, data) = await stream.ReadEventAsync("assigned");
             Assert.Equal(conversation, data["conversationId"]!.GetValue<Guid>());
             id = eventId;
         }
 
         // Reconnecting from before it replays it.
-        using var again = await OpenStreamAsync(asAgent, (long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(id, (await ReadEventAsync(again, "assigned")).Id);
+        using var again = await asAgent.OpenEventsAsync((long.Parse(id, System.Globalization.CultureInfo.InvariantCulture) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(id, (await again.ReadEventAsync("assigned")).Id);
     }
 
     [Fact]
@@ -95,52 +95,11 @@ public sealed class AgentApiTests(RoutingSystem system) : IClassFixture<RoutingS
         var open = new List<StreamReader>();
         for (var i = 0; i < Outbound.Routing.AgentEventFeed.MaxStreams; i++)
         {
-            open.Add(await OpenStreamAsync(asAgent, lastEventId: null));
+            open.Add(await asAgent.OpenEventsAsync(lastEventId: null));
         }
 
         using var refused = await asAgent.GetAsync("/v1/agents/me/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         open.ForEach(r => r.Dispose());
-    }
-
-    private static async Task<StreamReader> OpenStreamAsync(HttpClient http, string? lastEventId)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/v1/agents/me/events");
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        if (lastEventId is not null)
-        {
-            request.Headers.Add("Last-Event-ID", lastEventId);
-        }
-
-        var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        // The stream is open (and the agent subscribed) once its first comment arrives.
-        Assert.StartsWith(":", await reader.ReadLineAsync());
-        return reader;
-    }
-
-    private static async Task<(string Id, JsonObject Data)> ReadEventAsync(StreamReader reader, string type)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        string? id = null, name = null;
-        while (await reader.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith("id: ", StringComparison.Ordinal))
-            {
-                id = line[4..];
-            }
-            else if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name == type)
-            {
-                return (id!, JsonNode.Parse(line[6..])!.AsObject());
-            }
-        }
-
-        throw new InvalidOperationException($"The stream ended before an '{type}' event.");
     }
 }
