@@ -118,7 +118,7 @@ public static class Program
             () => RowKeyLayout.HasLegacyRowsAsync(tables.GetTableClient(MessagesTable))));
         // Written per inbound message and per assignment by many small grains: their writes share transactions.
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Conversations, (services, _) => new GroupCommitTableStorage(
-            tables.GetTableClient(ConversationsTable), services.GetRequiredService<IGrainStorageSerializer>()));
+            tables.GetTableClient(ConversationsTable), services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<TableGroupCommit>()));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Outbound.Grains.Activities;
+using Outbound.Grains.Storage;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,6 +10,7 @@ public static class ActivitiesServiceCollectionExtensions
     /// <summary>The activity indexes (on the same storage account as the grain state) and the tracking settings.</summary>
     public static IServiceCollection AddActivities(this IServiceCollection services, IConfiguration configuration, TableServiceClient tables) =>
         services
-            .AddSingleton(new ActivityTables(tables))
+            .AddSingleton<TableGroupCommit>()
+            .AddSingleton(provider => new ActivityTables(tables, provider.GetRequiredService<TableGroupCommit>()))
             .AddSingleton(ActivitySettings.From(configuration));
 }

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Outbound.Activities;
+using Outbound.Grains.Storage;
 
 namespace Outbound.Grains.Activities;
 
@@ -17,7 +18,7 @@ namespace Outbound.Grains.Activities;
 /// writes, and a timeline page is one range query: row = key + inverted time (newest first) + message id.</item>
 /// </list>
 /// </summary>
-public sealed class ActivityTables(TableServiceClient service)
+public sealed class ActivityTables(TableServiceClient service, TableGroupCommit commits)
 {
     public const string BatchesTable = "ActivityBatches";
     public const string TimelineTable = "ActivityTimeline";
@@ -77,6 +78,9 @@ public sealed class ActivityTables(TableServiceClient service)
         var table = await _timeline.Value;
         await Task.WhenAll(Transactions(rows, TableTransactionActionType.UpsertReplace).Select(actions => table.SubmitTransactionAsync(actions)));
     }
+
+    /// <summary>Adds one entry in a transaction shared with other writers' entries of its partition (a customer's message, say).</summary>
+    public async Task UpsertTimelineRowAsync(TimelineRow row) => await commits.UpsertAsync(await _timeline.Value, row);
 
     /// <summary>Removes the entries, one transaction per partition and hundred rows (row by row where some are already gone).</summary>
     public async Task DeleteTimelineAsync(IEnumerable<TimelineRow> rows)

@@ -13,8 +13,13 @@ namespace Outbound.Grains.Contacts;
 /// from the customer: keywords change consent here; other messages go to the customer's open conversation on the
 /// channel, or open one.
 /// </summary>
+/// <remarks>
+/// Consent and what the customer sent are two states: consent is written rarely, while every conversation a
+/// customer opens is recorded in the conversations store, whose writes share transactions with other grains'.
+/// </remarks>
 public sealed class ContactGrain(
     [PersistentState("contact", StorageNames.Messages)] IPersistentState<ContactState> state,
+    [PersistentState("inbound", StorageNames.Conversations)] IPersistentState<ContactInboundState> inbound,
     TimeProvider time)
     : Grain, IContactGrain
 {
@@ -33,7 +38,7 @@ public sealed class ContactGrain(
 
     public async Task<InboundReceipt> ReceiveAsync(InboundMessage message)
     {
-        if (state.State.Handled.Find(h => h.ProviderMessageId == message.ProviderMessageId) is { } handled)
+        if (inbound.State.Handled.Find(h => h.ProviderMessageId == message.ProviderMessageId) is { } handled)
         {
             return await RedeliveredAsync(message, handled);
         }
@@ -45,14 +50,14 @@ public sealed class ContactGrain(
     }
 
     public Task<Guid?> GetOpenConversationAsync(Guid channelId) =>
-        Task.FromResult(state.State.OpenConversations.TryGetValue(channelId, out var open) ? open : (Guid?)null);
+        Task.FromResult(inbound.State.OpenConversations.TryGetValue(channelId, out var open) ? open : (Guid?)null);
 
     public async Task ConversationClosedAsync(Guid channelId, Guid conversationId)
     {
-        if (state.State.OpenConversations.TryGetValue(channelId, out var open) && open == conversationId)
+        if (inbound.State.OpenConversations.TryGetValue(channelId, out var open) && open == conversationId)
         {
-            state.State.OpenConversations.Remove(channelId);
-            await state.WriteStateAsync();
+            inbound.State.OpenConversations.Remove(channelId);
+            await inbound.WriteStateAsync();
         }
     }
 
@@ -62,20 +67,20 @@ public sealed class ContactGrain(
 
     private async Task<InboundReceipt> ApplyKeywordAsync(InboundMessage message, KeywordSettings keywords, (KeywordKind Kind, string Word) keyword)
     {
-        Remember(new HandledMessage { ProviderMessageId = message.ProviderMessageId, Keyword = keyword.Kind });
+        // Consent first, then the remembered id: after a crash in between, the redelivery applies the (idempotent)
+        // keyword again; the other way round, it would find the id and never change consent.
         switch (keyword.Kind)
         {
             case KeywordKind.OptOut:
-                // The consent and the remembered id in one write: a redelivery neither opts out again nor replies twice.
                 await SetAsync(optedOut: true, $"keyword:{keyword.Word}");
                 break;
             case KeywordKind.OptIn:
                 await SetAsync(optedOut: false, $"keyword:{keyword.Word}");
                 break;
-            default:
-                await state.WriteStateAsync();
-                break;
         }
+
+        Remember(new HandledMessage { ProviderMessageId = message.ProviderMessageId, Keyword = keyword.Kind });
+        await inbound.WriteStateAsync();
 
         await ReplyAsync(message, keywords, keyword.Kind);
         return new InboundReceipt(Outcome(keyword.Kind), null);
@@ -104,7 +109,7 @@ public sealed class ContactGrain(
 
     private async Task<InboundReceipt> ConverseAsync(InboundMessage message)
     {
-        if (state.State.OpenConversations.TryGetValue(message.ChannelId, out var openId))
+        if (inbound.State.OpenConversations.TryGetValue(message.ChannelId, out var openId))
         {
             switch (await Conversation(openId).ReceiveAsync(message, opening: null))
             {
@@ -120,9 +125,9 @@ public sealed class ContactGrain(
         // The contact remembers the new conversation before it exists: after a crash between the two, the
         // redelivered message finds it here and opens that same conversation instead of a second one.
         var conversationId = Guid.CreateVersion7(time.GetUtcNow());
-        state.State.OpenConversations[message.ChannelId] = conversationId;
+        inbound.State.OpenConversations[message.ChannelId] = conversationId;
         Remember(new HandledMessage { ProviderMessageId = message.ProviderMessageId, ConversationId = conversationId });
-        await state.WriteStateAsync();
+        await inbound.WriteStateAsync();
         await OpenAsync(message, conversationId);
         return new InboundReceipt(InboundOutcome.Conversation, conversationId);
     }
@@ -162,7 +167,7 @@ public sealed class ContactGrain(
 
     private void Remember(HandledMessage handled)
     {
-        var remembered = state.State.Handled;
+        var remembered = inbound.State.Handled;
         remembered.Add(handled);
         if (remembered.Count > RememberedMessages)
         {
@@ -197,12 +202,17 @@ public sealed class ContactState
     [Id(0)] public bool OptedOut { get; set; }
     [Id(1)] public string? Source { get; set; }
     [Id(2)] public DateTimeOffset ChangedAt { get; set; }
+}
 
+/// <summary>What the customer sent that the contact handled itself.</summary>
+[GenerateSerializer]
+public sealed class ContactInboundState
+{
     /// <summary>The customer's open conversation on each channel: channel id → conversation id.</summary>
-    [Id(3)] public Dictionary<Guid, Guid> OpenConversations { get; set; } = [];
+    [Id(0)] public Dictionary<Guid, Guid> OpenConversations { get; set; } = [];
 
     /// <summary>The last messages the contact handled itself (keywords, conversation openings), oldest first.</summary>
-    [Id(4)] public List<HandledMessage> Handled { get; set; } = [];
+    [Id(1)] public List<HandledMessage> Handled { get; set; } = [];
 }
 
 /// <summary>A message the contact handled itself: a keyword, or the one that opened a conversation.</summary>

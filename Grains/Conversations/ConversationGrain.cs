@@ -483,7 +483,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
 
         try
         {
-            await activities.UpsertTimelineAsync(rows);
+            await Task.WhenAll(rows.Select(activities.UpsertTimelineRowAsync));
             S.TimelineThrough = Math.Max(S.TimelineThrough, through);
         }
         catch (Exception e)

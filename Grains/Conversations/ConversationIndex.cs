@@ -1,15 +1,16 @@
 using Azure;
 using Azure.Data.Tables;
 using Outbound.Conversations;
+using Outbound.Grains.Storage;
 
 namespace Outbound.Grains.Conversations;
 
 /// <summary>
 /// The org's conversations for admins, newest first: table <c>ConversationIndex</c>, partition = org, row = inverted
-/// opening time + conversation id. Each conversation upserts its own row when its status or agent changes; the
-/// transcript stays in the conversation grain.
+/// opening time + conversation id. Each conversation upserts its own row when its status or agent changes (in
+/// transactions shared with the org's other conversations); the transcript stays in the conversation grain.
 /// </summary>
-public sealed class ConversationIndex(TableServiceClient service)
+public sealed class ConversationIndex(TableServiceClient service, TableGroupCommit commits)
 {
     public const string TableName = "ConversationIndex";
 
@@ -24,7 +25,8 @@ public sealed class ConversationIndex(TableServiceClient service)
     {
         row.PartitionKey = orgId.ToString("N");
         row.RowKey = RowKey(row.OpenedAt, row.ConversationId);
-        await (await _table.Value).UpsertEntityAsync(row, TableUpdateMode.Replace);
+        // Rows of one org share a partition, so a busy org's changes share transactions.
+        await commits.UpsertAsync(await _table.Value, row);
     }
 
     /// <summary>Up to <paramref name="take"/> rows after <paramref name="afterRowKey"/>, newest first, optionally of one status.</summary>

@@ -40,7 +40,10 @@ public sealed class AssignmentTests(RoutingSystem system) : IClassFixture<Routin
         var view = await Eventually.ReturnsAsync(() => Grains.Queue(org.OrgId, queue).GetViewAsync(), v => v!.Waiting == 4);
         var held = await Grains.Agent(org.OrgId, agent).GetConversationsAsync();
         Assert.Equal(2, held.Length);
-        var assigned = (await Task.WhenAll(conversations.Select(c => Grains.AgentOfAsync(org.OrgId, c)))).Count(a => a == agent);
+        // The queue hands a ticket out before the conversation has stored its new agent.
+        var assigned = await Eventually.ReturnsAsync(
+            async () => (await Task.WhenAll(conversations.Select(c => Grains.AgentOfAsync(org.OrgId, c)))).Count(a => a == agent),
+            count => count == 2);
         Assert.Equal(2, assigned);
         Assert.Equal(4, view!.Waiting);
     }

@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Orleans.Storage;
+using Outbound.Grains.Storage;
 using Outbound.Silo.Storage;
 using Outbound.Tests.Infrastructure;
 
@@ -22,7 +23,7 @@ public sealed class GroupCommitTableStorageTests
         var options = new TableClientOptions();
         options.AddPolicy(_requests, HttpPipelinePosition.PerCall);
         var table = new TableServiceClient(TestEnvironment.StorageConnectionString, options).GetTableClient($"GroupCommit{Guid.NewGuid():N}");
-        _storage = new GroupCommitTableStorage(table, new JsonStateSerializer(), partitions: 2);
+        _storage = new GroupCommitTableStorage(table, new JsonStateSerializer(), new TableGroupCommit(), partitions: 2);
     }
 
     private static GrainId Grain(int n) => GrainId.Create("conversation", $"{Guid.Empty}/{n}");
