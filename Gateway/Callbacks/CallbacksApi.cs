@@ -13,7 +13,6 @@ namespace Outbound.Gateway.Callbacks;
 public static class CallbacksApi
 {
     public const string PublicBaseUrlKey = "PUBLIC_BASE_URL";
-    public const string TwilioSignatureHeader = "X-Twilio-Signature";
 
     public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder v1, IConfiguration configuration)
     {
@@ -39,22 +38,16 @@ public static class CallbacksApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The callback URL's token is not valid for its message.");
             }
 
-            IFormCollection form;
-            try
-            {
-                form = await http.Request.ReadFormAsync();
-            }
-            catch (InvalidDataException)
+            if (await TwilioWebhooks.ReadFormAsync(http) is not { } form)
             {
                 return Problem.Validation("body", "A Twilio status callback has at most a hundred short fields.");
             }
 
-            var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
             var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusCallbackAsync(
                 index,
-                url,
-                form.ToImmutableDictionary(field => field.Key, field => field.Value.ToString()),
-                http.Request.Headers[TwilioSignatureHeader].ToString());
+                TwilioWebhooks.SignedUrl(http, publicBaseUrl),
+                form,
+                http.Request.Headers[TwilioWebhooks.SignatureHeader].ToString());
             return valid
                 ? Results.NoContent()
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The X-Twilio-Signature is not valid for this URL and these parameters.");

@@ -41,29 +41,23 @@ public static class TwilioInboundApi
                 return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The webhook URL's token is not valid for its channel.");
             }
 
-            IFormCollection form;
-            try
-            {
-                form = await http.Request.ReadFormAsync();
-            }
-            catch (InvalidDataException)
+            if (await TwilioWebhooks.ReadFormAsync(http) is not { } form)
             {
                 return Problem.Validation("body", "A Twilio messaging webhook has at most a hundred short fields.");
             }
 
-            var from = form["From"].ToString();
+            var from = form.GetValueOrDefault("From", "");
             if (!Contacts.ContactsApi.E164().IsMatch(from.StartsWith(WhatsAppPrefix, StringComparison.OrdinalIgnoreCase) ? from[WhatsAppPrefix.Length..] : from))
             {
                 return Problem.Validation("From", "From is the customer's number in E.164 form, or whatsapp: and that number.");
             }
 
-            var url = $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
             var receipt = await grains.GetGrain<IInboundGrain>(0).ReceiveTwilioAsync(
                 orgId,
                 channelId,
-                url,
-                form.ToImmutableDictionary(field => field.Key, field => field.Value.ToString()),
-                http.Request.Headers[CallbacksApi.TwilioSignatureHeader].ToString());
+                TwilioWebhooks.SignedUrl(http, publicBaseUrl),
+                form,
+                http.Request.Headers[TwilioWebhooks.SignatureHeader].ToString());
             return receipt.Outcome == InboundOutcome.Refused
                 ? TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The X-Twilio-Signature is not valid for this URL and these parameters.")
                 : Results.Text(EmptyTwiml, "text/xml");

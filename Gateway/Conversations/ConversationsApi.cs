@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json.Serialization;
 using Outbound.Conversations;
 using Outbound.Gateway.Auth;
@@ -187,7 +185,7 @@ public static class ConversationsApi
         }
 
         string? position = null;
-        if (cursor is not null && !TryDecode(cursor, out position))
+        if (cursor is not null && !PageCursors.TryDecode(cursor, out position, maxLength: 512))
         {
             errors.Add("cursor", "cursor is not one this API returned: pass nextCursor from the previous page unchanged.");
         }
@@ -200,7 +198,7 @@ public static class ConversationsApi
         var page = await grains.GetGrain<IConversationListGrain>(http.OrgId()).ListAsync(wanted, position, pageSize ?? DefaultPageSize);
         return Results.Ok(new ConversationListResponse(
             [.. page.Items.Select(c => new ConversationSummaryResponse(c.ConversationId, c.Customer, c.ChannelId, Wire(c.Status), c.QueueId, c.AgentId, c.OpenedAt, c.LastMessageAt))],
-            page.NextCursor is { } next ? Encode(next) : null));
+            page.NextCursor is { } next ? PageCursors.Encode(next) : null));
     }
 
     private static async Task<IResult> ReplyAsync(Guid conversationId, ReplyRequest request, HttpContext http, IGrainFactory grains)
@@ -299,18 +297,5 @@ public static class ConversationsApi
     private static IConversationGrain Grain(HttpContext http, IGrainFactory grains, Guid conversationId) =>
         grains.GetGrain<IConversationGrain>(ConversationKeys.Conversation(http.OrgId(), conversationId));
 
-    private static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
-    private static bool TryDecode(string cursor, out string? position)
-    {
-        position = null;
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-        if (cursor.Length is 0 or > 512 || Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done)
-        {
-            return false;
-        }
-
-        position = Encoding.UTF8.GetString(bytes, 0, written);
-        return true;
-    }
 }

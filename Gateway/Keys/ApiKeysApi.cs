@@ -82,7 +82,13 @@ public static class ApiKeysApi
             return errors.ToProblem();
         }
 
-        var (key, newKey) = NewKey(orgId, name!, scope!.Value, signingKeys);
+        return await AddAsync(orgId, NewKey(orgId, name!, scope!.Value, signingKeys), grains);
+    }
+
+    /// <summary>Stores <paramref name="made"/>'s hash in the org and answers with the key, the only place it appears.</summary>
+    internal static async Task<IResult> AddAsync(Guid orgId, (string Key, NewApiKey Stored) made, IGrainFactory grains)
+    {
+        var (key, newKey) = made;
         var result = await grains.GetGrain<IOrgGrain>(orgId).AddApiKeyAsync(newKey);
         return result switch
         {

@@ -1,9 +1,8 @@
-using System.Buffers;
-using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using Outbound.Activities;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Sending;
 using Outbound.Sending;
@@ -69,7 +68,7 @@ public static class ReportsApi
             }
 
             string? position = null;
-            if (cursor is not null && !TryDecodeCursor(cursor, out position))
+            if (cursor is not null && !PageCursors.TryDecode(cursor, out position, maxLength: 512))
             {
                 errors.Add("cursor", "cursor is not one this API returned: pass the cursor of the Link header's next URL unchanged.");
             }
@@ -83,7 +82,7 @@ public static class ReportsApi
             var page = await grains.GetGrain<IActivityQueryGrain>(http.OrgId()).GetRecipientsAsync(query, position, limit ?? DefaultRecipientsLimit);
             if (page.NextCursor is { } next)
             {
-                http.Response.Headers.Link = $"<{NextPageUrl(http.Request, EncodeCursor(next))}>; rel=\"next\"";
+                http.Response.Headers.Link = $"<{NextPageUrl(http.Request, PageCursors.Encode(next))}>; rel=\"next\"";
             }
 
             return Results.Stream(output => WriteCsvAsync(page, output, http.RequestAborted), "text/csv; charset=utf-8");
@@ -123,26 +122,7 @@ public static class ReportsApi
         return request.PathBase + request.Path + QueryString.Create(query);
     }
 
-    // Opaque to clients: the position is an index row key, which they should neither build nor depend on.
-    private static string EncodeCursor(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
-    private static bool TryDecodeCursor(string cursor, out string? position)
-    {
-        position = null;
-        if (cursor.Length is 0 or > 512)
-        {
-            return false;
-        }
-
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-        if (Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != OperationStatus.Done)
-        {
-            return false;
-        }
-
-        position = Encoding.UTF8.GetString(bytes, 0, written);
-        return true;
-    }
 
     /// <summary>The query, or null with the reasons in <paramref name="errors"/>; without from/to, the last day.</summary>
     private static ReportQuery? Parse(string? configurationId, string? from, string? to, string? interval, TimeProvider time, FieldErrors errors)

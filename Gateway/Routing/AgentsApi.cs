@@ -144,15 +144,7 @@ public static class AgentsApi
             }
 
             var orgId = http.OrgId();
-            var (key, newKey) = ApiKeysApi.NewKey(orgId, name, ApiKeyScope.Agent, signingKeys, id);
-            var result = await grains.GetGrain<IOrgGrain>(orgId).AddApiKeyAsync(newKey);
-            return result switch
-            {
-                { Outcome: AddApiKeyOutcome.Added, Key: { } added } => Results.Created(
-                    $"/v1/api-keys/{added.Id}", new CreatedApiKeyResponse(added.Id, added.Name, Scopes.Name(added.Scope), added.Prefix, added.CreatedAt, key)),
-                { Outcome: AddApiKeyOutcome.TooManyKeys } => Problem.Conflict($"The org holds {AddApiKeyResult.MaxKeys} API keys, the most it may; revoke one first."),
-                _ => Problem.NotFound($"No org '{orgId}' exists."),
-            };
+            return await ApiKeysApi.AddAsync(orgId, ApiKeysApi.NewKey(orgId, name, ApiKeyScope.Agent, signingKeys, id), grains);
         })
         .WithName("CreateAgentApiKey")
         .WithSummary("Create an agent's API key")

@@ -1,7 +1,6 @@
-using System.Buffers.Text;
-using System.Text;
 using Outbound.Activities;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Sending;
@@ -60,7 +59,7 @@ public static class TimelineApi
         }
 
         string? position = null;
-        if (cursor is not null && !TryDecode(cursor, out position))
+        if (cursor is not null && !PageCursors.TryDecode(cursor, out position))
         {
             errors.Add("cursor", "cursor is not one this API returned: pass nextCursor from the previous page unchanged.");
         }
@@ -72,22 +71,8 @@ public static class TimelineApi
 
         var page = await grains.GetGrain<IActivityQueryGrain>(http.OrgId())
             .GetTimelineAsync(new TimelineQuery(kind, key!, pageSize ?? DefaultPageSize, position));
-        return Results.Ok(new TimelineResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor is { } next ? Encode(next) : null));
+        return Results.Ok(new TimelineResponse([.. page.Items.Select(MessageResponse.From)], page.NextCursor is { } next ? PageCursors.Encode(next) : null));
     }
 
-    // Opaque to clients: the position is an index row key, which they should neither build nor depend on.
-    private static string Encode(string position) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(position));
 
-    private static bool TryDecode(string cursor, out string? position)
-    {
-        position = null;
-        var bytes = new byte[Base64Url.GetMaxDecodedLength(cursor.Length)];
-        if (cursor.Length is 0 or > 2048 || Base64Url.DecodeFromChars(cursor, bytes, out _, out var written) != System.Buffers.OperationStatus.Done)
-        {
-            return false;
-        }
-
-        position = Encoding.UTF8.GetString(bytes, 0, written);
-        return true;
-    }
 }

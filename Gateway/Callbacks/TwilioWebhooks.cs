@@ -1,0 +1,28 @@
+namespace Outbound.Gateway.Callbacks;
+
+/// <summary>What every webhook Twilio posts to us needs: its form, and the URL it signed.</summary>
+internal static class TwilioWebhooks
+{
+    public const string SignatureHeader = "X-Twilio-Signature";
+
+    /// <summary>The form, or null when it breaks the endpoint's form limits (a 400 naming <c>body</c>).</summary>
+    public static async Task<ImmutableDictionary<string, string>?> ReadFormAsync(HttpContext http)
+    {
+        try
+        {
+            var form = await http.Request.ReadFormAsync();
+            return form.ToImmutableDictionary(field => field.Key, field => field.Value.ToString());
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The URL Twilio signed: the address providers use to reach us (<c>PUBLIC_BASE_URL</c>, behind an ingress),
+    /// else what the request says.
+    /// </summary>
+    public static string SignedUrl(HttpContext http, string? publicBaseUrl) =>
+        $"{publicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}"}{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}";
+}
