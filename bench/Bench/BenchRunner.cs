@@ -318,15 +318,16 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));
 
     private string Describe() =>
-        Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
+        options.Scenario is Scenarios.Conversations or Scenarios.Agents
+            ? Inv($"orgs={options.Orgs} concurrency={options.Concurrency} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s ") +
+                Inv($"agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? (options.Scenario == Scenarios.Agents ? "10000" : "800")} ") +
+                (options.Scenario == Scenarios.Agents ? Inv($"conversations={options.Conversations}") : Inv($"capacity={options.Capacity}")) +
+                Inv($" agent-streams/org={options.AgentStreams}") + (options.Rate is { } r ? Inv($" rate={r}") : "")
+            : Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
         Inv($"warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
         Inv($" show-in-timeline={(options.ShowInTimeline ? "on" : "off")}") +
         (options.Scenario == Scenarios.Contacts ? Inv($" contacts={options.DistinctContacts} idle-watch={options.IdleWatch.TotalSeconds:F0}s") : "") +
         (options.Scenario == Scenarios.Faults ? Inv($" retryable={options.FaultRetryable} throttled={options.FaultThrottled}") : "") +
-        (options.Scenario is Scenarios.Conversations or Scenarios.Agents
-            ? Inv($" agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? "default"} capacity={options.Capacity} agent-streams/org={options.AgentStreams}")
-                + (options.Scenario == Scenarios.Agents ? Inv($" conversations={options.Conversations}") : "")
-            : "") +
         (options.Rate is { } rate ? Inv($" rate={rate}") : "");
 
     private static string Inv(FormattableString text) => FormattableString.Invariant(text);
