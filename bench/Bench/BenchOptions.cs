@@ -2,14 +2,19 @@ using System.Globalization;
 
 namespace Outbound.Bench;
 
-/// <summary>The scenarios: <c>throughput</c> (closed loop, open loop at 80% of it, ceiling), <c>contacts</c>, <c>faults</c>.</summary>
+/// <summary>
+/// The scenarios: <c>throughput</c> (closed loop, open loop at 80% of it, ceiling), <c>contacts</c>, <c>faults</c>;
+/// inbound: <c>conversations</c> (webhooks closed loop, open loop at 80% of it) and <c>agents</c> (many agents and conversations).
+/// </summary>
 public static class Scenarios
 {
     public const string Throughput = "throughput";
     public const string Contacts = "contacts";
     public const string Faults = "faults";
+    public const string Conversations = "conversations";
+    public const string Agents = "agents";
 
-    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults];
+    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents];
 }
 
 /// <summary>Everything one bench run needs; every field has a command-line switch of the same name in kebab case.</summary>
@@ -55,6 +60,18 @@ public sealed record BenchOptions
 
     /// <summary>How long the <c>contacts</c> scenario watches the silo after the load, for idle grains to be collected.</summary>
     public TimeSpan IdleWatch { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Agents over all orgs (at most 1,000 per org's queue); null: 800 (<c>conversations</c>) or 10,000 (<c>agents</c>).</summary>
+    public int? Agents { get; init; }
+
+    /// <summary>Each agent's capacity in the <c>conversations</c> scenario; <c>agents</c> takes conversations ÷ agents.</summary>
+    public int Capacity { get; init; } = 100;
+
+    /// <summary>Agents per org whose event stream the bench holds open (each needs an API key; an org holds at most 50).</summary>
+    public int AgentStreams { get; init; } = 40;
+
+    /// <summary>New conversations the <c>agents</c> scenario opens.</summary>
+    public long Conversations { get; init; } = 100_000;
 
     public double FaultRetryable { get; init; } = 0.10;
     public double FaultThrottled { get; init; } = 0.01;
@@ -108,6 +125,10 @@ public sealed record BenchOptions
                 "--sender-max-calls-per-channel" => o with { SenderMaxCallsPerChannel = Int(Value()) },
                 "--contacts" => o with { DistinctContacts = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--idle-watch" => o with { IdleWatch = Seconds(Value()) },
+                "--agents" => o with { Agents = Int(Value()) },
+                "--capacity" => o with { Capacity = Int(Value()) },
+                "--agent-streams" => o with { AgentStreams = Int(Value()) },
+                "--conversations" => o with { Conversations = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-retryable" => o with { FaultRetryable = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-throttled" => o with { FaultThrottled = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--drain-timeout" => o with { DrainTimeout = Seconds(Value()) },

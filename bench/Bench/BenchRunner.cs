@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Outbound.Bench.Conversations;
 using Outbound.Bench.Load;
 using Outbound.Bench.Measure;
 using Outbound.Bench.Setup;
@@ -31,8 +32,14 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await WaitReadyAsync(gateway, "/health/ready", cancellationToken);
         await WaitReadyAsync(fakeHttp, "/health", cancellationToken);
 
-        log.WriteLine($"[{options.Scenario} run {options.Run}] creating {options.Orgs} orgs");
-        var tenants = await new TenantSetup(gateway, options).CreateAsync(cancellationToken);
+        var inbound = options.Scenario is Scenarios.Conversations or Scenarios.Agents;
+        IReadOnlyList<Tenant> tenants = [];
+        if (!inbound)
+        {
+            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {options.Orgs} orgs");
+            tenants = await new TenantSetup(gateway, options).CreateAsync(cancellationToken);
+        }
+
         await fake.ResetFaultsAsync(cancellationToken);
         await fake.ClearLedgerAsync(cancellationToken);
 
@@ -67,8 +74,13 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             : null;
         await using var sampler = new ProcessSampler(pids, () => Interlocked.Read(ref acceptedSoFar));
         _sampler = sampler;
+        ConversationsResult? conversations = null;
         switch (options.Scenario)
         {
+            case Scenarios.Conversations or Scenarios.Agents:
+                conversations = await new ConversationsScenario(options, log, _numbers, CpuSnapshot, v => acceptedSoFar = v)
+                    .RunAsync(gateway, earlier?.Conversations, cancellationToken);
+                break;
             case Scenarios.Throughput when earlier?.Phase(PhaseNames.Closed) is { } measured:
                 phases.AddRange(earlier.Phases);
                 phases.Add(await OpenPhaseAsync(measured, tenants, gateway, fake, cancellationToken));
@@ -113,8 +125,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             ? new ScenarioResult(options.Scenario, options.Run, startedAt, Describe(), phases, memory, [.. sampler.Samples.Where(s => s.Process == "silo")])
             {
                 ShowInTimeline = options.ShowInTimeline,
+                Conversations = conversations,
             }
-            : earlier with { Phases = phases, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
+            : earlier with { Phases = phases, Conversations = conversations ?? earlier.Conversations, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -305,7 +318,12 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));
 
     private string Describe() =>
-        Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
+        options.Scenario is Scenarios.Conversations or Scenarios.Agents
+            ? Inv($"orgs={options.Orgs} concurrency={options.Concurrency} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s ") +
+                Inv($"agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? (options.Scenario == Scenarios.Agents ? "10000" : "800")} ") +
+                (options.Scenario == Scenarios.Agents ? Inv($"conversations={options.Conversations}") : Inv($"capacity={options.Capacity}")) +
+                Inv($" agent-streams/org={options.AgentStreams}") + (options.Rate is { } r ? Inv($" rate={r}") : "")
+            : Inv($"orgs={options.Orgs} concurrency={options.Concurrency} contacts/request={options.ContactsPerRequest} ") +
         Inv($"warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
         Inv($" show-in-timeline={(options.ShowInTimeline ? "on" : "off")}") +
         (options.Scenario == Scenarios.Contacts ? Inv($" contacts={options.DistinctContacts} idle-watch={options.IdleWatch.TotalSeconds:F0}s") : "") +

@@ -13,10 +13,14 @@ public sealed record ScenarioResult(
     /// <summary>The configurations showed their messages in the timeline (event-based sends rather than bulk).</summary>
     public bool ShowInTimeline { get; init; }
 
+    /// <summary>The inbound phases of the <c>conversations</c> and <c>agents</c> scenarios; null for the send path's.</summary>
+    public Conversations.ConversationsResult? Conversations { get; init; }
+
     public PhaseResult? Phase(string name) => Phases.FirstOrDefault(p => p.Name == name);
 
     /// <summary>Every accepted message reached the provider exactly once, in every end-to-end phase.</summary>
-    public bool Clean => Phases.Where(p => p.Name != PhaseNames.Ceiling).All(p => p.Lost == 0 && p.Duplicated == 0);
+    public bool Clean => Phases.Where(p => p.Name != PhaseNames.Ceiling).All(p => p.Lost == 0 && p.Duplicated == 0)
+        && (Conversations?.Phases.All(p => p.Check.Clean) ?? true);
 }
 
 public static class PhaseNames
@@ -26,6 +30,7 @@ public static class PhaseNames
     public const string Ceiling = "ceiling";
     public const string Contacts = "contacts";
     public const string Faults = "faults";
+    public const string Fill = "fill";
 }
 
 /// <summary>

@@ -15,6 +15,9 @@ public static class MarkdownReport
     private const double TargetCeilingShare = 0.5;
     private const double TargetP99Ms = 100;
     private const double TargetSiloRssMiB = 1_536;
+    private const double TargetInboundPerSecond = 1_500;
+    private const double TargetAssignedP99Ms = 100;
+    private const double TargetAgentsSiloRssMiB = 1_024;
 
     public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at, string? note = null)
     {
@@ -50,6 +53,8 @@ public static class MarkdownReport
         Throughput(md, "Scenario 1b: the same with show in timeline on (event-based sends)", [.. throughput.Where(r => r.ShowInTimeline)]);
         Contacts(md, [.. results.Where(r => r.Scenario == Scenarios.Contacts).OrderBy(r => r.Run)]);
         Faults(md, [.. results.Where(r => r.Scenario == Scenarios.Faults).OrderBy(r => r.Run)]);
+        Conversations(md, [.. results.Where(r => r.Scenario == Scenarios.Conversations && r.Conversations is not null).OrderBy(r => r.Run)]);
+        Agents(md, [.. results.Where(r => r.Scenario == Scenarios.Agents && r.Conversations is not null).OrderBy(r => r.Run)]);
         return md.ToString();
     }
 
@@ -232,6 +237,86 @@ public static class MarkdownReport
 
         md.AppendLine();
         CpuSplit(md, runs, [PhaseNames.Faults]);
+    }
+
+    private static void Conversations(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Inbound: customers' webhooks routed and assigned to agents");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}. Each webhook is a signed Twilio form POST from a new customer (a new conversation: contact, conversation, queue, agent). The open loop runs on a fresh stack; *webhook → assigned* is measured on the agents whose event stream was open.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var c = r.Conversations!;
+            var closed = c.Phases.FirstOrDefault(p => p.Name == PhaseNames.Closed);
+            var open = c.Phases.FirstOrDefault(p => p.Name == PhaseNames.Open);
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                closed?.AnsweredPerSecond ?? double.NaN, closed?.WebhookLatencyMs.P50 ?? double.NaN, closed?.WebhookLatencyMs.P99 ?? double.NaN,
+                open?.AnsweredPerSecond ?? double.NaN, open?.WebhookLatencyMs.P99 ?? double.NaN,
+                open?.AssignedLatencyMs.P50 ?? double.NaN, open?.AssignedLatencyMs.P99 ?? double.NaN, open?.AssignedLatencyMs.Count ?? double.NaN,
+                c.Phases.Sum(p => p.Statuses.Values.Sum()),
+            });
+        }).ToList();
+        Table(md, ["run", "closed: answered/s", "webhook p50 ms", "webhook p99 ms", "open (80%): answered/s", "webhook p99 ms", "webhook → assigned p50 ms", "p99 ms", "n", "non-200"], rows);
+        var median = Median(rows);
+        md.AppendLine(Check($"≥ {TargetInboundPerSecond:N0} inbound messages/s with routing and assignment", $"{median[0]:N0}/s", median[0] >= TargetInboundPerSecond));
+        md.AppendLine(Check($"p99 webhook → assigned ≤ {TargetAssignedP99Ms:F0} ms at 80% load", $"{median[6]:N0} ms", median[6] <= TargetAssignedP99Ms));
+        md.AppendLine();
+        AssignmentChecks(md, runs);
+    }
+
+    private static void Agents(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Inbound: many agents and open conversations in one silo");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var c = r.Conversations!;
+            var fill = c.Phases.First();
+            var silo = r.Memory.FirstOrDefault(m => m.Process == "silo");
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                c.Agents, fill.Check.Assigned, c.SetupSeconds, fill.FillSeconds ?? double.NaN, fill.AnsweredPerSecond,
+                silo?.EndRssMiB ?? double.NaN, silo?.PeakRssMiB ?? double.NaN,
+            });
+        }).ToList();
+        Table(md, ["run", "agents", "open conversations (assigned)", "setup s", "fill s", "answered/s", "silo RSS at the end MiB", "peak MiB"], rows);
+        var median = Median(rows);
+        md.AppendLine(Check($"{median[0]:N0} agents + {median[1]:N0} open conversations in one silo < 1 GiB RSS", $"{median[5]:N0} MiB", median[5] < TargetAgentsSiloRssMiB));
+        md.AppendLine();
+        AssignmentChecks(md, runs);
+    }
+
+    private static void AssignmentChecks(StringBuilder md, List<ScenarioResult> runs)
+    {
+        md.AppendLine("Assignment, counted after each phase once it settled (cumulative per stack): *assigned* is the sum of the agents' `activeConversations`, *events* the `assigned` events on the open streams.");
+        md.AppendLine();
+        md.AppendLine("| run | phase | answered 200 | not 200 | assigned | waiting | agents over capacity | events | assigned twice | customers with two conversations |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            foreach (var p in r.Conversations!.Phases)
+            {
+                var c = p.Check;
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {r.Run} | {p.Name} | {c.Answered:N0} | {c.Unanswered:N0} | {c.Assigned:N0} | {c.Waiting:N0} | {c.AgentsOverCapacity} | {c.AssignedEvents:N0} | {c.AssignedTwice} | {c.CustomersWithTwoConversations} |");
+            }
+        }
+
+        md.AppendLine();
     }
 
     private static double Peak(ScenarioResult r, string process) =>
