@@ -14,59 +14,28 @@ public sealed class ConversationsBenchSmokeTests(ITestOutputHelper output)
     [Fact(Timeout = 150_000)]
     public async Task A_short_conversations_bench_run_assigns_every_answered_webhook_exactly_once()
     {
-        var system = new OutboundSystem();
-        await system.InitializeAsync();
-        try
+        var result = await SmokeRuns.RunAsync(output, options => options with
         {
-            var options = new BenchOptions
-            {
-                Scenario = Scenarios.Conversations,
-                Gateway = system.GatewayUrl,
-                Fake = system.Providers.BaseUrl,
-                AdminKey = OutboundSystem.AdminKey,
-                TwilioAccountSid = Api.AccountSid,
-                TwilioAuthToken = Api.TwilioAuthToken,
-                Orgs = 2,
-                // 800 slots: more than a few seconds of closed loop can open, so nothing waits.
-                Agents = 8,
-                Capacity = 100,
-                AgentStreams = 4,
-                Concurrency = 2,
-                Warmup = TimeSpan.FromSeconds(1),
-                Duration = TimeSpan.FromSeconds(2),
-                Rate = 5,
-                DrainTimeout = TimeSpan.FromSeconds(60),
-            };
-            var log = new StringWriter();
-            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(140));
-            ScenarioResult result;
-            try
-            {
-                result = await new BenchRunner(options, TextWriter.Synchronized(log)).RunAsync(deadline.Token);
-            }
-            finally
-            {
-                output.WriteLine(log.ToString());
-            }
+            Scenario = Scenarios.Conversations,
+            // 800 slots: more than a few seconds of closed loop can open, so nothing waits.
+            Agents = 8,
+            Capacity = 100,
+            AgentStreams = 4,
+        });
 
-            Assert.NotNull(result.Conversations);
-            Assert.Equal([PhaseNames.Closed, PhaseNames.Open], result.Conversations.Phases.Select(p => p.Name));
-            foreach (var phase in result.Conversations.Phases)
-            {
-                Assert.True(phase.Answered > 0, $"{phase.Name}: no webhook was answered 200.");
-                Assert.Empty(phase.Statuses);
-                Assert.True(phase.Check.Clean, $"{phase.Name}: {phase.Check}");
-            }
-
-            // Every agent had a stream open, so every assignment showed as an event.
-            var last = result.Conversations.Phases[^1];
-            Assert.Equal(last.Check.Answered, last.Check.AssignedEvents);
-            Assert.True(last.AssignedLatencyMs.Count > 0, "No assigned event matched a webhook of the open loop's window.");
-            Assert.True(result.Clean);
-        }
-        finally
+        Assert.NotNull(result.Conversations);
+        Assert.Equal([PhaseNames.Closed, PhaseNames.Open], result.Conversations.Phases.Select(p => p.Name));
+        foreach (var phase in result.Conversations.Phases)
         {
-            await system.DisposeAsync();
+            Assert.True(phase.Answered > 0, $"{phase.Name}: no webhook was answered 200.");
+            Assert.Empty(phase.Statuses);
+            Assert.True(phase.Check.Clean, $"{phase.Name}: {phase.Check}");
         }
+
+        // Every agent had a stream open, so every assignment showed as an event.
+        var last = result.Conversations.Phases[^1];
+        Assert.Equal(last.Check.Answered, last.Check.AssignedEvents);
+        Assert.True(last.AssignedLatencyMs.Count > 0, "No assigned event matched a webhook of the open loop's window.");
+        Assert.True(result.Clean);
     }
 }
