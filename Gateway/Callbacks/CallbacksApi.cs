@@ -56,12 +56,7 @@ public static class CallbacksApi
         .WithName("ReceiveTwilioStatus")
         .WithSummary("Receive a Twilio status callback")
         .WithDescription("Called by Twilio, not by integrators: the URL the service gave Twilio for the message, signed by the service (token), and the X-Twilio-Signature header, signed with the channel's auth token, authenticate it.")
-        .DisableAntiforgery()
-        .WithBodyLimit(BodyLimits.TwilioCallback)
-        .WithFormOptions(
-            valueCountLimit: BodyLimits.TwilioCallbackFields,
-            keyLengthLimit: BodyLimits.TwilioCallbackKeyLength,
-            valueLengthLimit: BodyLimits.TwilioCallbackValueLength)
+        .AcceptsTwilioForm()
         .Produces(StatusCodes.Status204NoContent)
         .ProducesProblem(StatusCodes.Status403Forbidden);
         v1.MapAcsEvents();

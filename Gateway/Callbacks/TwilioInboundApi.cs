@@ -66,12 +66,7 @@ public static class TwilioInboundApi
         .WithName("ReceiveTwilioMessage")
         .WithSummary("Receive a customer's message from Twilio")
         .WithDescription("Called by Twilio, not by integrators: the channel's inboundWebhookUrl, set as the messaging webhook of its number or Messaging Service. The URL's token (signed by the service) and the X-Twilio-Signature header (signed with the channel's auth token) authenticate it. Answers empty TwiML once the message is stored; a repeated MessageSid changes nothing.")
-        .DisableAntiforgery()
-        .WithBodyLimit(BodyLimits.TwilioCallback)
-        .WithFormOptions(
-            valueCountLimit: BodyLimits.TwilioCallbackFields,
-            keyLengthLimit: BodyLimits.TwilioCallbackKeyLength,
-            valueLengthLimit: BodyLimits.TwilioCallbackValueLength)
+        .AcceptsTwilioForm()
         .Produces<string>(StatusCodes.Status200OK, "text/xml")
         .ProducesProblem(StatusCodes.Status400BadRequest)
         .ProducesProblem(StatusCodes.Status403Forbidden)

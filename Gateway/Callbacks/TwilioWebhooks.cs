@@ -1,9 +1,20 @@
+using Outbound.Gateway.Problems;
+
 namespace Outbound.Gateway.Callbacks;
 
 /// <summary>What every webhook Twilio posts to us needs: its form, and the URL it signed.</summary>
 internal static class TwilioWebhooks
 {
     public const string SignatureHeader = "X-Twilio-Signature";
+
+    /// <summary>A Twilio form post: no antiforgery token (Twilio has none), and the form limits of a webhook.</summary>
+    public static RouteHandlerBuilder AcceptsTwilioForm(this RouteHandlerBuilder endpoint) => endpoint
+        .DisableAntiforgery()
+        .WithBodyLimit(BodyLimits.TwilioCallback)
+        .WithFormOptions(
+            valueCountLimit: BodyLimits.TwilioCallbackFields,
+            keyLengthLimit: BodyLimits.TwilioCallbackKeyLength,
+            valueLengthLimit: BodyLimits.TwilioCallbackValueLength);
 
     /// <summary>The form, or null when it breaks the endpoint's form limits (a 400 naming <c>body</c>).</summary>
     public static async Task<ImmutableDictionary<string, string>?> ReadFormAsync(HttpContext http)
