@@ -42,7 +42,10 @@ public sealed class TwoSiloAssignmentTests(TwoSilos system) : IClassFixture<TwoS
         const int slots = Agents * Capacity;
         await Eventually.ReturnsAsync(() => WaitingAsync(org, queues), w => w == Arrivals - slots, timeoutMs: 60_000, pollMs: 250);
 
-        var holders = await Task.WhenAll(conversations.Select(c => system.Grains.AgentOfAsync(org.OrgId, c)));
+        // The queue hands a ticket out before the conversation has stored its agent: wait for the records to agree.
+        var holders = await Eventually.ReturnsAsync(
+            () => Task.WhenAll(conversations.Select(c => system.Grains.AgentOfAsync(org.OrgId, c))),
+            h => h.Count(agent => agent is not null) >= slots, timeoutMs: 30_000, pollMs: 250);
         Assert.Equal(slots, holders.Count(h => h is not null));
         var held = await Task.WhenAll(agents.Select(a => system.Grains.Agent(org.OrgId, a).GetConversationsAsync()));
         Assert.All(held, h => Assert.True(h.Length <= Capacity, $"An agent holds {h.Length} conversations, over their capacity of {Capacity}."));
