@@ -26,6 +26,17 @@ internal static class TwilioWebhooks
         }
         catch (InvalidDataException)
         {
+            // The rest of the body is read (at most the endpoint's body limit): answered mid-body, a client still
+            // sending it can see the connection reset instead of the 400.
+            try
+            {
+                await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+            }
+            catch (Exception e) when (e is BadHttpRequestException or IOException or OperationCanceledException)
+            {
+                // Over the limit, or gone: there is no one left to answer properly.
+            }
+
             return null;
         }
     }
