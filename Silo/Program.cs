@@ -50,12 +50,14 @@ public static class Program
             configureSilo?.Invoke(silo);
         });
         builder.Services.AddMessageProviders(builder.Configuration, builder.Environment.IsDevelopment());
-        builder.Services.AddSecrets(builder.Configuration, Tables(settings), settings.ServiceId, builder.Environment.IsDevelopment());
+        // One client for the tables the silo's services write beside grain state (secrets' key ring, activity, conversations).
+        var tables = Tables(settings);
+        builder.Services.AddSecrets(builder.Configuration, tables, settings.ServiceId, builder.Environment.IsDevelopment());
         builder.Services.AddSingleton(settings.SigningKeys);
         builder.Services.AddSending(builder.Configuration);
         builder.Services.AddConversationRouting(builder.Configuration);
-        builder.Services.AddActivities(builder.Configuration, Tables(settings));
-        builder.Services.AddConversations(Tables(settings));
+        builder.Services.AddActivities(builder.Configuration, tables);
+        builder.Services.AddConversations(tables);
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)

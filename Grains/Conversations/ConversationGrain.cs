@@ -417,13 +417,13 @@ public sealed class ConversationGrain : Grain, IConversationGrain
     private DirectMessage Direct(AgentReply reply) =>
         new(S.ChannelId, DirectPurpose.Reply, reply.Text, reply.ContentSid, reply.ContentVariables, _conversationId);
 
+    /// <summary>Tells an agent's screen about a message, a transfer or a close (the queue announces assignments).</summary>
     private async Task PublishAsync(Guid agentId, AgentEventType type, TranscriptEntry? entry)
     {
         try
         {
-            var answers = type == AgentEventType.Assigned ? S.Answers : null;
             await GrainFactory.GetGrain<IAgentGrain>(RoutingKeys.Agent(_orgId, agentId))
-                .PublishAsync(new AgentEvent(type, _conversationId, time.GetUtcNow(), S.Customer, entry, answers));
+                .PublishAsync(new AgentEvent(type, _conversationId, time.GetUtcNow(), S.Customer, entry));
         }
         catch (Exception e)
         {
