@@ -20,9 +20,6 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
     /// <summary>Unsettled requests whose live counts a report asks for at most; the rest count as their index rows say.</summary>
     public const int MaxLiveRequestsPerReport = 100;
 
-    /// <summary>Messages a search for the one a reply answers reads at most: the batch grain calls it may cost.</summary>
-    public const int MaxLinkLookups = 20;
-
     // Batch grain calls in flight at once while a page is read.
     private const int RequestsPerCall = 20;
 
@@ -160,28 +157,15 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
 
     public async Task<LinkedOutbound?> FindLastOutboundAsync(string to, Guid channelId, DateTimeOffset since)
     {
-        var lookups = 0;
-        await foreach (var row in activities.QueryContactChannelAsync(OrgId, to, channelId, since))
+        // One point read: the send path keeps the row naming the customer's last configuration message on the channel.
+        if (await activities.GetLastOutboundAsync(OrgId, to, channelId) is not { AcceptedAt: { } acceptedAt } row || acceptedAt < since
+            || !MessageIds.TryParse(row.MessageId, out var batchId, out var index))
         {
-            // Conversation entries and direct messages (replies, confirmations) say nothing about which
-            // notification or case the customer answers; the configuration's messages do.
-            if (!MessageIds.TryParse(row.MessageId, out var batchId, out var index))
-            {
-                continue;
-            }
-
-            if (++lookups > MaxLinkLookups)
-            {
-                break;
-            }
-
-            if (await Batch(batchId).GetMessageAsync(index) is { Purpose: null } view)
-            {
-                return new LinkedOutbound(view.MessageId, view.ConfigurationId, view.Activity?.RegardingEntity, view.AcceptedAt,
-                    view.Activity?.Body, view.Activity?.ContentSid);
-            }
+            return null;
         }
 
-        return null;
+        return await Batch(batchId).GetMessageAsync(index) is { Purpose: null } view
+            ? new LinkedOutbound(view.MessageId, view.ConfigurationId, view.Activity?.RegardingEntity, view.AcceptedAt, view.Activity?.Body, view.Activity?.ContentSid)
+            : null;
     }
 }

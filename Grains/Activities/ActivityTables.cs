@@ -2,6 +2,7 @@ using Azure;
 using Azure.Data.Tables;
 using Outbound.Activities;
 using Outbound.Grains.Storage;
+using Outbound.Sending;
 
 namespace Outbound.Grains.Activities;
 
@@ -12,8 +13,9 @@ namespace Outbound.Grains.Activities;
 /// <item><c>ActivityBatches</c>: one row per request, partition = org, row = acceptance time + batch id, with the
 /// configuration and (once the request is settled) its counts per status. Reports, reconciliation and retention
 /// are range scans over it.</item>
-/// <item><c>ActivityTimeline</c>: one row per message per contact (hidden when its configuration is not shown in the
-/// timeline), and per regarding entity when shown; conversation entries have contact rows too. Partitions are <c>{org}-c{n}</c> / <c>{org}-r{n}</c> for a hash bucket n of the key, so a
+/// <item><c>ActivityTimeline</c>: one row per shown message per contact and per regarding entity; conversation
+/// entries have contact rows too; and per customer and channel, the last configuration message (shown or not) that a
+/// reply answers. Partitions are <c>{org}-c{n}</c> / <c>{org}-r{n}</c> for a hash bucket n of the key, so a
 /// 100-contact request is at most <see cref="TimelinePartitions"/> batch transactions per index rather than 100
 /// writes, and a timeline page is one range query: row = key + inverted time (newest first) + message id.</item>
 /// </list>
@@ -136,20 +138,55 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
     }
 
     /// <summary>
-    /// The rows of a customer's timeline on <paramref name="channelId"/> from the newest back to
-    /// <paramref name="since"/> (hidden ones included), newest first.
+    /// The row naming the last message of a configuration sent to <paramref name="customer"/> on
+    /// <paramref name="channelId"/>: what a reply on that channel answers, found with one point read. It lives in
+    /// the customer's timeline partition, so it shares the request's transactions; its key ('*' never occurs in an
+    /// encoded key) sorts outside every timeline's range.
     /// </summary>
-    public async IAsyncEnumerable<TimelineRow> QueryContactChannelAsync(Guid orgId, string customer, Guid channelId, DateTimeOffset since)
+    public static TimelineRow LastOutbound(Guid orgId, string customer, Guid channelId, DateTimeOffset acceptedAt, string messageId) => new()
     {
-        var partition = TimelinePartition(orgId, TimelineKind.Contact, customer);
-        var prefix = TimelinePrefix(customer);
-        // The oldest row wanted sorts last: its key is the prefix, the inverted time, then '|' (before '}').
-        var end = $"{prefix}{Inverted(since)}}}";
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {end} and ChannelId eq {channelId}");
-        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter))
+        PartitionKey = TimelinePartition(orgId, TimelineKind.Contact, customer),
+        RowKey = LastOutboundKey(customer, channelId),
+        MessageId = messageId,
+        ChannelId = channelId,
+        AcceptedAt = acceptedAt,
+        Hidden = true,
+    };
+
+    /// <summary>The last configuration message sent to the customer on the channel, if any is recorded.</summary>
+    public async Task<TimelineRow?> GetLastOutboundAsync(Guid orgId, string customer, Guid channelId)
+    {
+        var row = await (await _timeline.Value).GetEntityIfExistsAsync<TimelineRow>(
+            TimelinePartition(orgId, TimelineKind.Contact, customer), LastOutboundKey(customer, channelId));
+        return row.HasValue ? row.Value : null;
+    }
+
+    /// <summary>Removes the last-outbound rows that still name a message of <paramref name="batchId"/>; a newer message's row stays.</summary>
+    public async Task DeleteLastOutboundAsync(IEnumerable<TimelineRow> rows, Guid batchId)
+    {
+        var table = await _timeline.Value;
+        // A few reads at a time: expiry is background work and must not crowd the storage account.
+        using var slots = new SemaphoreSlim(8);
+        await Task.WhenAll(rows.Select(async row =>
         {
-            yield return row;
-        }
+            await slots.WaitAsync();
+            try
+            {
+                var stored = await table.GetEntityIfExistsAsync<TimelineRow>(row.PartitionKey, row.RowKey);
+                if (stored is { HasValue: true, Value: { } current } && MessageIds.TryParse(current.MessageId, out var storedBatch, out _) && storedBatch == batchId)
+                {
+                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, current.ETag);
+                }
+            }
+            catch (RequestFailedException e) when (e.Status == 412)
+            {
+                // A newer message took the row meanwhile: it stays.
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
     }
 
     /// <summary>
@@ -173,6 +210,8 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
     };
 
     private static string OrgPartition(Guid orgId) => orgId.ToString("N");
+
+    private static string LastOutboundKey(string customer, Guid channelId) => $"{TimelineKeys.Encode(customer)}*{channelId:N}";
 
     // Newest first: row keys sort ascending.
     private static string Inverted(DateTimeOffset at) =>
@@ -268,6 +307,9 @@ public sealed class TimelineRow : ITableEntity
     /// <summary>The channel of the message (its configuration's); null in rows written before channels were recorded.</summary>
     public Guid? ChannelId { get; set; }
 
-    /// <summary>Not shown in the timeline (its configuration does not show there): kept so a reply finds the message it answers.</summary>
+    /// <summary>Not shown in the timeline: a last-outbound row, or a message whose configuration did not show there (written by older versions).</summary>
     public bool Hidden { get; set; }
+
+    /// <summary>When the message was accepted; set in last-outbound rows only.</summary>
+    public DateTimeOffset? AcceptedAt { get; set; }
 }

@@ -64,9 +64,9 @@ public sealed partial class SendBatchGrain
     {
         if (state.RecordExists)
         {
-            // Every message has a contact row (hidden ones too); batches indexed before that have fewer, and deleting a
-            // row that is not there is a no-op.
-            await activities.DeleteTimelineAsync(TimelineRows());
+            // Batches stored before last-outbound rows have hidden timeline rows too; deleting a row that is not there is a no-op.
+            await activities.DeleteTimelineAsync(TimelineRows(withHidden: !state.State.LinkRows));
+            await activities.DeleteLastOutboundAsync(LastOutboundRows(), _batchId);
 
             await state.ClearStateAsync();
             await inFlight.ClearStateAsync();
@@ -89,7 +89,7 @@ public sealed partial class SendBatchGrain
             var counts = StatusCounts.Of(state.State.Messages.Select(m => m.Status));
             await Task.WhenAll(
                 activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: false)),
-                activities.UpsertTimelineAsync(TimelineRows()));
+                activities.UpsertTimelineAsync(TimelineRows(withHidden: false).Concat(LastOutboundRows())));
             await GrainFactory.GetGrain<IActivityTrackerGrain>(_orgId).WatchAsync();
             return true;
         }
@@ -128,12 +128,17 @@ public sealed partial class SendBatchGrain
     }
 
     /// <summary>
-    /// Every message's row in its customer's timeline, hidden when its configuration does not show in the timeline
-    /// (a reply still finds the message it answers there), and its regarding entity's row when it shows.
+    /// The rows of the messages shown in the timeline: their customer's, and their regarding entity's when named.
+    /// <paramref name="withHidden"/> adds the hidden rows that batches stored before last-outbound rows wrote.
     /// </summary>
-    private IEnumerable<TimelineRow> TimelineRows()
+    private IEnumerable<TimelineRow> TimelineRows(bool withHidden)
     {
         var hidden = !state.State.ShowInTimeline;
+        if (hidden && !withHidden)
+        {
+            yield break;
+        }
+
         foreach (var message in state.State.Messages)
         {
             var messageId = MessageIds.Format(_batchId, message.Index);
@@ -147,6 +152,14 @@ public sealed partial class SendBatchGrain
             }
         }
     }
+
+    /// <summary>
+    /// What a reply from each customer on the channel answers: a configuration's messages, shown or not. Direct
+    /// messages (replies, confirmations) name no notification or case, so they leave the link as it was.
+    /// </summary>
+    private IEnumerable<TimelineRow> LastOutboundRows() => state.State.Purpose is null
+        ? state.State.Messages.Select(m => ActivityTables.LastOutbound(_orgId, m.Message.To, state.State.ChannelId, state.State.AcceptedAt, MessageIds.Format(_batchId, m.Index)))
+        : [];
 
     /// <summary>
     /// What the providers that carried <paramref name="messages"/> say about them (one entry each, null where they

@@ -252,6 +252,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             ShowInTimeline = source.Binding?.Configuration.ShowInTimeline ?? true,
             Purpose = request.Direct?.Purpose,
             ConversationId = request.Direct?.ConversationId,
+            LinkRows = true,
         };
         var prepared = new OutboundMessage?[request.Contacts.Length];
         for (var index = 0; index < request.Contacts.Length; index++)

@@ -52,6 +52,12 @@ public sealed class SendBatchState
     /// <summary>A direct message's conversation, if any.</summary>
     [Id(15)] public Guid? ConversationId { get; set; }
 
+    /// <summary>
+    /// Indexed with a last-outbound row per customer instead of a hidden timeline row: false in batches stored
+    /// before, whose hidden rows expiry still removes.
+    /// </summary>
+    [Id(16)] public bool LinkRows { get; set; }
+
     /// <summary>When messages still waiting stop being retried and end failed (expired).</summary>
     public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }

@@ -228,6 +228,23 @@ public sealed class DirectMessageTests(OutboundSystem system)
         Assert.Null(await Query(org).FindLastOutboundAsync(to, channel, weekAgo));
     }
 
+    [Fact]
+    public async Task Expiry_of_an_older_message_leaves_the_newer_one_a_reply_answers()
+    {
+        var org = await system.CreateOrgAsync();
+        var (channel, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var to = ActivityApi.UniqueNumber();
+        var older = (await org.Http.SendAsync(configuration, ActivityApi.Contact(to)))[0];
+        var newer = (await org.Http.SendAsync(configuration, ActivityApi.Contact(to)))[0];
+        var weekAgo = DateTimeOffset.UtcNow.AddDays(-7);
+        await Eventually.ReturnsAsync(() => Query(org).FindLastOutboundAsync(to, channel, weekAgo), l => l?.MessageId == newer, timeoutMs: 20_000, pollMs: 100);
+        Assert.True(MessageIds.TryParse(older, out var olderBatch, out _));
+
+        await system.Grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(org.OrgId, olderBatch)).ExpireAsync();
+
+        Assert.Equal(newer, (await Query(org).FindLastOutboundAsync(to, channel, weekAgo))?.MessageId);
+    }
+
     private static DirectMessage Direct(Guid channel, DirectPurpose purpose, string text) => new(channel, purpose, text, null, null, null);
 
     private static SendContact Contact(string to) => new(to, true, null, ImmutableDictionary<string, string>.Empty, null);
