@@ -94,6 +94,12 @@ public sealed class ConversationGrain : Grain, IConversationGrain
 
         if (S.Transcript.Any(e => e.ProviderMessageId == message.ProviderMessageId))
         {
+            if (opening is not null && S is { Status: ConversationStatus.Waiting, QueueId: { } waitingIn })
+            {
+                // The opening message again: the first delivery may have failed before its queue had the conversation.
+                await Queue(waitingIn).EnqueueAsync(new QueueTicket(_conversationId, S.Customer, S.ChannelId, S.OpenedAt));
+            }
+
             return ReceiveResult.Duplicate;
         }
 

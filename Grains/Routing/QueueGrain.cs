@@ -128,7 +128,18 @@ public sealed class QueueGrain(
             return;
         }
 
-        if (!state.State.Waiting.Any(w => w.Ticket.ConversationId == ticket.ConversationId) && !_assigned.ContainsKey(ticket.ConversationId))
+        var known = state.State.Waiting.Any(w => w.Ticket.ConversationId == ticket.ConversationId) || _assigned.ContainsKey(ticket.ConversationId);
+        if (!known && state.State.Waiting.Count == 0 && Pick(null) is { } agentId)
+        {
+            if (await OfferAtOnceAsync(new WaitingTicket { Ticket = ticket }, agentId))
+            {
+                // Nobody waited ahead and the agent took it: the line never held it, so there is nothing to store.
+                return;
+            }
+
+            // Refused or failed: the offer put it in line (unless the conversation no longer waits here).
+        }
+        else if (!known)
         {
             if (state.State.Waiting.Count >= MaxWaiting)
             {
@@ -140,6 +151,23 @@ public sealed class QueueGrain(
 
         await Writer.WriteAsync();
         Pump();
+    }
+
+    /// <summary>
+    /// Offers a new conversation to the agent just picked, before it ever waits in line. False if it must wait after
+    /// all (the agent refused, or a call failed): it is then in line, and the caller stores the line.
+    /// </summary>
+    private async Task<bool> OfferAtOnceAsync(WaitingTicket waiting, Guid agentId)
+    {
+        try
+        {
+            return await OfferAsync(waiting, agentId);
+        }
+        catch
+        {
+            // OfferAsync put the ticket back in line; it waits there like any other.
+            return false;
+        }
     }
 
     public async Task RequeueAsync(QueueTicket ticket, Guid fromAgentId, string reason, bool reassign)
@@ -369,7 +397,8 @@ public sealed class QueueGrain(
         return picked;
     }
 
-    private async Task OfferAsync(WaitingTicket waiting, Guid agentId)
+    /// <summary>Offers the ticket to the agent and assigns it; false if it went back in line (or was closed meanwhile).</summary>
+    private async Task<bool> OfferAsync(WaitingTicket waiting, Guid agentId)
     {
         var ticket = waiting.Ticket;
         var agent = Agent(agentId);
@@ -389,7 +418,7 @@ public sealed class QueueGrain(
         if (!answer.Taken)
         {
             InLine(waiting);
-            return;
+            return false;
         }
 
         bool assigned;
@@ -408,11 +437,12 @@ public sealed class QueueGrain(
         {
             // Closed, or no longer waiting here: the ticket leaves the line and the agent gets the slot back.
             await agent.ReleaseAsync(ticket.ConversationId);
-            return;
+            return false;
         }
 
         _assigned[ticket.ConversationId] = agentId;
         await PublishAssignedAsync(agentId, ticket, now);
+        return true;
     }
 
     private async Task PublishAssignedAsync(Guid agentId, QueueTicket ticket, DateTimeOffset at)

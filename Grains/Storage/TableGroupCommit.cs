@@ -25,11 +25,22 @@ public sealed class TableGroupCommit
 
     /// <summary>Completes with the row's new ETag once the transaction that carries <paramref name="action"/> committed.</summary>
     /// <param name="bytes">About how large the row is, so a transaction stays under the service's limit.</param>
-    public Task<string?> CommitAsync(TableClient table, TableTransactionAction action, int bytes = 1024)
+    public Task<string?> CommitAsync(TableClient table, TableTransactionAction action, int bytes = 1024) => CommitAsync(table, action, upsert: false, bytes);
+
+    private Task<string?> CommitAsync(TableClient table, TableTransactionAction action, bool upsert, int bytes = 1024)
     {
         var pending = new PendingWrite(action, bytes);
         var partition = _partitions.GetOrAdd((table.Name, action.Entity.PartitionKey), _ => new Partition(table));
-        partition.Queue.Enqueue(pending);
+        lock (partition.Upserts)
+        {
+            if (upsert)
+            {
+                partition.Upserts[action.Entity.RowKey] = pending;
+            }
+
+            partition.Queue.Enqueue(pending);
+        }
+
         if (Interlocked.CompareExchange(ref partition.Draining, 1, 0) == 0)
         {
             _ = Task.Run(() => DrainAsync(partition));
@@ -38,16 +49,31 @@ public sealed class TableGroupCommit
         return pending.Committed.Task;
     }
 
-    /// <summary>Upserts <paramref name="entity"/> (replacing the row) in a shared transaction.</summary>
-    public Task UpsertAsync(TableClient table, ITableEntity entity) =>
-        CommitAsync(table, new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+    /// <summary>
+    /// Upserts <paramref name="entity"/> (replacing the row) in a shared transaction. An upsert of the same row
+    /// still waiting is replaced by this one and completes with it: the row ends as if both had been written in turn.
+    /// </summary>
+    public Task UpsertAsync(TableClient table, ITableEntity entity)
+    {
+        var partition = _partitions.GetOrAdd((table.Name, entity.PartitionKey), _ => new Partition(table));
+        lock (partition.Upserts)
+        {
+            if (partition.Upserts.TryGetValue(entity.RowKey, out var waiting))
+            {
+                waiting.Action = new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity);
+                return waiting.Committed.Task;
+            }
+        }
+
+        return CommitAsync(table, new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity), upsert: true);
+    }
 
     /// <summary>Commits what waits for the partition, a transaction at a time, until nothing does.</summary>
     private static async Task DrainAsync(Partition partition)
     {
         while (true)
         {
-            var batch = Take(partition.Queue);
+            var batch = Take(partition);
             if (batch.Count == 0)
             {
                 Volatile.Write(ref partition.Draining, 0);
@@ -64,7 +90,25 @@ public sealed class TableGroupCommit
         }
     }
 
-    private static List<PendingWrite> Take(ConcurrentQueue<PendingWrite> queue)
+    private static List<PendingWrite> Take(Partition partition)
+    {
+        lock (partition.Upserts)
+        {
+            var batch = TakeFrom(partition.Queue);
+            foreach (var write in batch)
+            {
+                // Taken: a later upsert of the row waits for the next transaction.
+                if (partition.Upserts.TryGetValue(write.Action.Entity.RowKey, out var waiting) && waiting == write)
+                {
+                    partition.Upserts.Remove(write.Action.Entity.RowKey);
+                }
+            }
+
+            return batch;
+        }
+    }
+
+    private static List<PendingWrite> TakeFrom(ConcurrentQueue<PendingWrite> queue)
     {
         var batch = new List<PendingWrite>();
         var bytes = 0;
@@ -119,12 +163,19 @@ public sealed class TableGroupCommit
     private sealed class Partition(TableClient table)
     {
         public readonly ConcurrentQueue<PendingWrite> Queue = new();
+
+        /// <summary>Unconditional upserts not yet taken into a transaction, by row key; also the lock of <see cref="Queue"/>'s writers and taker.</summary>
+        public readonly Dictionary<string, PendingWrite> Upserts = new(StringComparer.Ordinal);
         public readonly TableClient Table = table;
         public int Draining;
     }
 
-    private sealed record PendingWrite(TableTransactionAction Action, int Bytes)
+    private sealed class PendingWrite(TableTransactionAction action, int bytes)
     {
+        public TableTransactionAction Action { get; set; } = action;
+
+        public int Bytes { get; } = bytes;
+
         public TaskCompletionSource<string?> Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

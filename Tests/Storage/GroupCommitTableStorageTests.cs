@@ -16,14 +16,15 @@ namespace Outbound.Tests.Storage;
 public sealed class GroupCommitTableStorageTests
 {
     private readonly CountingPolicy _requests = new();
+    private readonly TableClient _table;
     private readonly GroupCommitTableStorage _storage;
 
     public GroupCommitTableStorageTests()
     {
         var options = new TableClientOptions();
         options.AddPolicy(_requests, HttpPipelinePosition.PerCall);
-        var table = new TableServiceClient(TestEnvironment.StorageConnectionString, options).GetTableClient($"GroupCommit{Guid.NewGuid():N}");
-        _storage = new GroupCommitTableStorage(table, new JsonStateSerializer(), new TableGroupCommit(), partitions: 2);
+        _table = new TableServiceClient(TestEnvironment.StorageConnectionString, options).GetTableClient($"GroupCommit{Guid.NewGuid():N}");
+        _storage = new GroupCommitTableStorage(_table, new JsonStateSerializer(), new TableGroupCommit(), partitions: 2);
     }
 
     private static GrainId Grain(int n) => GrainId.Create("conversation", $"{Guid.Empty}/{n}");
@@ -43,6 +44,21 @@ public sealed class GroupCommitTableStorageTests
             await _storage.ReadStateAsync("conversation", Grain(n), read);
             Assert.Equal((true, $"note {n}"), (read.RecordExists, read.State!.Text));
         }
+    }
+
+    [Fact]
+    public async Task Upserts_of_one_row_waiting_together_are_written_once_and_the_row_holds_the_last()
+    {
+        var commits = new TableGroupCommit();
+        await _table.CreateIfNotExistsAsync();
+        var before = _requests.Count;
+
+        // An index row rewritten by each change of its conversation: changes that wait together need one write.
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(n => commits.UpsertAsync(_table, new TableEntity("index", "conversation") { ["Version"] = n })));
+
+        var row = await _table.GetEntityAsync<TableEntity>("index", "conversation");
+        Assert.Equal(49, row.Value.GetInt32("Version"));
+        Assert.True(_requests.Count - before <= 5, $"50 upserts of one row took {_requests.Count - before} requests");
     }
 
     [Fact]
