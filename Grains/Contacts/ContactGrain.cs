@@ -16,7 +16,9 @@ namespace Outbound.Grains.Contacts;
 /// <remarks>
 /// Consent and what the customer sent are two states: consent is written rarely, while every conversation a
 /// customer opens is recorded in the conversations store, whose writes share transactions with other grains'.
+/// A customer writes now and then, and their conversation holds the exchange: the contact leaves memory soon after.
 /// </remarks>
+[CollectionAgeLimit(Minutes = 2)]
 public sealed class ContactGrain(
     [PersistentState("contact", StorageNames.Messages)] IPersistentState<ContactState> state,
     [PersistentState("inbound", StorageNames.Conversations)] IPersistentState<ContactInboundState> inbound,
