@@ -27,7 +27,7 @@ namespace Outbound.Gateway.Configurations;
 /// </param>
 /// <param name="Transactional">
 /// Its messages are never held for quiet hours (default false): a one-time code, a notice the customer waits for.
-/// Not together with <paramref name="QuietHours"/>.
+/// Not together with <c>quietHours</c>.
 /// </param>
 public sealed record ConfigurationRequest(
     [property: Required] string? Name, bool? ShowInTimeline, [property: Required] string? ChannelType,

@@ -13,7 +13,7 @@ namespace Outbound.Gateway.QuietHours;
 /// Transactional configurations and direct messages (agents' replies, keyword confirmations) are never held.
 /// </summary>
 /// <param name="Start">When quiet hours begin, local time, <c>HH:mm</c> (for example <c>21:00</c>).</param>
-/// <param name="End">When they end, local time, <c>HH:mm</c> (for example <c>08:00</c>); earlier than <paramref name="Start"/> when they span midnight, never equal to it.</param>
+/// <param name="End">When they end, local time, <c>HH:mm</c> (for example <c>08:00</c>); earlier than <c>start</c> when they span midnight, never equal to it.</param>
 /// <param name="TimeZone">
 /// Whose clock: <c>recipient</c> (each customer's time zone, from their number; a number spanning several zones
 /// waits until the window is open in all of them) or an IANA time zone id such as <c>Europe/Paris</c>.

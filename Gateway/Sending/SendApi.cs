@@ -47,7 +47,7 @@ public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 
 /// <summary>An outbound message's activity record: what was sent, to whom, about what, and its status history.</summary>
 /// <param name="Status">
-/// <c>accepted</c>, <c>scheduled</c> (accepted during quiet hours, held until <paramref name="NotBefore"/>), <c>sending</c>,
+/// <c>accepted</c>, <c>scheduled</c> (accepted during quiet hours, held until <c>notBefore</c>), <c>sending</c>,
 /// <c>sent</c>, <c>delivered</c>, <c>undelivered</c>, <c>failed</c>, <c>read</c> or <c>unknown</c>.
 /// </param>
 /// <param name="EntityRelationshipName">What the message is regarding (the request's <c>entityrelationshipname</c>).</param>

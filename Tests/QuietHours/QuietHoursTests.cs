@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Outbound.Orgs;
+using Outbound.Tests.Inbound;
 using Outbound.Tests.Infrastructure;
 using Outbound.Tests.Sending;
 using static Outbound.Tests.QuietHours.QuietHoursApiCalls;
@@ -123,6 +125,25 @@ public sealed class QuietHoursTests(QuietHoursSystem system) : IClassFixture<Qui
         Assert.Equal(At("America/New_York", day.AddDays(1), 6), scheduled.NotBefore());
         var stored = await (await org.Http.GetAsync($"/v1/outbound-configurations/{eastCoastNights}")).Json(HttpStatusCode.OK);
         Assert.Equal("23:00", stored["quietHours"]!["start"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_answer_to_a_customers_keyword_goes_out_at_once_in_their_night()
+    {
+        var org = await system.CreateOrgAsync();
+        var (channel, _, _) = await org.Http.CreateSmsSetupAsync();
+        var webhookUrl = (await (await org.Http.GetAsync($"/v1/channels/{channel}")).Json(HttpStatusCode.OK))["inboundWebhookUrl"]!.GetValue<string>();
+        await org.SetOrgQuietHoursAsync(NightTimeInTheRecipientsZone);
+        system.SetClock(At("America/Los_Angeles", system.NextDay(), 23));
+        var customer = Inbound.Inbound.NewCustomer();
+
+        await system.TextAsync(webhookUrl, customer, "+14155550100", "HELP");
+
+        // The customer is talking to us: the reply is not held until their morning (the clock never gets there).
+        var bodies = await Eventually.ReturnsAsync(
+            async () => (await system.LedgerToAsync(customer)).Select(e => e.GetProperty("body").GetString()!).ToArray(),
+            b => b.Length >= 1, timeoutMs: 20_000, pollMs: 100);
+        Assert.Equal([KeywordSettings.Default.HelpReply!], bodies);
     }
 
     [Fact]
