@@ -9514,7 +9514,7 @@ namespace Outbound.Tests.ApiClient
 
         /// <summary>
         /// Its messages are never held for quiet hours (default false): a one-time code, a notice the customer waits for.
-        /// <br/>Not together with QuietHours.
+        /// <br/>Not together with `quietHours`.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("transactional")]
         public bool? Transactional { get; set; } = default!;
@@ -10127,7 +10127,7 @@ namespace Outbound.Tests.ApiClient
         public string ToContactId { get; set; } = default!;
 
         /// <summary>
-        /// `accepted`, `scheduled` (accepted during quiet hours, held until NotBefore), `sending`,
+        /// `accepted`, `scheduled` (accepted during quiet hours, held until `notBefore`), `sending`,
         /// <br/>`sent`, `delivered`, `undelivered`, `failed`, `read` or `unknown`.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("status")]
@@ -10708,7 +10708,7 @@ namespace Outbound.Tests.ApiClient
         public string? Start { get; set; } = default!;
 
         /// <summary>
-        /// When they end, local time, `HH:mm` (for example `08:00`); earlier than Start when they span midnight, never equal to it.
+        /// When they end, local time, `HH:mm` (for example `08:00`); earlier than `start` when they span midnight, never equal to it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("end")]
         public string? End { get; set; } = default!;

@@ -1125,7 +1125,7 @@ export interface components {
             quietHours?: null | components["schemas"]["QuietHoursBody"];
             /**
              * @description Its messages are never held for quiet hours (default false): a one-time code, a notice the customer waits for.
-             *     Not together with QuietHours.
+             *     Not together with `quietHours`.
              */
             transactional?: null | boolean;
         };
@@ -1349,7 +1349,7 @@ export interface components {
             configurationId: string;
             toContactId: string;
             /**
-             * @description `accepted`, `scheduled` (accepted during quiet hours, held until NotBefore), `sending`,
+             * @description `accepted`, `scheduled` (accepted during quiet hours, held until `notBefore`), `sending`,
              *     `sent`, `delivered`, `undelivered`, `failed`, `read` or `unknown`.
              * @enum {string}
              */
@@ -1576,7 +1576,7 @@ export interface components {
         QuietHoursBody: {
             /** @description When quiet hours begin, local time, `HH:mm` (for example `21:00`). */
             start: null | string;
-            /** @description When they end, local time, `HH:mm` (for example `08:00`); earlier than Start when they span midnight, never equal to it. */
+            /** @description When they end, local time, `HH:mm` (for example `08:00`); earlier than `start` when they span midnight, never equal to it. */
             end: null | string;
             /**
              * @description Whose clock: `recipient` (each customer's time zone, from their number; a number spanning several zones
