@@ -9,6 +9,7 @@ using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Conversations;
 using Outbound.Gateway.Keys;
 using Outbound.Gateway.Keywords;
+using Outbound.Gateway.QuietHours;
 using Outbound.Gateway.Limits;
 using Outbound.Gateway.Configurations;
 using Outbound.Gateway.Orgs;
@@ -105,6 +106,7 @@ public static class Program
         admin.MapReports();
         admin.MapApiKeys();
         admin.MapKeywords();
+        admin.MapQuietHours();
         admin.MapQueues();
         admin.MapAgents();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);

@@ -3,6 +3,7 @@ using Outbound.Configurations;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
+using Outbound.Gateway.QuietHours;
 using Outbound.Gateway.Templates;
 
 namespace Outbound.Gateway.Configurations;
@@ -20,19 +21,30 @@ namespace Outbound.Gateway.Configurations;
 /// Whether send requests are taken (default true, also on a replace that leaves it out). A send to an inactive
 /// configuration is refused with 409; messages it already accepted are still delivered.
 /// </param>
+/// <param name="QuietHours">
+/// Quiet hours of this configuration's messages, replacing the org's (<c>/v1/settings/quiet-hours</c>); absent or
+/// null: the org's apply.
+/// </param>
+/// <param name="Transactional">
+/// Its messages are never held for quiet hours (default false): a one-time code, a notice the customer waits for.
+/// Not together with <c>quietHours</c>.
+/// </param>
 public sealed record ConfigurationRequest(
     [property: Required] string? Name, bool? ShowInTimeline, [property: Required] string? ChannelType,
     [property: Required] Guid? ChannelId, [property: Required] Guid? TemplateId,
-    Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null, bool? Active = null);
+    Guid? FallbackChannelId = null, int? FallbackAfterSeconds = null, bool? Active = null,
+    QuietHoursBody? QuietHours = null, bool? Transactional = null);
 
 /// <param name="ConfigurationId">The Configuration ID that send requests name.</param>
 /// <param name="FallbackChannelId">The channel that takes over while the channel is down; absent when there is none.</param>
 /// <param name="FallbackAfterSeconds">Seconds of retryable failures before the fallback takes over (the default, 300, if none was given); absent when there is no fallback.</param>
 /// <param name="Active">Whether send requests are taken; a send to an inactive configuration is refused with 409.</param>
+/// <param name="QuietHours">The configuration's own quiet hours; absent: the org's apply.</param>
+/// <param name="Transactional">Its messages are never held for quiet hours.</param>
 public sealed record ConfigurationResponse(
     Guid ConfigurationId, string Name, bool ShowInTimeline, string ChannelType, Guid ChannelId, Guid TemplateId,
     Guid? FallbackChannelId, int? FallbackAfterSeconds, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    bool Active = true);
+    bool Active = true, QuietHoursBody? QuietHours = null, bool Transactional = false);
 
 public static class ConfigurationsApi
 {
@@ -84,12 +96,22 @@ public static class ConfigurationsApi
             errors.Add("templateId", "templateId is required.");
         }
 
+        var quietHours = request.QuietHours is { } hours ? QuietHoursApi.Parse(hours, "quietHours.", errors) : null;
+        if (request.Transactional == true && request.QuietHours is not null)
+        {
+            errors.Add("quietHours", "A transactional configuration is never held for quiet hours: leave quietHours out.");
+        }
+
         return errors.Any
             ? null
             : new OutboundConfiguration(
                 request.Name ?? "", request.ShowInTimeline ?? false, channelType!.Value, request.ChannelId!.Value, request.TemplateId!.Value,
                 request.FallbackChannelId, request.FallbackAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
-                Inactive: request.Active == false);
+                Inactive: request.Active == false)
+            {
+                QuietHours = quietHours,
+                Transactional = request.Transactional == true,
+            };
     }
 
     private static ConfigurationResponse ToResponse(StoredItem<OutboundConfiguration> stored)
@@ -98,6 +120,6 @@ public static class ConfigurationsApi
         return new ConfigurationResponse(
             stored.Id, c.Name, c.ShowInTimeline, WireNames.Of(c.ChannelType), c.ChannelId, c.TemplateId,
             c.FallbackChannelId, c.FallbackChannelId is null ? null : (int)(c.FallbackAfter ?? OutboundConfiguration.DefaultFallbackAfter).TotalSeconds,
-            stored.Version, stored.CreatedAt, stored.UpdatedAt, !c.Inactive);
+            stored.Version, stored.CreatedAt, stored.UpdatedAt, !c.Inactive, QuietHoursApi.ToBody(c.QuietHours), c.Transactional);
     }
 }

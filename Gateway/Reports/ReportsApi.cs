@@ -10,11 +10,12 @@ using Outbound.Sending;
 namespace Outbound.Gateway.Reports;
 
 /// <summary>Messages per status; <c>total</c> is their sum.</summary>
+/// <param name="Scheduled">Accepted during quiet hours and held until they end (not final).</param>
 public sealed record StatusCountsResponse(
-    int Total, int Accepted, int Sending, int Sent, int Delivered, int Undelivered, int Failed, int Read, int Unknown)
+    int Total, int Accepted, int Sending, int Sent, int Delivered, int Undelivered, int Failed, int Read, int Unknown, int Scheduled = 0)
 {
     public static StatusCountsResponse From(StatusCounts c) =>
-        new(c.Total, c.Accepted, c.Sending, c.Sent, c.Delivered, c.Undelivered, c.Failed, c.Read, c.Unknown);
+        new(c.Total, c.Accepted, c.Sending, c.Sent, c.Delivered, c.Undelivered, c.Failed, c.Read, c.Unknown, c.Scheduled);
 }
 
 /// <param name="Start">The interval's first instant, UTC.</param>

@@ -46,7 +46,10 @@ public sealed record ContactResultResponse(string? MessageId, string Status, str
 public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 
 /// <summary>An outbound message's activity record: what was sent, to whom, about what, and its status history.</summary>
-/// <param name="Status"><c>accepted</c>, <c>sending</c>, <c>sent</c>, <c>delivered</c>, <c>undelivered</c>, <c>failed</c>, <c>read</c> or <c>unknown</c>.</param>
+/// <param name="Status">
+/// <c>accepted</c>, <c>scheduled</c> (accepted during quiet hours, held until <c>notBefore</c>), <c>sending</c>,
+/// <c>sent</c>, <c>delivered</c>, <c>undelivered</c>, <c>failed</c>, <c>read</c> or <c>unknown</c>.
+/// </param>
 /// <param name="EntityRelationshipName">What the message is regarding (the request's <c>entityrelationshipname</c>).</param>
 /// <param name="Body">SMS: the rendered text.</param>
 /// <param name="ContentSid">WhatsApp: the content template, filled with <paramref name="ContentVariables"/>.</param>
@@ -65,6 +68,10 @@ public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
 /// <c>auto_reply</c> (the org's answer to a keyword such as HELP) or <c>opt_out_confirmation</c> (the confirmation of
 /// an opt-out keyword, the one message an opted-out customer still gets). Absent for a configuration's messages.
 /// </param>
+/// <param name="NotBefore">
+/// Set when the message was accepted during quiet hours: when they end in every time zone of the recipient, the
+/// earliest moment it goes out (its history shows <c>scheduled</c> until then). Absent when it could go at once.
+/// </param>
 public sealed record MessageResponse(
     string MessageId, Guid ConfigurationId, string ToContactId, string Status, int Attempts, string Provider, string? ProviderMessageId,
     string? ErrorCode, string? ErrorMessage, bool Ambiguous, DateTimeOffset AcceptedAt, DateTimeOffset UpdatedAt,
@@ -72,7 +79,8 @@ public sealed record MessageResponse(
     Guid? TemplateId = null, Guid? ChannelId = null, string? ChannelType = null, string? Locale = null,
     [property: JsonPropertyName("entityrelationshipname")] string? EntityRelationshipName = null,
     string? Body = null, string? ContentSid = null, IReadOnlyDictionary<string, string>? ContentVariables = null, bool? ShowInTimeline = null,
-    bool? ViaFallback = null, string Direction = "outbound", Guid? ConversationId = null, string? Purpose = null)
+    bool? ViaFallback = null, string Direction = "outbound", Guid? ConversationId = null, string? Purpose = null,
+    DateTimeOffset? NotBefore = null)
 {
     public static MessageResponse From(MessageView m) => new(
         m.MessageId, m.ConfigurationId, m.To, Wire(m.Status), m.Attempts, WireNames.Of(m.Provider), m.ProviderMessageId,
@@ -80,7 +88,7 @@ public sealed record MessageResponse(
         [.. m.History.Select(h => new StatusChangeResponse(Wire(h.Status), h.At, h.ErrorCode))],
         m.Activity?.TemplateId, m.Activity?.ChannelId, m.Activity is { } a ? WireNames.Of(a.ChannelType) : null, m.Activity?.Locale,
         m.Activity?.RegardingEntity, m.Activity?.Body, m.Activity?.ContentSid, m.Activity?.ContentVariables, m.Activity?.ShowInTimeline,
-        m.Activity?.ViaFallback, Wire(m.Direction), m.ConversationId, m.Purpose is { } purpose ? Wire(purpose) : null);
+        m.Activity?.ViaFallback, Wire(m.Direction), m.ConversationId, m.Purpose is { } purpose ? Wire(purpose) : null, m.NotBefore);
 
     /// <summary>A status as the API names it.</summary>
     public static string Wire(MessageStatus status) => status.ToString().ToLowerInvariant();

@@ -16,20 +16,26 @@ public sealed record StatusCounts(
 {
     public static readonly StatusCounts None = new(0, 0, 0, 0, 0, 0, 0, 0);
 
-    public int Total => Accepted + Sending + Sent + Delivered + Undelivered + Failed + Read + Unknown;
+    /// <summary>Held for quiet hours (<see cref="MessageStatus.Scheduled"/>); not final.</summary>
+    [Id(8)] public int Scheduled { get; init; }
+
+    public int Total => Accepted + Sending + Sent + Delivered + Undelivered + Failed + Read + Unknown + Scheduled;
 
     public static StatusCounts Of(IEnumerable<MessageStatus> statuses)
     {
-        var counts = new int[8];
+        var counts = new int[10];
         foreach (var status in statuses)
         {
             counts[(int)status]++;
         }
 
-        return new(counts[0], counts[1], counts[2], counts[4], counts[5], counts[3], counts[6], counts[7]);
+        return new(counts[0], counts[1], counts[2], counts[4], counts[5], counts[3], counts[6], counts[7]) { Scheduled = counts[9] };
     }
 
     public StatusCounts Plus(StatusCounts other) => new(
         Accepted + other.Accepted, Sending + other.Sending, Sent + other.Sent, Delivered + other.Delivered,
-        Undelivered + other.Undelivered, Failed + other.Failed, Read + other.Read, Unknown + other.Unknown);
+        Undelivered + other.Undelivered, Failed + other.Failed, Read + other.Read, Unknown + other.Unknown)
+    {
+        Scheduled = Scheduled + other.Scheduled,
+    };
 }

@@ -1,4 +1,5 @@
 using Outbound.Catalog;
+using Outbound.QuietHours;
 
 namespace Outbound.Configurations;
 
@@ -25,4 +26,12 @@ public sealed record OutboundConfiguration(
     [property: Id(7)] bool Inactive = false)
 {
     public static readonly TimeSpan DefaultFallbackAfter = TimeSpan.FromMinutes(5);
+
+    /// <summary>Quiet hours of this configuration's messages, replacing the org's; null: the org's apply.</summary>
+    [Id(8)] public QuietHoursSetting? QuietHours { get; init; }
+
+    /// <summary>
+    /// Its messages are never held for quiet hours (a one-time code, a notice the customer is waiting for).
+    /// </summary>
+    [Id(9)] public bool Transactional { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Outbound.QuietHours;
 
 namespace Outbound.Orgs;
 
@@ -54,6 +55,13 @@ public interface IOrgGrain : IGrainWithGuidKey
 
     /// <summary>Replaces the org's keywords and replies (already validated); false if the org does not exist.</summary>
     Task<bool> UpdateKeywordSettingsAsync(KeywordSettings keywords);
+
+    /// <summary>The org's quiet hours (<see cref="OrgQuietHours.Setting"/> null while it has none); null if the org does not exist.</summary>
+    [AlwaysInterleave]
+    Task<OrgQuietHours?> GetQuietHoursAsync();
+
+    /// <summary>Replaces the org's quiet hours (already validated), or removes them with null; false if the org does not exist.</summary>
+    Task<bool> UpdateQuietHoursAsync(QuietHoursSetting? quietHours);
 
     /// <summary>
     /// Takes one send request from the org's hourly quota. The quota window is the UTC clock hour. An allowed
@@ -155,7 +163,15 @@ public sealed record QuotaDecision(
 [GenerateSerializer, Immutable, Alias("Outbound.SendAllowance")]
 public sealed record SendAllowance(
     [property: Id(0)] OrgSettings Settings,
-    [property: Id(1)] int Remaining);
+    [property: Id(1)] int Remaining)
+{
+    /// <summary>The org's quiet hours, which a configuration's own replace; null: none.</summary>
+    [Id(2)] public QuietHoursSetting? QuietHours { get; init; }
+}
+
+/// <summary>An org's quiet hours: <see cref="Setting"/> is null while it has none.</summary>
+[GenerateSerializer, Immutable, Alias("Outbound.OrgQuietHours")]
+public sealed record OrgQuietHours([property: Id(0)] QuietHoursSetting? Setting);
 
 /// <summary>Per-org limits; the defaults are the seed product's, and a tenant may have them changed.</summary>
 /// <param name="DeliveryDeadlineHours">

@@ -19,6 +19,12 @@ public enum MessageStatus
 
     /// <summary>An inbound message: the customer's, received from the provider (never an outbound message's status).</summary>
     Received = 8,
+
+    /// <summary>
+    /// Accepted during quiet hours: held until they end (<see cref="MessageView.NotBefore"/>), then sent as usual.
+    /// Not final.
+    /// </summary>
+    Scheduled = 9,
 }
 
 /// <summary>An outbound message as <c>GET /v1/messages/{messageId}</c> shows it.</summary>
@@ -53,6 +59,12 @@ public sealed record MessageView(
 
     /// <summary>Why an outbound message was sent without a configuration (an agent's reply, an auto-reply); null for a configuration's.</summary>
     [Id(16)] public DirectPurpose? Purpose { get; init; }
+
+    /// <summary>
+    /// Set when the message was accepted during quiet hours: the earliest moment it goes out (the end of quiet
+    /// hours in every time zone of the recipient); null when it was free to go at once.
+    /// </summary>
+    [Id(17)] public DateTimeOffset? NotBefore { get; init; }
 }
 
 public enum MessageDirection
@@ -113,7 +125,7 @@ public static class MessageStatusRules
 
     private static int Rank(MessageStatus status) => status switch
     {
-        MessageStatus.Accepted => 0,
+        MessageStatus.Accepted or MessageStatus.Scheduled => 0,
         MessageStatus.Sending => 1,
         MessageStatus.Sent => 2,
         _ => 3,

@@ -273,6 +273,9 @@ public sealed class BatchRow : ITableEntity
     public int Read { get; set; }
     public int Unknown { get; set; }
 
+    /// <summary>Held for quiet hours; absent (0) in rows written before the status existed.</summary>
+    public int Scheduled { get; set; }
+
     public static BatchRow For(Guid orgId, Guid batchId, Guid configurationId, DateTimeOffset acceptedAt, StatusCounts counts, bool settled) => new()
     {
         PartitionKey = orgId.ToString("N"),
@@ -289,9 +292,10 @@ public sealed class BatchRow : ITableEntity
         Failed = counts.Failed,
         Read = counts.Read,
         Unknown = counts.Unknown,
+        Scheduled = counts.Scheduled,
     };
 
-    public StatusCounts ToCounts() => new(Accepted, Sending, Sent, Delivered, Undelivered, Failed, Read, Unknown);
+    public StatusCounts ToCounts() => new(Accepted, Sending, Sent, Delivered, Undelivered, Failed, Read, Unknown) { Scheduled = Scheduled };
 }
 
 /// <summary>One message in a contact's or a regarding entity's timeline.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Outbound.Grains.Storage;
 using Outbound.Orgs;
+using Outbound.QuietHours;
 
 namespace Outbound.Grains.Orgs;
 
@@ -90,7 +91,10 @@ public sealed class OrgGrain : Grain, IOrgGrain
 
         var settings = _profile.State.Settings;
         var used = _quota.State.WindowStart == CurrentWindow() ? _quota.State.Used : 0;
-        return Task.FromResult<SendAllowance?>(new SendAllowance(settings, Math.Max(0, settings.MaxRequestsPerHour - used)));
+        return Task.FromResult<SendAllowance?>(new SendAllowance(settings, Math.Max(0, settings.MaxRequestsPerHour - used))
+        {
+            QuietHours = _profile.State.QuietHours,
+        });
     }
 
     public Task<ApiKeyVerdict> VerifyApiKeyAsync(Guid keyId, string apiKeyHash)
@@ -191,6 +195,21 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return true;
     }
 
+    public Task<OrgQuietHours?> GetQuietHoursAsync() =>
+        Task.FromResult(_profile.RecordExists ? new OrgQuietHours(_profile.State.QuietHours) : null);
+
+    public async Task<bool> UpdateQuietHoursAsync(QuietHoursSetting? quietHours)
+    {
+        if (!_profile.RecordExists)
+        {
+            return false;
+        }
+
+        _profile.State.QuietHours = quietHours;
+        await _profileWriter.WriteAsync();
+        return true;
+    }
+
     public async Task<QuotaDecision> TryAcquireSendAsync()
     {
         var limit = _profile.State.Settings.MaxRequestsPerHour;
@@ -275,6 +294,9 @@ public sealed class OrgState
 
     /// <summary>The org's own keywords and replies; null: <see cref="KeywordSettings.Default"/>.</summary>
     [Id(6)] public KeywordSettings? Keywords { get; set; }
+
+    /// <summary>The org's quiet hours; null: none.</summary>
+    [Id(7)] public QuietHoursSetting? QuietHours { get; set; }
 }
 
 [GenerateSerializer]

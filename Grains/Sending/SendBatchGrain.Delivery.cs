@@ -76,6 +76,9 @@ public sealed partial class SendBatchGrain
                 break;
             }
 
+            // Messages held for quiet hours count in the backlog once they come due.
+            JoinBacklog(due.Where(m => m.Status == MessageStatus.Scheduled));
+
             if (binding is null)
             {
                 LeaveBacklog(due);
@@ -109,7 +112,7 @@ public sealed partial class SendBatchGrain
     }
 
     private List<OutboundMessage> Due(DateTimeOffset now) =>
-        [.. state.State.Messages.Where(m => m.Status == MessageStatus.Accepted && (m.NextAttemptAt is null || m.NextAttemptAt <= now))];
+        [.. state.State.Messages.Where(m => m.IsWaiting && (m.NextAttemptAt is null || m.NextAttemptAt <= now))];
 
     /// <summary>Ends the messages past the org's delivery deadline; true if any did.</summary>
     private bool Expire(List<OutboundMessage> due, DateTimeOffset now)
@@ -255,7 +258,7 @@ public sealed partial class SendBatchGrain
 
         state.State.RoundsRecorded = inFlight.State.Round;
         // Usually the last round: completing in the same write saves a write of the progress.
-        state.State.Completed = state.State.Indexed && state.State.Messages.All(m => m.Status != MessageStatus.Accepted);
+        state.State.Completed = state.State.Indexed && state.State.Messages.All(m => !m.IsWaiting);
         await WriteProgressAsync();
         await RecordOptOutsAsync(optedOut);
     }
@@ -463,7 +466,7 @@ public sealed partial class SendBatchGrain
     {
         if (!state.State.Completed)
         {
-            var next = state.State.Messages.Where(m => m.Status == MessageStatus.Accepted).Min(m => m.NextAttemptAt);
+            var next = state.State.Messages.Where(m => m.IsWaiting).Min(m => m.NextAttemptAt);
             if (next is { } at)
             {
                 if (_progressDirty)
@@ -472,6 +475,13 @@ public sealed partial class SendBatchGrain
                 }
 
                 var wait = at - time.GetUtcNow();
+                if (wait > timing.RetryCap && state.State.Messages.Any(m => m.Status == MessageStatus.Scheduled))
+                {
+                    // The end of quiet hours may be hours away: the clock is read again at least this often, so a
+                    // clock that moved meanwhile (corrected, or a test's) is noticed.
+                    wait = timing.RetryCap;
+                }
+
                 ScheduleDelivery(wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
                 return;
             }

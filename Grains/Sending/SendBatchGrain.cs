@@ -6,6 +6,7 @@ using Outbound.Contacts;
 using Outbound.Grains.Activities;
 using Outbound.Grains.Contacts;
 using Outbound.Grains.Providers;
+using Outbound.Grains.QuietHours;
 using Outbound.Grains.Storage;
 using Outbound.Hosting;
 using Outbound.Orgs;
@@ -148,12 +149,12 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         {
             var inRound = interrupted?.Indices.Contains(message.Index) == true;
             // Batches stored before the in-flight round existed kept the marker in the message itself.
-            if (!(message.Status == MessageStatus.Sending || (inRound && message.Status == MessageStatus.Accepted)))
+            if (!(message.Status == MessageStatus.Sending || (inRound && message.IsWaiting)))
             {
                 continue;
             }
 
-            if (message.Status == MessageStatus.Accepted)
+            if (message.IsWaiting)
             {
                 // The attempt was counted in memory only.
                 message.Attempts++;
@@ -263,6 +264,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         }
 
         batch.Messages.AddRange(prepared.OfType<OutboundMessage>());
+        HoldForQuietHours(batch, request, source.Binding, allowance, now);
         if (StoredBatchSize.Exceeds(batch, storageSerializer, out var storedBytes))
         {
             return Refused(new SendReceipt(ReceiptStatus.TooLarge, [], false, null, StoredBytes: storedBytes));
@@ -326,11 +328,41 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         await state.WriteStateAsync();
         if (!batch.Completed)
         {
-            JoinBacklog(batch.Messages);
+            // Messages held for quiet hours join when they come due.
+            JoinBacklog(batch.Messages.Where(m => m.Status != MessageStatus.Scheduled));
             ScheduleDelivery(TimeSpan.Zero);
         }
 
         return new SendReceipt(ReceiptStatus.Accepted, [.. batch.Results], false, quota);
+    }
+
+    /// <summary>
+    /// Holds the messages that would go out in quiet hours (the configuration's, else the org's) until they end,
+    /// and counts the delivery deadline from the latest hold. Direct messages answer a customer who is talking to
+    /// us, and a transactional configuration's are awaited: neither is held.
+    /// </summary>
+    private static void HoldForQuietHours(SendBatchState batch, SendRequest request, ConfigurationBinding? binding, SendAllowance allowance, DateTimeOffset now)
+    {
+        if (request.Direct is not null || binding?.Configuration is not { Transactional: false } configuration
+            || (configuration.QuietHours ?? allowance.QuietHours) is not { } quietHours)
+        {
+            return;
+        }
+
+        var fallback = QuietHoursRules.FallbackZone(allowance.QuietHours);
+        foreach (var message in batch.Messages)
+        {
+            var notBefore = QuietHoursRules.NotBefore(quietHours, message.Message.To, now, fallback);
+            if (notBefore > now)
+            {
+                message.Hold(notBefore, now);
+            }
+        }
+
+        if (batch.Messages.Max(m => m.NotBefore) is { } latest)
+        {
+            batch.Deadline = latest + (batch.Deadline!.Value - now);
+        }
     }
 
     /// <summary>What a request is sent through: a configuration's binding, or a direct message's channel; or why it cannot be.</summary>
@@ -423,6 +455,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         },
         ConversationId = state.State.ConversationId,
         Purpose = state.State.Purpose,
+        NotBefore = message.NotBefore,
     };
 
     /// <summary>

@@ -58,7 +58,7 @@ public sealed class SendBatchState
     /// </summary>
     [Id(16)] public bool LinkRows { get; set; }
 
-    /// <summary>When messages still waiting stop being retried and end failed (expired).</summary>
+    /// <summary>When messages still waiting stop being retried and end failed (expired); counted from the latest quiet-hours hold, if any.</summary>
     public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }
 
@@ -122,8 +122,26 @@ public sealed class OutboundMessage
     /// <summary>The provider of <see cref="FallbackChannelId"/>.</summary>
     [Id(16)] public ProviderKind? FallbackProvider { get; set; }
 
+    /// <summary>
+    /// Accepted during quiet hours: not sent before this (the end of quiet hours in every time zone of the
+    /// recipient); null when it was free to go at once. Fixed at acceptance, so stored with the batch only.
+    /// </summary>
+    [Id(17)] public DateTimeOffset? NotBefore { get; set; }
+
     /// <summary>A message's history keeps its first steps and its latest: a day of retries must not outgrow the batch's entity.</summary>
     public const int MaxHistory = 40;
+
+    /// <summary>Whether the message waits for an attempt: accepted (or retrying), or held for quiet hours.</summary>
+    public bool IsWaiting => Status is MessageStatus.Accepted or MessageStatus.Scheduled;
+
+    /// <summary>Held for quiet hours at acceptance: <c>scheduled</c> instead of <c>accepted</c>, first attempted at <paramref name="notBefore"/>.</summary>
+    public void Hold(DateTimeOffset notBefore, DateTimeOffset now)
+    {
+        NotBefore = notBefore;
+        NextAttemptAt = notBefore;
+        History.Clear();
+        MoveTo(MessageStatus.Scheduled, now);
+    }
 
     /// <summary>Moves to <paramref name="status"/> and records the step in the history.</summary>
     public void MoveTo(MessageStatus status, DateTimeOffset at, string? errorCode = null)

@@ -428,6 +428,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/quiet-hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the org's quiet hours
+         * @description The hours when the org's messages are held (accepted as scheduled) and sent when they end; absent when the org has none. An outbound configuration may replace them with its own, or opt out as transactional.
+         */
+        get: operations["GetQuietHours"];
+        /**
+         * Set the org's quiet hours
+         * @description Messages accepted from now on whose send time falls in these hours are scheduled for their end; messages already accepted keep their time. start and end are HH:mm and differ; timeZone is recipient or an IANA id.
+         */
+        put: operations["ReplaceQuietHours"];
+        post?: never;
+        /**
+         * Remove the org's quiet hours
+         * @description Messages accepted from now on go out at once, unless their configuration has quiet hours of its own.
+         */
+        delete: operations["DeleteQuietHours"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations": {
         parameters: {
             query?: never;
@@ -1094,6 +1122,12 @@ export interface components {
              *     configuration is refused with 409; messages it already accepted are still delivered.
              */
             active?: null | boolean;
+            quietHours?: null | components["schemas"]["QuietHoursBody"];
+            /**
+             * @description Its messages are never held for quiet hours (default false): a one-time code, a notice the customer waits for.
+             *     Not together with `quietHours`.
+             */
+            transactional?: null | boolean;
         };
         ConfigurationResponse: {
             /**
@@ -1130,6 +1164,12 @@ export interface components {
              * @default true
              */
             active: boolean;
+            quietHours?: null | components["schemas"]["QuietHoursBody"];
+            /**
+             * @description Its messages are never held for quiet hours.
+             * @default false
+             */
+            transactional: boolean;
         };
         ConsentRequest: {
             /** @description True: the customer gets no more messages from this org until opted in again. */
@@ -1309,10 +1349,11 @@ export interface components {
             configurationId: string;
             toContactId: string;
             /**
-             * @description `accepted`, `sending`, `sent`, `delivered`, `undelivered`, `failed`, `read` or `unknown`.
+             * @description `accepted`, `scheduled` (accepted during quiet hours, held until `notBefore`), `sending`,
+             *     `sent`, `delivered`, `undelivered`, `failed`, `read` or `unknown`.
              * @enum {string}
              */
-            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received";
+            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received" | "scheduled";
             /** Format: int32 */
             attempts: number;
             /** @enum {string} */
@@ -1370,6 +1411,15 @@ export interface components {
              * @enum {null|string}
              */
             purpose?: "reply" | "auto_reply" | "opt_out_confirmation" | null;
+            /**
+             * Format: date-time
+             * @description Set when the message was accepted during quiet hours: when they end in every time zone of the recipient, the
+             *     earliest moment it goes out (its history shows `scheduled` until then). Absent when it could go at once.
+             */
+            notBefore?: null | string;
+        };
+        OrgQuietHoursResponse: {
+            quietHours?: null | components["schemas"]["QuietHoursBody"];
         };
         OrgResponse: {
             /** Format: uuid */
@@ -1519,6 +1569,21 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /**
+         * @description Hours of the day when messages do not go out: one accepted in them is `scheduled` and sent when they end.
+         *     Transactional configurations and direct messages (agents' replies, keyword confirmations) are never held.
+         */
+        QuietHoursBody: {
+            /** @description When quiet hours begin, local time, `HH:mm` (for example `21:00`). */
+            start: null | string;
+            /** @description When they end, local time, `HH:mm` (for example `08:00`); earlier than `start` when they span midnight, never equal to it. */
+            end: null | string;
+            /**
+             * @description Whose clock: `recipient` (each customer's time zone, from their number; a number spanning several zones
+             *     waits until the window is open in all of them) or an IANA time zone id such as `Europe/Paris`.
+             */
+            timeZone: null | string;
+        };
         RenderRequest: {
             /** @description The recipient's locale (SMS); the template's fallback chain picks the version. */
             locale?: null | string;
@@ -1572,7 +1637,7 @@ export interface components {
         };
         StatusChangeResponse: {
             /** @enum {string} */
-            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received";
+            status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received" | "scheduled";
             /** Format: date-time */
             at: string;
             errorCode?: null | string;
@@ -1597,6 +1662,12 @@ export interface components {
             read: number;
             /** Format: int32 */
             unknown: number;
+            /**
+             * Format: int32
+             * @description Accepted during quiet hours and held until they end (not final).
+             * @default 0
+             */
+            scheduled: number;
         };
         TemplateRequest: {
             name: null | string;
@@ -3987,6 +4058,220 @@ export interface operations {
             };
             /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetQuietHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgQuietHoursResponse"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceQuietHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["QuietHoursBody"];
+            };
+        };
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgQuietHoursResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteQuietHours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
