@@ -124,17 +124,15 @@ public sealed partial class EventBatcherGrain(
             while (state.State.Pending.Count > 0 || state.State.Batches.Count > 0)
             {
                 var max = await MaxContactsAsync();
-                if (state.State.Pending.Count > 0 && state.State.Pending.Count < max && state.State.Batches.Count == 0)
+                var waited = time.GetUtcNow() - (_oldestPendingAt ?? time.GetUtcNow());
+                if (state.State.Batches.Count == 0 && state.State.Pending.Count < max && waited < Window)
                 {
-                    var wait = (_oldestPendingAt ?? time.GetUtcNow()) + Window - time.GetUtcNow();
-                    if (wait > TimeSpan.Zero)
-                    {
-                        await Task.WhenAny(Task.Delay(wait, time), _full.Task);
-                    }
+                    await Task.WhenAny(Task.Delay(Window - waited, time), _full.Task);
+                    continue;
                 }
 
                 _full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Form(max);
+                Form(max, partial: waited >= Window);
                 await Writer.WriteAsync();
                 var sent = await Task.WhenAll(state.State.Batches.ToArray().Select(SendAsync));
                 if (sent.Contains(false))
@@ -154,17 +152,26 @@ public sealed partial class EventBatcherGrain(
         }
     }
 
-    /// <summary>Moves every pending message into numbered batches of up to <paramref name="max"/>.</summary>
-    private void Form(int max)
+    /// <summary>
+    /// Moves pending messages into numbered batches of <paramref name="max"/>; with <paramref name="partial"/>, the
+    /// rest too, in a smaller one (they have waited their window).
+    /// </summary>
+    private void Form(int max, bool partial)
     {
         var pending = state.State.Pending;
-        for (var start = 0; start < pending.Count; start += max)
+        var taken = 0;
+        while (pending.Count - taken >= max || (partial && pending.Count > taken))
         {
-            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = pending.GetRange(start, Math.Min(max, pending.Count - start)) });
+            var count = Math.Min(max, pending.Count - taken);
+            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = pending.GetRange(taken, count) });
+            taken += count;
         }
 
-        pending.Clear();
-        _oldestPendingAt = null;
+        pending.RemoveRange(0, taken);
+        if (pending.Count == 0)
+        {
+            _oldestPendingAt = null;
+        }
     }
 
     /// <summary>Sends one batch through the send path and reports its outcomes; false to try again later.</summary>
