@@ -29,7 +29,12 @@ public sealed partial class EventBatcherGrain(
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>Settled keys this activation remembers, for a hand-over still on its way when its batch settled.</summary>
+    private const int RecentlySettledKept = 20_000;
+
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
+    private readonly Queue<string> _settledOrder = new();
     private CoalescingWriter? _writer;
     private TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset? _oldestPendingAt;
@@ -64,7 +69,7 @@ public sealed partial class EventBatcherGrain(
         var added = 0;
         foreach (var send in sends)
         {
-            if (_keys.Add(send.Key))
+            if (!_settled.Contains(send.Key) && _keys.Add(send.Key))
             {
                 state.State.Pending.Add(send);
                 added++;
@@ -192,7 +197,11 @@ public sealed partial class EventBatcherGrain(
             await Task.WhenAll(outcomes.GroupBy(o => o.Partition).Select(g =>
                 GrainFactory.GetGrain<IEventLogGrain>(EventKeys.Log(OrgId, g.Key)).RecordOutcomesAsync([.. g.Select(o => o.Outcome)])));
             state.State.Batches.Remove(batch);
-            _keys.ExceptWith(batch.Sends.Select(s => s.Key));
+            foreach (var key in batch.Sends.Select(s => s.Key))
+            {
+                _keys.Remove(key);
+                Settled(key);
+            }
             await Writer.WriteAsync();
             return true;
         }
@@ -200,6 +209,18 @@ public sealed partial class EventBatcherGrain(
         {
             LogSendFailed(e, ConfigurationId);
             return false;
+        }
+    }
+
+    private void Settled(string key)
+    {
+        if (_settled.Add(key))
+        {
+            _settledOrder.Enqueue(key);
+            if (_settledOrder.Count > RecentlySettledKept)
+            {
+                _settled.Remove(_settledOrder.Dequeue());
+            }
         }
     }
 

@@ -132,6 +132,29 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
     }
 
     [Fact]
+    public async Task A_waiting_message_survives_a_silo_restart_and_is_sent_once_when_due()
+    {
+        var (org, configuration) = await SetupAsync();
+        await org.Http.CreateTriggerAsync(Events.CaseCreatedTrigger(configuration, delay: "PT10M"));
+        var caseName = $"CAS-{Guid.NewGuid():N}";
+        var id = $"evt-{Guid.NewGuid():N}";
+        await (await org.Http.PostEventsAsync(Events.Single, Events.CaseCreated(id, caseName: caseName))).Json(HttpStatusCode.Accepted);
+        await org.Http.WaitForTriggerAsync(id, "waiting");
+
+        await system.RestartSiloAsync();
+        try
+        {
+            system.Clock.Advance(TimeSpan.FromMinutes(11));
+            await org.Http.WaitForTriggerAsync(id, "sent");
+            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
+        }
+        finally
+        {
+            system.Clock.Reset();
+        }
+    }
+
+    [Fact]
     public async Task Tracking_reports_what_each_trigger_did_with_an_event()
     {
         var (org, configuration) = await SetupAsync();
