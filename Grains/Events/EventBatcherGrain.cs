@@ -38,6 +38,9 @@ public sealed partial class EventBatcherGrain(
     private CoalescingWriter? _writer;
     private TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DateTimeOffset? _oldestPendingAt;
+
+    // When the org's quota allows requests again, after a refusal for it.
+    private DateTimeOffset _quotaResetAt;
     private bool _running;
     private bool _reminderHeld;
 
@@ -142,7 +145,9 @@ public sealed partial class EventBatcherGrain(
                 var sent = await Task.WhenAll(state.State.Batches.ToArray().Select(SendAsync));
                 if (sent.Contains(false))
                 {
-                    await Task.Delay(RetryAfter, time);
+                    // Not sooner than the quota allows; not later than a minute, to notice a raised quota.
+                    var wait = _quotaResetAt - time.GetUtcNow();
+                    await Task.Delay(wait < RetryAfter ? RetryAfter : wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait, time);
                 }
             }
         }
@@ -190,6 +195,11 @@ public sealed partial class EventBatcherGrain(
             var outcomes = Outcomes(batch, receipt);
             if (outcomes.IsDefault)
             {
+                if (receipt is { Status: ReceiptStatus.QuotaExceeded, Quota: { } quota })
+                {
+                    _quotaResetAt = quota.ResetAt;
+                }
+
                 LogNotYetAccepted(ConfigurationId, receipt.Status);
                 return false;
             }

@@ -15,10 +15,14 @@ public sealed class TriggerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
+        // A save or delete that stopped between its own write and the index's is completed here (a no-op when they agree).
         if (Exists)
         {
-            // A save that stopped between its own write and the index's is completed here (a no-op when they agree).
             await Index.PutAsync(ItemId, Item!);
+        }
+        else
+        {
+            await Index.RemoveAsync(ItemId);
         }
     }
 
