@@ -28,6 +28,7 @@ public sealed partial class EventBatcherGrain(
 
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan QuotaCheckPeriod = TimeSpan.FromSeconds(5);
 
     /// <summary>Settled keys this activation remembers, for a hand-over still on its way when its batch settled.</summary>
     private const int RecentlySettledKept = 20_000;
@@ -145,9 +146,10 @@ public sealed partial class EventBatcherGrain(
                 var sent = await Task.WhenAll(state.State.Batches.ToArray().Select(SendAsync));
                 if (sent.Contains(false))
                 {
-                    // Not sooner than the quota allows; not later than a minute, to notice a raised quota.
+                    // Not sooner than the quota allows, but looked at again every few seconds: a raised quota (or a
+                    // clock that moved) is noticed, and a refused request stores nothing.
                     var wait = _quotaResetAt - time.GetUtcNow();
-                    await Task.Delay(wait < RetryAfter ? RetryAfter : wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait, time);
+                    await Task.Delay(wait < RetryAfter ? RetryAfter : wait > QuotaCheckPeriod ? QuotaCheckPeriod : wait, time);
                 }
             }
         }

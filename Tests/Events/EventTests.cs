@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Outbound.Orgs;
 using Outbound.Tests.Infrastructure;
@@ -146,6 +147,39 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         {
             system.Clock.Advance(TimeSpan.FromMinutes(11));
             await org.Http.WaitForTriggerAsync(id, "sent");
+            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
+        }
+        finally
+        {
+            system.Clock.Reset();
+        }
+    }
+
+    [Fact]
+    public async Task An_event_over_the_hourly_quota_waits_for_the_next_hour_and_is_then_sent_once()
+    {
+        var (org, configuration) = await SetupAsync();
+        using (var admin = system.Admin())
+        {
+            (await admin.PutAsJsonAsync($"/v1/orgs/{org.OrgId}/settings", new { maxContactsPerRequest = 100, maxRequestsPerHour = 1 })).EnsureSuccessStatusCode();
+        }
+
+        await org.Http.CreateTriggerAsync(Events.CaseCreatedTrigger(configuration));
+        var first = $"evt-{Guid.NewGuid():N}";
+        var second = $"evt-{Guid.NewGuid():N}";
+        var caseName = $"CAS-{Guid.NewGuid():N}";
+        await (await org.Http.PostEventsAsync(Events.Single, Events.CaseCreated(first))).Json(HttpStatusCode.Accepted);
+        await org.Http.WaitForTriggerAsync(first, "sent");
+
+        await (await org.Http.PostEventsAsync(Events.Single, Events.CaseCreated(second, caseName: caseName))).Json(HttpStatusCode.Accepted);
+        // Refused by the quota, so it stays queued; the request-per-hour count shows the refusal stored nothing.
+        await Eventually.HoldsAsync(async () => await QuotaRequestsUsedAsync(org.OrgId) == 1, TimeSpan.FromSeconds(5), "one request used");
+        Assert.Equal("queued", (await (await org.Http.GetAsync($"/v1/events/{second}")).Json(HttpStatusCode.OK))["triggers"]![0]!["status"]!.GetValue<string>());
+
+        try
+        {
+            system.Clock.Advance(TimeSpan.FromHours(1));
+            await org.Http.WaitForTriggerAsync(second, "sent");
             Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
         }
         finally
