@@ -6,6 +6,7 @@ using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
+using Outbound.Gateway.Events;
 using Outbound.Gateway.Conversations;
 using Outbound.Gateway.Keys;
 using Outbound.Gateway.Keywords;
@@ -19,6 +20,7 @@ using Outbound.Gateway.Routing;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
+using Outbound.Gateway.Triggers;
 using Outbound.Hosting;
 
 namespace Outbound.Gateway;
@@ -109,9 +111,11 @@ public static class Program
         admin.MapQuietHours();
         admin.MapQueues();
         admin.MapAgents();
+        admin.MapTriggers();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();
+        send.MapEvents();
         var agent = v1.MapGroup("").RequireAuthorization(Scopes.AgentPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         agent.MapAgentSelf();
         agent.MapConversations(admin);

@@ -14,4 +14,10 @@ public static class StorageNames
     /// assignment, one row per grain.
     /// </summary>
     public const string Conversations = "conversations";
+
+    /// <summary>
+    /// Event logs and their batchers (automation): written per events request and per send request, one row per grain,
+    /// many grains' writes sharing a transaction.
+    /// </summary>
+    public const string Events = "events";
 }

@@ -21,6 +21,7 @@ public static class Program
     // Orleans' own table storage under the messages store's row-key layer (StorageNames.Messages).
     private const string MessagesTableStorage = "messages-table";
     private const string ConversationsTable = "Conversations";
+    private const string EventsTable = "Events";
 
     private const string DashboardPath = "/dashboard";
     private static readonly PathString DashboardGrainStatePath = DashboardPath + "/GrainState";
@@ -121,6 +122,8 @@ public static class Program
         // Written per inbound message and per assignment by many small grains: their writes share transactions.
         silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Conversations, (services, _) => new GroupCommitTableStorage(
             tables.GetTableClient(ConversationsTable), services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<TableGroupCommit>()));
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Events, (services, _) => new GroupCommitTableStorage(
+            tables.GetTableClient(EventsTable), services.GetRequiredService<IGrainStorageSerializer>(), services.GetRequiredService<TableGroupCommit>()));
         silo.UseAzureTableReminderService(o => o.TableServiceClient = tables);
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();

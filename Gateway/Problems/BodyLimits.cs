@@ -17,6 +17,9 @@ public static class BodyLimits
     /// <summary>A send or a render: a list of contacts, each with up to 50 context values.</summary>
     public const int Send = 64 * 1024;
 
+    /// <summary>A request of CloudEvents: up to 1,000 events, each a few hundred bytes of data on average.</summary>
+    public const int Events = 256 * 1024;
+
     /// <summary>An Event Grid delivery: Event Grid batches events up to 1 MB.</summary>
     public const int EventGridDelivery = 1024 * 1024;
 

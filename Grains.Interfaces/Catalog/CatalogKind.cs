@@ -12,4 +12,7 @@ public enum CatalogKind
 
     /// <summary>An agent who answers conversations (routing).</summary>
     Agent = 4,
+
+    /// <summary>A rule that sends a message when an event of a type arrives (automation).</summary>
+    Trigger = 5,
 }

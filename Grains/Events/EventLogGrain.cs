@@ -1,0 +1,286 @@
+using Orleans.Concurrency;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Outbound.Events;
+using Outbound.Grains.Storage;
+using Outbound.Triggers;
+
+namespace Outbound.Grains.Events;
+
+/// <summary>
+/// One partition of an org's events (see <see cref="IEventLogGrain"/>). A request's events are evaluated against the
+/// org's triggers and stored, with the messages they call for, in one write before the answer; the messages are then
+/// handed to the configurations' batchers. A reminder, held while any message is pending, brings the log back after a
+/// crash to hand over again whatever was not settled (the batchers drop what they already took).
+/// </summary>
+[Reentrant]
+public sealed partial class EventLogGrain(
+    [PersistentState("events", StorageNames.Events)] IPersistentState<EventLogState> state,
+    TimeProvider time,
+    ILogger<EventLogGrain> logger)
+    : Grain, IEventLogGrain, IRemindable
+{
+    /// <summary>Events kept per log, for repeats and tracking; settled ones go first when there are more.</summary>
+    public const int MaxRetained = 1_000;
+
+    /// <summary>About how many bytes of waiting messages a log holds before it refuses more (its row holds under 1 MiB).</summary>
+    public const int MaxPendingBytes = 384 * 1024;
+
+    private const string ResumeReminder = "resume";
+    private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<(string Source, string Id), EventRecord> _byKey = [];
+
+    // Handed to a batcher by this activation; after a crash everything pending is handed again.
+    private readonly HashSet<(string Source, string Id, Guid TriggerId)> _handed = [];
+    private CoalescingWriter? _writer;
+    private IGrainTimer? _timer;
+    private bool _reminderHeld;
+    private bool _dispatching;
+    private bool _dispatchAgain;
+    private int _pendingBytes;
+
+    private Guid OrgId { get; set; }
+
+    private int Partition { get; set; }
+
+    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(state.WriteOwnStateAsync, time);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (OrgId, Partition) = EventKeys.ParseLog(this.GetPrimaryKeyString());
+        foreach (var record in state.State.Events)
+        {
+            _byKey[(record.Source, record.Id)] = record;
+            _pendingBytes += record.Triggers.Sum(PendingBytes);
+        }
+
+        if (HasPending)
+        {
+            // The reminder that brought us back (or still runs) is held already.
+            _reminderHeld = true;
+            Dispatch();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<AppendResult> AppendAsync(ImmutableArray<IncomingEvent> events)
+    {
+        var fresh = events.Where(e => !_byKey.ContainsKey((e.Source, e.Id))).ToArray();
+        var triggers = fresh.Length == 0
+            ? ImmutableDictionary<string, ImmutableDictionary<Guid, Trigger>>.Empty
+            : await GrainFactory.GetGrain<ITriggerIndexGrain>(TriggerKeys.Index(OrgId)).ForTypesAsync([.. fresh.Select(e => e.Type).Distinct()]);
+        if (_pendingBytes > MaxPendingBytes)
+        {
+            return new AppendResult(true, []);
+        }
+
+        // Decided after the await: another request may have taken one of these events meanwhile.
+        var now = time.GetUtcNow();
+        var taken = ImmutableArray.CreateBuilder<bool>(events.Length);
+        foreach (var e in events)
+        {
+            if (_byKey.ContainsKey((e.Source, e.Id)))
+            {
+                taken.Add(false);
+                continue;
+            }
+
+            var record = new EventRecord { Id = e.Id, Source = e.Source, Type = e.Type, Time = e.Time, ReceivedAt = now };
+            if (triggers.TryGetValue(e.Type, out var ofType))
+            {
+                using var data = e.Data is null ? null : JsonDocument.Parse(e.Data);
+                foreach (var (triggerId, trigger) in ofType.OrderBy(t => t.Key))
+                {
+                    var outcome = TriggerRun.Run(triggerId, trigger, e, data?.RootElement, now);
+                    _pendingBytes += PendingBytes(outcome);
+                    record.Triggers.Add(outcome);
+                }
+            }
+
+            state.State.Events.Add(record);
+            _byKey[(e.Source, e.Id)] = record;
+            taken.Add(true);
+        }
+
+        Trim();
+        if (HasPending && !_reminderHeld)
+        {
+            // Before the answer: once events are acknowledged, a crash must still lead back here to send them.
+            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            _reminderHeld = true;
+        }
+
+        // Also for an answer made only of repeats: one of them may be in a write still under way.
+        await Writer.WriteAsync();
+        Dispatch();
+        return new AppendResult(false, taken.ToImmutable());
+    }
+
+    public Task<ImmutableArray<EventView>> GetAsync(string eventId)
+    {
+        var now = time.GetUtcNow();
+        return Task.FromResult(state.State.Events
+            .Where(r => r.Id == eventId)
+            .Select(r => new EventView(r.Id, r.Source, r.Type, r.Time, r.ReceivedAt,
+                [.. r.Triggers.Select(t => new TriggerOutcomeView(t.TriggerId, t.ConfigurationId, t.Status, t.MessageId, t.Reason, t.NotBefore > now ? t.NotBefore : null))]))
+            .ToImmutableArray());
+    }
+
+    public async Task RecordOutcomesAsync(ImmutableArray<DispatchOutcome> outcomes)
+    {
+        foreach (var o in outcomes)
+        {
+            if (_byKey.TryGetValue((o.Source, o.EventId), out var record)
+                && record.Triggers.Find(t => t.TriggerId == o.TriggerId) is { Status: EventTriggerStatus.Pending } outcome)
+            {
+                _pendingBytes -= PendingBytes(outcome);
+                outcome.Status = o.Status;
+                outcome.MessageId = o.MessageId;
+                outcome.Reason = o.Reason;
+                outcome.Contact = null;
+                outcome.NotBefore = null;
+            }
+
+            _handed.Remove((o.Source, o.EventId, o.TriggerId));
+        }
+
+        await Writer.WriteAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (HasPending)
+        {
+            Dispatch();
+            return;
+        }
+
+        await Writer.WhenWrittenAsync();
+        if (!HasPending && await this.GetReminder(ResumeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+            _reminderHeld = false;
+        }
+    }
+
+    private bool HasPending => _byKey.Count > 0 && state.State.Events.Exists(r => !r.Settled);
+
+    /// <summary>Hands every due pending message not yet handed to its batcher; runs one pass at a time.</summary>
+    private void Dispatch()
+    {
+        if (_dispatching)
+        {
+            _dispatchAgain = true;
+            return;
+        }
+
+        _dispatching = true;
+        _ = DispatchLoopAsync();
+    }
+
+    private async Task DispatchLoopAsync()
+    {
+        try
+        {
+            do
+            {
+                _dispatchAgain = false;
+                await DispatchDueAsync();
+            }
+            while (_dispatchAgain);
+        }
+        finally
+        {
+            _dispatching = false;
+        }
+    }
+
+    private async Task DispatchDueAsync()
+    {
+        var now = time.GetUtcNow();
+        var due = new List<(Guid ConfigurationId, EventSend Send)>();
+        var waiting = false;
+        foreach (var record in state.State.Events)
+        {
+            foreach (var t in record.Triggers)
+            {
+                if (t.Status != EventTriggerStatus.Pending || _handed.Contains((record.Source, record.Id, t.TriggerId)))
+                {
+                    continue;
+                }
+
+                if (t.NotBefore > now)
+                {
+                    waiting = true;
+                    continue;
+                }
+
+                due.Add((t.ConfigurationId, new EventSend($"{Partition}|{t.TriggerId:N}|{record.Source}|{record.Id}", Partition, record.Source, record.Id, t.TriggerId, t.Contact!)));
+            }
+        }
+
+        var failed = false;
+        await Task.WhenAll(due.GroupBy(d => d.ConfigurationId).Select(async group =>
+        {
+            var sends = group.Select(d => d.Send).ToImmutableArray();
+            try
+            {
+                await GrainFactory.GetGrain<IEventBatcherGrain>(EventKeys.Batcher(OrgId, group.Key)).AddAsync(sends);
+                foreach (var s in sends)
+                {
+                    _handed.Add((s.Source, s.EventId, s.TriggerId));
+                }
+            }
+            catch (Exception e)
+            {
+                failed = true;
+                LogHandOverFailed(e, group.Key);
+            }
+        }));
+
+        // Waiting messages (a delay) and failed hand-overs are looked at again every second while this activation lives;
+        // the reminder covers the time after it.
+        if (waiting || failed)
+        {
+            _timer ??= this.RegisterGrainTimer(_ => { Dispatch(); return Task.CompletedTask; }, new GrainTimerCreationOptions { DueTime = CheckPeriod, Period = CheckPeriod });
+        }
+        else
+        {
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary>Forgets the oldest settled events past <see cref="MaxRetained"/>; pending ones are always kept.</summary>
+    private void Trim()
+    {
+        var excess = state.State.Events.Count - MaxRetained;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        var removed = 0;
+        state.State.Events.RemoveAll(r =>
+        {
+            if (removed >= excess || !r.Settled)
+            {
+                return false;
+            }
+
+            removed++;
+            _byKey.Remove((r.Source, r.Id));
+            return true;
+        });
+    }
+
+    private static int PendingBytes(TriggerOutcome outcome) =>
+        outcome is { Status: EventTriggerStatus.Pending, Contact: { } c }
+            ? 128 + c.To.Length + (c.Locale?.Length ?? 0) + (c.EntityRelationshipName?.Length ?? 0) + c.ContextItems.Sum(i => i.Key.Length + i.Value.Length + 8)
+            : 0;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handing event messages to the batcher of configuration {ConfigurationId} failed; retrying")]
+    private partial void LogHandOverFailed(Exception exception, Guid configurationId);
+}
