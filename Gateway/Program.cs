@@ -15,6 +15,7 @@ using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Reports;
 using Outbound.Gateway.Routing;
+using Outbound.Gateway.Schedules;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
@@ -107,6 +108,7 @@ public static class Program
         admin.MapKeywords();
         admin.MapQueues();
         admin.MapAgents();
+        admin.MapSchedules();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();

@@ -12,4 +12,7 @@ public enum CatalogKind
 
     /// <summary>An agent who answers conversations (routing).</summary>
     Agent = 4,
+
+    /// <summary>A schedule that sends at a time, on a cron, or after a delay.</summary>
+    Schedule = 6,
 }
