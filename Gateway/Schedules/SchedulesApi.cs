@@ -76,6 +76,9 @@ public sealed record ScheduleRunResponse(
 
 public static partial class SchedulesApi
 {
+    /// <summary>One send request's worth: a run is one request of the org's hourly quota.</summary>
+    public const int MaxContacts = 100;
+
     public const int MaxCronLength = 100;
     public const int MaxTimeZoneLength = 64;
     public const int MaxDurationLength = 64;
@@ -177,7 +180,14 @@ public static partial class SchedulesApi
             errors.Add("configurationId", "configurationId is required.");
         }
 
-        var contacts = SendApi.ToContacts(request.Contacts, request.ConfigurationId ?? Guid.Empty, errors);
+        var contacts = request.Contacts?.Count > MaxContacts
+            ? []
+            : SendApi.ToContacts(request.Contacts, request.ConfigurationId ?? Guid.Empty, errors);
+        if (request.Contacts?.Count > MaxContacts)
+        {
+            errors.Add("contacts", $"A schedule sends at most {MaxContacts} contacts: one send request per run.");
+        }
+
         var timing = ToTiming(request, errors);
         return errors.Any || timing is null
             ? null
