@@ -66,6 +66,21 @@ public sealed class ScheduleTests(ScheduleSystem system)
     }
 
     [Fact]
+    public async Task A_schedule_wakes_up_by_itself_at_its_time()
+    {
+        var (org, configuration) = await SetupAsync();
+        var to = NewNumber();
+        var id = (await CreateAsync(org, new { name = "Soon", configurationId = configuration, contacts = new[] { Contact(to) }, after = "PT2S" }))["id"]!.GetValue<Guid>();
+
+        // Nothing calls the tick here: the timer armed for the occurrence does.
+        var shown = await Eventually.ReturnsAsync(() => GetAsync(org, id), s => s["status"]!.GetValue<string>() == "completed", timeoutMs: 30_000, pollMs: 200);
+
+        var run = Assert.Single(shown["runs"]!.AsArray())!;
+        await org.Http.WaitForMessageAsync(Assert.Single(run["messageIds"]!.AsArray())!.GetValue<string>(), "sent", "delivered");
+        Assert.Equal(1, await SentToAsync(to));
+    }
+
+    [Fact]
     public async Task A_cron_schedule_in_new_york_runs_at_the_end_of_the_hour_skipped_by_daylight_saving()
     {
         var (org, configuration) = await SetupAsync();
