@@ -30,7 +30,8 @@ public sealed partial class ScheduleOccurrences
     /// <summary>The occurrences of a stored (so already checked) timing.</summary>
     public static ScheduleOccurrences Of(ScheduleTiming timing) =>
         timing.Cron is { } cron
-            ? new ScheduleOccurrences(timing, CronExpression.Parse(cron, CronFormat.Standard), TimeZoneInfo.FindSystemTimeZoneById(timing.TimeZone!))
+            // A zone the host's time zone data no longer knows is read as UTC rather than failing every read of the schedule.
+            ? new ScheduleOccurrences(timing, CronExpression.Parse(cron, CronFormat.Standard), FindZone(timing.TimeZone) ?? TimeZoneInfo.Utc)
             : new ScheduleOccurrences(timing, null, null);
 
     /// <summary>
@@ -45,6 +46,11 @@ public sealed partial class ScheduleOccurrences
             {
                 // Five fields only: a schedule fires at most once a minute (each run is a send request of the quota).
                 CronExpression.Parse(cron, CronFormat.Standard);
+                // Cronos reads this macro even in its 5-field format, as every second.
+                if (cron.Trim().StartsWith("@every_second", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new CronFormatException("a schedule runs at most once a minute.");
+                }
             }
             catch (CronFormatException e)
             {

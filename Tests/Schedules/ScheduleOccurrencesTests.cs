@@ -86,4 +86,19 @@ public sealed class ScheduleOccurrencesTests
     [InlineData("/etc/localtime", false)]
     [InlineData("", false)]
     public void A_time_zone_is_an_iana_id(string id, bool found) => Assert.Equal(found, ScheduleOccurrences.FindZone(id) is not null);
+
+    [Theory]
+    [InlineData("@hourly", true)]
+    [InlineData("0 9 * * MON-FRI", true)]
+    [InlineData("@every_second", false)]
+    [InlineData("* * * * * *", false)]
+    [InlineData("0 9 * *", false)]
+    public void A_cron_expression_has_five_fields_and_minute_precision(string cron, bool valid)
+    {
+        var errors = new Dictionary<string, string[]>();
+
+        ScheduleOccurrences.Check(new ScheduleTiming(null, cron, "Europe/Paris", null), null, DateTimeOffset.UnixEpoch, errors);
+
+        Assert.Equal(valid, !errors.ContainsKey("cron"));
+    }
 }
