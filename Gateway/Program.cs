@@ -17,6 +17,7 @@ using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Reports;
 using Outbound.Gateway.Routing;
+using Outbound.Gateway.Schedules;
 using Outbound.Gateway.Sending;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
@@ -112,6 +113,7 @@ public static class Program
         admin.MapQueues();
         admin.MapAgents();
         admin.MapTriggers();
+        admin.MapSchedules();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();

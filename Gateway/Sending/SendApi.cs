@@ -237,9 +237,16 @@ public static class SendApi
             detail: "Storage did not answer in time; the request may or may not have been accepted. Repeat it with the same Idempotency-Key after the Retry-After delay: it is accepted at most once.");
     }
 
-    private static ImmutableArray<SendContact> ToContacts(SendBody body, Guid configurationId, FieldErrors errors)
+    private static ImmutableArray<SendContact> ToContacts(SendBody body, Guid configurationId, FieldErrors errors) =>
+        ToContacts(body.Contacts, configurationId, errors);
+
+    /// <summary>
+    /// The send API's contact list, checked as a send request checks it (errors name <c>contacts[i].field</c>): for
+    /// every feature that sends to contacts it was given, so they all accept the same contacts.
+    /// </summary>
+    public static ImmutableArray<SendContact> ToContacts(IReadOnlyList<ContactBody?>? given, Guid configurationId, FieldErrors errors)
     {
-        if (body.Contacts is not { Count: > 0 } list)
+        if (given is not { Count: > 0 } list)
         {
             errors.Add("contacts", "contacts is a list of 1 or more contacts.");
             return [];

@@ -15,4 +15,7 @@ public enum CatalogKind
 
     /// <summary>A rule that sends a message when an event of a type arrives (automation).</summary>
     Trigger = 5,
+
+    /// <summary>A schedule that sends at a time, on a cron, or after a delay.</summary>
+    Schedule = 6,
 }

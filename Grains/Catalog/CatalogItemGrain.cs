@@ -16,6 +16,8 @@ public abstract class CatalogItemGrain<TItem>(IPersistentState<CatalogItemState<
 
     protected IPersistentState<CatalogItemState<TItem>> State => state;
 
+    protected TimeProvider Time => time;
+
     protected bool Exists => state.RecordExists && state.State.Item is not null;
 
     /// <summary>The item as the grain works with it (state holds its stored form, see <see cref="Seal"/>); null if none.</summary>
