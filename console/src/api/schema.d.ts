@@ -704,6 +704,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List triggers
+         * @description The org's triggers, oldest first, a page at a time: pass nextCursor as cursor for the next page.
+         */
+        get: operations["ListTriggers"];
+        put?: never;
+        /**
+         * Create a trigger
+         * @description Stores a new trigger of the org; the answer carries its id and a Location header.
+         */
+        post: operations["CreateTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/triggers/{triggerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a trigger
+         * @description One trigger of the org, by id. Secrets are never returned.
+         */
+        get: operations["GetTrigger"];
+        /**
+         * Replace a trigger
+         * @description Replaces the trigger whole with the body; write-only secrets left out keep their stored values.
+         */
+        put: operations["ReplaceTrigger"];
+        post?: never;
+        /**
+         * Delete a trigger
+         * @description Deletes the trigger; refused (409) while an outbound configuration uses it.
+         */
+        delete: operations["DeleteTrigger"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List schedules
+         * @description The org's schedules, oldest first, a page at a time: pass nextCursor as cursor for the next page.
+         */
+        get: operations["ListSchedules"];
+        put?: never;
+        /**
+         * Create a schedule
+         * @description Stores a schedule that sends to its contacts through an outbound configuration at a time (at), on a cron in a time zone (cron, timeZone), or after a delay (after). Each run is one send request, with the send API's consent, quota and tracking.
+         */
+        post: operations["CreateSchedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a schedule
+         * @description One schedule of the org: its next occurrence (nextRunAt) and its last runs, with what each sent.
+         */
+        get: operations["GetSchedule"];
+        /**
+         * Replace a schedule
+         * @description Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay.
+         */
+        put: operations["ReplaceSchedule"];
+        post?: never;
+        /**
+         * Delete a schedule
+         * @description Deletes the schedule and its runs: it fires no more. Messages it already sent are not affected.
+         */
+        delete: operations["DeleteSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/outbound-configurations/{configurationId}/send": {
         parameters: {
             query?: never;
@@ -736,6 +840,46 @@ export interface paths {
          * @description A sent message: what was sent, to whom, its status and the history of its statuses.
          */
         get: operations["GetMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Post events
+         * @description Takes one CloudEvent (application/cloudevents+json) or a batch of up to 1,000 (application/cloudevents-batch+json, a JSON array). The events are stored before the 202; each then runs through the org's triggers for its type, which send through the send path in batches. An event whose source and id were seen before is a duplicate and changes nothing.
+         */
+        post: operations["PostEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get what became of an event
+         * @description The event with this id and what each trigger of its type did with it. When several sources sent the id, source picks one. Recent events are kept: each of the org's event logs keeps its last 1,000.
+         */
+        get: operations["GetEvent"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1095,6 +1239,25 @@ export interface components {
              */
             inboundWebhookUrl?: null | string;
         };
+        /**
+         * @description A CloudEvent (CloudEvents 1.0, JSON format). `specversion`, `id`, `source` and `type` are
+         *     required; `data` is JSON that triggers read with JSON Pointers. Extension attributes are allowed and ignored.
+         */
+        CloudEventBody: {
+            specversion?: string;
+            /** @description Unique per `source`: the same source and id again is a repeat, taken once. */
+            id?: string;
+            source?: string;
+            /** @enum {string} */
+            type?: "sms" | "whatsapp";
+            /**
+             * Format: date-time
+             * @description RFC 3339; a trigger's delay counts from it (or from arrival, if it is absent or in the future).
+             */
+            time?: null | string;
+            datacontenttype?: null | string;
+            data?: null | components["schemas"]["JsonElement"];
+        };
         ConfigurationRequest: {
             name: null | string;
             /** @description Show its messages on the customer's timeline; defaults to false, as the seed advises for bulk sends. */
@@ -1299,6 +1462,48 @@ export interface components {
         CreateOrgRequest: {
             name: null | string;
         };
+        EventAcceptedResponse: {
+            id: string;
+            source: string;
+            /** @description `accepted` (new, stored) or `duplicate` (the source sent this id before: nothing changes). */
+            status: string;
+        };
+        /** @description An event and what each trigger of its type did with it. */
+        EventResponse: {
+            id: string;
+            source: string;
+            /** @enum {string} */
+            type: "sms" | "whatsapp";
+            /** Format: date-time */
+            time?: null | string;
+            /**
+             * Format: date-time
+             * @description When it was accepted.
+             */
+            receivedAt: string;
+            triggers: components["schemas"]["EventTriggerResponse"][];
+        };
+        /** @description What became of each event of the request, in order. */
+        EventsAcceptedResponse: {
+            results: components["schemas"]["EventAcceptedResponse"][];
+        };
+        EventTriggerResponse: {
+            /** Format: uuid */
+            triggerId: string;
+            /** Format: uuid */
+            configurationId: string;
+            /**
+             * @description `skipped` (the filter did not match), `waiting` (for the delay, until `notBefore`), `queued`
+             *     (being batched into a send request), `sent` (accepted by the send path: follow `messageId`),
+             *     `skipped_no_optin`, `skipped_opted_out`, or `invalid` (see `reason`: the contact the pointers
+             *     found, or the send path's verdict on it).
+             */
+            status: string;
+            messageId?: null | string;
+            reason?: null | string;
+            /** Format: date-time */
+            notBefore?: null | string;
+        };
         HttpValidationProblemDetails: {
             type?: null | string;
             title?: null | string;
@@ -1310,6 +1515,7 @@ export interface components {
                 [key: string]: string[];
             };
         };
+        JsonElement: unknown;
         /**
          * @description The words that, as a customer's whole message (any case, surrounding whitespace ignored), opt them out, opt
          *     them in again or ask for help, and the org's reply to each. A keyword message opens no conversation.
@@ -1507,8 +1713,18 @@ export interface components {
             nextCursor?: null | string;
         };
         /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfScheduleResponse: {
+            items: components["schemas"]["ScheduleResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
         PageOfTemplateResponse: {
             items: components["schemas"]["TemplateResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfTriggerResponse: {
+            items: components["schemas"]["TriggerResponse"][];
             nextCursor?: null | string;
         };
         PresenceRequest: {
@@ -1626,6 +1842,114 @@ export interface components {
              */
             start: string;
             counts: components["schemas"]["StatusCountsResponse"];
+        };
+        /**
+         * @description A schedule: what it sends, and when. Give exactly one of `at`, `cron` (with `timeZone`) or
+         *     `after`.
+         */
+        ScheduleRequest: {
+            /** @description 1–200 characters. */
+            name: null | string;
+            /**
+             * Format: uuid
+             * @description The outbound configuration each run sends through.
+             */
+            configurationId: null | string;
+            /**
+             * @description The send API's contacts (1–100, the same fields and rules as `SendMessages`): each run sends them one message
+             *     each, as one send request (one request of the org's hourly quota).
+             */
+            contacts: null | components["schemas"]["ContactBody"][];
+            /** @description One time, ISO 8601 with an offset (`2027-01-04T09:30:00+01:00`), in the future. */
+            at?: null | string;
+            /**
+             * @description Recurring: a 5-field cron expression (`minute hour day-of-month month day-of-week`, minute precision; no
+             *     seconds field), read in `timeZone`. An occurrence in an hour skipped by daylight saving runs at the end of the
+             *     gap; one in a repeated hour runs once (interval fields such as `*\/15` run in both).
+             */
+            cron?: null | string;
+            /** @description With `cron`, and only with it: an IANA time zone id (`Europe/Paris`). */
+            timeZone?: null | string;
+            /** @description One time, an ISO 8601 duration (`PT1M`, `P1D`) after the schedule is saved; up to 366 days. */
+            after?: null | string;
+            /**
+             * @description Whether it fires (default true, also on a replace that leaves it out). Enabling it again does not replay the
+             *     occurrences that passed while it was disabled.
+             */
+            enabled?: null | boolean;
+        };
+        /** @description A schedule, its next occurrence and its last runs. */
+        ScheduleResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: uuid */
+            configurationId: string;
+            contacts: components["schemas"]["ContactBody"][];
+            /**
+             * Format: date-time
+             * @description The one time: as given, or the time `after` resolved to when it was saved.
+             */
+            at?: null | string;
+            cron?: null | string;
+            timeZone?: null | string;
+            after?: null | string;
+            enabled: boolean;
+            /** @description `active`, `disabled` or `completed` (a one-time schedule whose time has passed). */
+            status: string;
+            /**
+             * Format: date-time
+             * @description The next occurrence (in the schedule's time zone); absent when disabled or completed.
+             */
+            nextRunAt?: null | string;
+            /** @description The last runs (at most 20), newest first. */
+            runs: components["schemas"]["ScheduleRunResponse"][];
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description One occurrence a schedule ran and what it sent. */
+        ScheduleRunResponse: {
+            /**
+             * Format: date-time
+             * @description The occurrence's planned time.
+             */
+            occurrence: string;
+            /**
+             * Format: date-time
+             * @description When it was sent.
+             */
+            ranAt: string;
+            /**
+             * @description The send request's outcome: `accepted`, or why nothing was sent (`quota_exceeded`,
+             *     `configuration_not_found`, `configuration_inactive`, `org_disabled`, `too_many_contacts`,
+             *     `too_large`).
+             */
+            outcome: string;
+            /** @description It ran more than a minute after its time (the service was down, or it skipped missed occurrences). */
+            late: boolean;
+            /**
+             * Format: int32
+             * @description Occurrences that passed while the service could not run them: after an outage only the latest one runs, and this
+             *     counts the ones skipped before it.
+             */
+            missed: number;
+            /**
+             * Format: uuid
+             * @description The send request the run made (one per occurrence: a repeat of the run replays it).
+             */
+            batchId: string;
+            /** @description The messages accepted (follow them with GetMessage). */
+            messageIds: string[];
+            /** Format: int32 */
+            skippedNoOptIn: number;
+            /** Format: int32 */
+            skippedOptedOut: number;
+            /** Format: int32 */
+            invalid: number;
         };
         /** @description A send request: the seed's contact list. */
         SendBody: {
@@ -1757,6 +2081,66 @@ export interface components {
             agentId?: null | string;
             /** Format: uuid */
             queueId?: null | string;
+        };
+        /**
+         * @description A condition on the event's `data`: the value at the JSON Pointer `path` (RFC 6901, for example
+         *     `/customer/phone`) equals `equals` (a string, number or boolean), or exists (`exists: true`) or
+         *     does not (`exists: false`). Give exactly one of `equals` and `exists`.
+         */
+        TriggerConditionBody: {
+            path: null | string;
+            equals?: null | components["schemas"]["JsonElement"];
+            exists?: null | boolean;
+        };
+        /** @description JSON Pointers (RFC 6901) into the event's `data` for each field of the contact, as the send API names them. */
+        TriggerContactBody: {
+            /** @description Required: the customer's phone number (E.164) in the data. */
+            tocontactid: null | string;
+            /** @description Optional: a boolean in the data. Left out, every customer the event names counts as opted in (the org's own notice); opted-out customers are skipped either way. */
+            optin?: null | string;
+            /** @description Optional: the customer's language in the data. */
+            locale?: null | string;
+            /** @description Optional: slug name → pointer to a string, number or boolean (at most 50). */
+            contextitems?: null | {
+                [key: string]: string;
+            };
+            /** @description Optional: what the message is regarding, in the data. */
+            entityrelationshipname?: null | string;
+        };
+        /** @description A trigger: each event of `eventType` whose data passes `filter` sends one message through the configuration. */
+        TriggerRequest: {
+            name: null | string;
+            /** @description The CloudEvents `type` it runs on, for example `case.created`. */
+            eventType: null | string;
+            /**
+             * Format: uuid
+             * @description The outbound configuration (channel and template) the message is sent with.
+             */
+            configurationId: null | string;
+            /** @description Optional: conditions on the event's `data`, all of which must hold (at most 20). */
+            filter?: null | components["schemas"]["TriggerConditionBody"][];
+            contact: null | components["schemas"]["TriggerContactBody"];
+            /** @description Optional ISO 8601 duration (for example `PT30M`): the message waits until the event's time plus this long (at most 30 days). */
+            delay?: null | string;
+        };
+        /** @description A trigger as stored. */
+        TriggerResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            eventType: string;
+            /** Format: uuid */
+            configurationId: string;
+            filter: components["schemas"]["TriggerConditionBody"][];
+            contact: components["schemas"]["TriggerContactBody"];
+            /** @description The ISO 8601 duration the message waits after the event; absent when it is sent at once. */
+            delay?: null | string;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         /** @description A channel on Twilio: SMS or WhatsApp, from a number or a Messaging Service. */
         TwilioChannelRequest: {
@@ -5665,6 +6049,762 @@ export interface operations {
             };
         };
     };
+    ListTriggers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfTriggerResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TriggerRequest"];
+            };
+        };
+        responses: {
+            /** @description Created: the body is what was stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id the API returned when it was created. */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerResponse"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id the API returned when it was created. */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TriggerRequest"];
+            };
+        };
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id the API returned when it was created. */
+                triggerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with what is stored: the problem says what. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListSchedules: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfScheduleResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created: the body is what was stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ReplaceSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is larger than this operation reads. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a media type this operation reads (JSON bodies are UTF-8). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                scheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
     SendMessages: {
         parameters: {
             query?: never;
@@ -5842,6 +6982,179 @@ export interface operations {
             };
             /** @description Nothing of that id exists in the org. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    PostEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/cloudevents+json": components["schemas"]["CloudEventBody"];
+                "application/cloudevents-batch+json": components["schemas"]["CloudEventBody"];
+                "application/json": components["schemas"]["CloudEventBody"];
+            };
+        };
+        responses: {
+            /** @description Accepted: one result per contact, in the order of the request. Delivery goes on in the background. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventsAcceptedResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Payload Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetEvent: {
+        parameters: {
+            query?: {
+                source?: string;
+            };
+            header?: never;
+            path: {
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request conflicts with what is stored: the problem says what. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
