@@ -182,7 +182,11 @@ public class OutboundSystem : IAsyncLifetime
                     ("ACS_ENDPOINT_ALLOW_LOOPBACK", true), .. _siloSettings]));
                 ConfigureSiloServices(b.Services);
             },
-            ConfigureSilo);
+            silo =>
+            {
+                silo.Services.AddSingleton<IFatalErrorHandler, SurvivingFatalErrorHandler>();
+                ConfigureSilo(silo);
+            });
 
     private Dictionary<string, string?> Settings(params (string Key, object? Value)[] extra)
     {

@@ -52,23 +52,6 @@ public sealed class QuietHoursTests(QuietHoursSystem system) : IClassFixture<Qui
     }
 
     [Fact]
-    public async Task A_held_message_survives_a_silo_restart_and_goes_out_once_when_the_window_opens()
-    {
-        var (org, configuration, run) = await system.NewSmsSenderAsync();
-        await org.SetOrgQuietHoursAsync(NightTimeInTheRecipientsZone);
-        var day = system.NextDay();
-        system.SetClock(At("America/Los_Angeles", day, 23));
-        var ids = await org.SendAsync(configuration, run, LosAngeles);
-
-        await system.RestartSiloAsync();
-        Assert.Equal("scheduled", (await org.MessageAsync(ids[0])).Status());
-        system.SetClock(At("America/Los_Angeles", day.AddDays(1), 8, 1));
-
-        await org.Http.WaitForMessageAsync(ids[0], "sent", "delivered");
-        Assert.Single(await system.LedgerBodiesAsync(run));
-    }
-
-    [Fact]
     public async Task A_number_in_several_time_zones_waits_until_the_window_is_open_in_all_of_them()
     {
         var (org, configuration, run) = await system.NewSmsSenderAsync();
