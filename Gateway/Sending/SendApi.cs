@@ -40,7 +40,11 @@ public sealed record ContactBody(
 }
 
 /// <param name="Status"><c>accepted</c>, <c>skipped_no_optin</c>, <c>skipped_opted_out</c> or <c>invalid</c>.</param>
-public sealed record ContactResultResponse(string? MessageId, string Status, string? Reason);
+public sealed record ContactResultResponse(string? MessageId, string Status, string? Reason)
+{
+    /// <summary>Accepted but held for quiet hours (the message is <c>scheduled</c>): not sent before this; null when it goes at once.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+}
 
 /// <summary>One result per contact, in the order of the request.</summary>
 public sealed record SendResponse(IReadOnlyList<ContactResultResponse> Results);
@@ -190,7 +194,7 @@ public static class SendApi
         return receipt.Status switch
         {
             ReceiptStatus.Accepted => Results.Json(
-                new SendResponse([.. receipt.Results.Select(r => new ContactResultResponse(r.MessageId, Wire(r.Status), r.Reason))]),
+                new SendResponse([.. receipt.Results.Select(r => new ContactResultResponse(r.MessageId, Wire(r.Status), r.Reason) { NotBefore = r.NotBefore })]),
                 statusCode: StatusCodes.Status202Accepted),
             ReceiptStatus.ConfigurationNotFound => Problem.NotFound($"No outbound configuration '{configurationId}' exists."),
             ReceiptStatus.ConfigurationInactive => TypedResults.Problem(

@@ -73,7 +73,11 @@ public enum ContactStatus
 public sealed record ContactResult(
     [property: Id(0)] string? MessageId,
     [property: Id(1)] ContactStatus Status,
-    [property: Id(2)] string? Reason);
+    [property: Id(2)] string? Reason)
+{
+    /// <summary>Accepted but held for quiet hours: not sent before this.</summary>
+    [Id(3)] public DateTimeOffset? NotBefore { get; init; }
+}
 
 /// <summary>Whether a request was taken.</summary>
 public enum ReceiptStatus

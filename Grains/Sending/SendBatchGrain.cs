@@ -356,6 +356,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             if (notBefore > now)
             {
                 message.Hold(notBefore, now);
+                batch.Results[message.Index] = batch.Results[message.Index] with { NotBefore = notBefore };
             }
         }
 

@@ -11436,6 +11436,12 @@ namespace Outbound.Tests.ApiClient
         [System.Text.Json.Serialization.JsonPropertyName("reason")]
         public string? Reason { get; set; } = default!;
 
+        /// <summary>
+        /// Accepted but held for quiet hours (the message is `scheduled`): not sent before this; null when it goes at once.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("notBefore")]
+        public System.DateTimeOffset? NotBefore { get; set; } = default!;
+
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 
         [System.Text.Json.Serialization.JsonExtensionData]

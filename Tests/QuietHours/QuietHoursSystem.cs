@@ -51,7 +51,11 @@ public static class QuietHoursApiCalls
         await (await org.Http.PutAsJsonAsync("/v1/settings/quiet-hours", hours)).Json(HttpStatusCode.OK);
 
     /// <summary>Sends one message per number, each body naming the run and the number; the message ids, in order.</summary>
-    public static async Task<string[]> SendAsync(this OrgClient org, Guid configuration, string run, params string[] numbers)
+    public static async Task<string[]> SendAsync(this OrgClient org, Guid configuration, string run, params string[] numbers) =>
+        [.. (await org.SendForResultsAsync(configuration, run, numbers)).Select(r => r["messageId"]!.GetValue<string>())];
+
+    /// <summary>As <see cref="SendAsync"/>, the per-contact results of the 202.</summary>
+    public static async Task<JsonObject[]> SendForResultsAsync(this OrgClient org, Guid configuration, string run, params string[] numbers)
     {
         var body = new
         {
@@ -64,7 +68,7 @@ public static class QuietHoursApiCalls
         };
         var response = await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", body);
         var results = (await response.Json(HttpStatusCode.Accepted))["results"]!.AsArray();
-        return [.. results.Select(r => r!["messageId"]!.GetValue<string>())];
+        return [.. results.Select(r => r!.AsObject())];
     }
 
     public static async Task<JsonObject> MessageAsync(this OrgClient org, string id) =>

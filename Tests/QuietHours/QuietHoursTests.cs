@@ -33,11 +33,14 @@ public sealed class QuietHoursTests(QuietHoursSystem system) : IClassFixture<Qui
         var day = system.NextDay();
         system.SetClock(At("America/Los_Angeles", day, 22));
 
-        var ids = await org.SendAsync(configuration, run, LosAngeles, Shanghai);
+        var results = await org.SendForResultsAsync(configuration, run, LosAngeles, Shanghai);
+        var ids = results.Select(r => r["messageId"]!.GetValue<string>()).ToArray();
 
         var held = await org.MessageAsync(ids[0]);
         Assert.Equal("scheduled", held.Status());
         Assert.Equal(At("America/Los_Angeles", day.AddDays(1), 8), held.NotBefore());
+        // The 202 says so already: the integrator learns of the hold without asking.
+        Assert.Equal((held.NotBefore(), null), (results[0].NotBefore(), results[1]["notBefore"]));
         // In Shanghai it is the afternoon: that customer's message goes at once, and once it has, the other still waits.
         var sentAtOnce = await org.Http.WaitForMessageAsync(ids[1], "sent", "delivered");
         Assert.Null(sentAtOnce["notBefore"]);

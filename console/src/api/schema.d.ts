@@ -1370,6 +1370,11 @@ export interface components {
              */
             status: "accepted" | "skipped_no_optin" | "skipped_opted_out" | "invalid";
             reason?: null | string;
+            /**
+             * Format: date-time
+             * @description Accepted but held for quiet hours (the message is `scheduled`): not sent before this; null when it goes at once.
+             */
+            notBefore?: null | string;
         };
         /** @description A page of conversations, newest first. */
         ConversationListResponse: {
