@@ -18,4 +18,7 @@ public enum CatalogKind
 
     /// <summary>A schedule that sends at a time, on a cron, or after a delay.</summary>
     Schedule = 6,
+
+    /// <summary>A campaign: an uploaded audience sent in 100-contact requests within a share of the hourly quota.</summary>
+    Campaign = 7,
 }

@@ -27,7 +27,20 @@ public sealed record SendRequest(
 {
     /// <summary>Set for a message that is not a template's: <see cref="ConfigurationId"/> is then empty and there is one contact.</summary>
     [Id(2)] public DirectMessage? Direct { get; init; }
+
+    /// <summary>Set when a campaign sends the request: its quota share caps it, and reports can filter by it.</summary>
+    [Id(3)] public CampaignSend? Campaign { get; init; }
 }
+
+/// <summary>The campaign a request belongs to, and the share of the org's hourly quota campaigns may use.</summary>
+/// <param name="QuotaShare">
+/// Between 0 (exclusive) and 1: the request is taken only while the org's campaign requests in the current UTC
+/// clock hour are fewer than this share of its hourly limit, so event-based and instant sends keep the rest.
+/// </param>
+[GenerateSerializer, Immutable, Alias("Outbound.CampaignSend")]
+public sealed record CampaignSend(
+    [property: Id(0)] Guid CampaignId,
+    [property: Id(1)] double QuotaShare);
 
 /// <summary>Why a direct message is sent.</summary>
 public enum DirectPurpose
@@ -112,6 +125,12 @@ public enum ReceiptStatus
 
     /// <summary>A direct message's channel does not exist (or is not the org's): nothing was stored.</summary>
     ChannelNotFound = 10,
+
+    /// <summary>
+    /// A campaign's request (<see cref="SendRequest.Campaign"/>) found the org's campaigns at their share of this
+    /// clock hour's quota: nothing was taken or stored; the share starts again at <see cref="QuotaDecision.ResetAt"/>.
+    /// </summary>
+    CampaignShareUsed = 11,
 }
 
 /// <summary>The answer to a send request.</summary>
