@@ -52,6 +52,9 @@ public static partial class HostileCorpus
     {
         var path = Encoding.UTF8.GetString(Bytes(hostile.Path, values));
         var request = new HttpRequestMessage(new HttpMethod(hostile.Method), path);
+        // Each case on a connection of its own: the server may close one after refusing a body unread, and a
+        // pooled connection closed that way would fail the next case instead.
+        request.Headers.ConnectionClose = true;
         if (hostile.Body is not null || hostile.ContentType is not null)
         {
             var body = hostile.Body is null ? [] : Bytes(hostile.Body, values);
