@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using Outbound.Activities;
@@ -22,9 +23,10 @@ public sealed record StatusCountsResponse(
 public sealed record ReportBucketResponse(DateTimeOffset Start, StatusCountsResponse Counts);
 
 /// <param name="Buckets">Intervals with messages, oldest first; a message counts in the interval its request was accepted in, with its current status.</param>
+/// <param name="CampaignId">Set when the report counts only the messages this campaign sent.</param>
 public sealed record OutboundReportResponse(
     Guid? ConfigurationId, DateTimeOffset From, DateTimeOffset To, string Interval,
-    IReadOnlyList<ReportBucketResponse> Buckets, StatusCountsResponse Totals);
+    IReadOnlyList<ReportBucketResponse> Buckets, StatusCountsResponse Totals, Guid? CampaignId = null);
 
 /// <summary>What was sent and what became of it, per interval or per recipient.</summary>
 public static class ReportsApi
@@ -35,14 +37,17 @@ public static class ReportsApi
     public const int DefaultRecipientsLimit = 1_000;
     public const int MaxRecipientsLimit = 10_000;
 
+    private const string CampaignIdDescription = "Optional: a campaign's id (a GUID); only the messages that campaign sent are counted or listed.";
+
     public static RouteGroupBuilder MapReports(this RouteGroupBuilder org)
     {
         var reports = org.MapGroup("/reports/outbound").WithTags("Reports");
 
-        reports.MapGet("", async (string? configurationId, string? from, string? to, string? interval, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        reports.MapGet("", async (string? configurationId, [Description(CampaignIdDescription)] string? campaignId, string? from, string? to, string? interval,
+            HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {
             var errors = new FieldErrors();
-            if (Parse(configurationId, from, to, interval, time, errors) is not { } query)
+            if (Parse(configurationId, campaignId, from, to, interval, time, errors) is not { } query)
             {
                 return errors.ToProblem();
             }
@@ -51,18 +56,19 @@ public static class ReportsApi
             return Results.Ok(new OutboundReportResponse(
                 query.ConfigurationId, query.From, query.To, query.Interval == ReportInterval.Day ? "day" : "hour",
                 [.. report.Buckets.Select(b => new ReportBucketResponse(b.Start, StatusCountsResponse.From(b.Counts)))],
-                StatusCountsResponse.From(report.Totals)));
+                StatusCountsResponse.From(report.Totals), query.CampaignId));
         })
         .WithName("GetOutboundReport")
         .WithSummary("Count messages per interval and status")
-        .WithDescription("Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status.")
+        .WithDescription("Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status; with campaignId, only the messages that campaign sent.")
         .Produces<OutboundReportResponse>()
         .ProducesValidationProblem();
 
-        reports.MapGet("/recipients", async (string? configurationId, string? from, string? to, int? limit, string? cursor, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        reports.MapGet("/recipients", async (string? configurationId, [Description(CampaignIdDescription)] string? campaignId, string? from, string? to, int? limit, string? cursor,
+            HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {
             var errors = new FieldErrors();
-            var query = Parse(configurationId, from, to, null, time, errors);
+            var query = Parse(configurationId, campaignId, from, to, null, time, errors);
             if (limit is < 1 or > MaxRecipientsLimit)
             {
                 errors.Add("limit", $"limit is between 1 and {MaxRecipientsLimit} rows.");
@@ -90,7 +96,7 @@ public static class ReportsApi
         })
         .WithName("ListOutboundRecipients")
         .WithSummary("List the recipients as CSV")
-        .WithDescription("One CSV row per message accepted between from and to, with its recipient and status; the Link header's next URL gives the next page.")
+        .WithDescription("One CSV row per message accepted between from and to, with its recipient and status; with campaignId, only the messages that campaign sent. The Link header's next URL gives the next page.")
         .Produces<string>(contentType: "text/csv")
         .ProducesValidationProblem();
         return org;
@@ -126,7 +132,7 @@ public static class ReportsApi
 
 
     /// <summary>The query, or null with the reasons in <paramref name="errors"/>; without from/to, the last day.</summary>
-    private static ReportQuery? Parse(string? configurationId, string? from, string? to, string? interval, TimeProvider time, FieldErrors errors)
+    private static ReportQuery? Parse(string? configurationId, string? campaignId, string? from, string? to, string? interval, TimeProvider time, FieldErrors errors)
     {
         var valid = true;
         void Error(string field, string message)
@@ -145,6 +151,19 @@ public static class ReportsApi
             else
             {
                 Error("configurationId", "configurationId is an outbound configuration's id (a GUID).");
+            }
+        }
+
+        Guid? campaign = null;
+        if (campaignId is not null)
+        {
+            if (Guid.TryParse(campaignId, out var id))
+            {
+                campaign = id;
+            }
+            else
+            {
+                Error("campaignId", "campaignId is a campaign's id (a GUID).");
             }
         }
 
@@ -179,7 +198,7 @@ public static class ReportsApi
             Error("to", $"An {(reportInterval == ReportInterval.Day ? "daily" : "hourly")} report spans at most {maxRange.TotalDays} days.");
         }
 
-        return valid ? new ReportQuery(configuration, start, end, reportInterval) : null;
+        return valid ? new ReportQuery(configuration, start, end, reportInterval) { CampaignId = campaign } : null;
     }
 
     private static bool TryParseInterval(string value, out ReportInterval interval)

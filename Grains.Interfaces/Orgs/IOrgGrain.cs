@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Outbound.QuietHours;
+using Outbound.Sending;
 
 namespace Outbound.Orgs;
 
@@ -68,7 +69,11 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// request has been counted durably before this returns, so no crash can let the org exceed its limit.
     /// A disabled org is refused (<see cref="QuotaDecision.OrgDisabled"/>).
     /// </summary>
-    Task<QuotaDecision> TryAcquireSendAsync();
+    /// <param name="campaign">
+    /// Set for a campaign's request: it is also refused (<see cref="QuotaDecision.CampaignShareUsed"/>) once the
+    /// org's campaign requests this hour, all campaigns together, reach <see cref="CampaignSend.HourlyLimit"/>.
+    /// </param>
+    Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null);
 }
 
 /// <summary>What an API key may do. Each scope reaches the endpoints of its own part of the API.</summary>
@@ -151,13 +156,18 @@ public sealed record ApiKeyVerdict(
 /// <param name="Remaining">Requests left in the current window after this one.</param>
 /// <param name="ResetAt">When the current window ends and the count starts again.</param>
 /// <param name="OrgDisabled">Refused because the operator has disabled the org, not for the quota.</param>
+/// <param name="CampaignShareUsed">
+/// A campaign's request refused because the org's campaigns have used their share of this hour's quota;
+/// <see cref="Remaining"/> is then what other sends still have.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Outbound.QuotaDecision")]
 public sealed record QuotaDecision(
     [property: Id(0)] bool Allowed,
     [property: Id(1)] int Limit,
     [property: Id(2)] int Remaining,
     [property: Id(3)] DateTimeOffset ResetAt,
-    [property: Id(4)] bool OrgDisabled = false);
+    [property: Id(4)] bool OrgDisabled = false,
+    [property: Id(5)] bool CampaignShareUsed = false);
 
 /// <summary>What a send request may ask of its org: the org's limits and the requests left this hour.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.SendAllowance")]
@@ -167,6 +177,9 @@ public sealed record SendAllowance(
 {
     /// <summary>The org's quiet hours, which a configuration's own replace; null: none.</summary>
     [Id(2)] public QuietHoursSetting? QuietHours { get; init; }
+
+    /// <summary>The org's campaign requests counted in the current hour (part of the requests used).</summary>
+    [Id(3)] public int CampaignUsed { get; init; }
 }
 
 /// <summary>An org's quiet hours: <see cref="Setting"/> is null while it has none.</summary>

@@ -40,7 +40,18 @@ public sealed record SendRequest(
 [GenerateSerializer, Immutable, Alias("Outbound.CampaignSend")]
 public sealed record CampaignSend(
     [property: Id(0)] Guid CampaignId,
-    [property: Id(1)] double QuotaShare);
+    [property: Id(1)] double QuotaShare)
+{
+    /// <summary>
+    /// The campaign requests an org with <paramref name="orgHourlyLimit"/> requests an hour takes in one clock hour:
+    /// floor(<see cref="QuotaShare"/> × limit), none for a share that is not a number above 0.
+    /// </summary>
+    public int HourlyLimit(int orgHourlyLimit) =>
+        // In decimal: 0.29 × 100 is 28.999… in double, and the floor would take a request from the share.
+        double.IsFinite(QuotaShare) && QuotaShare > 0
+            ? (int)Math.Floor((decimal)Math.Min(QuotaShare, 1) * orgHourlyLimit)
+            : 0;
+}
 
 /// <summary>Why a direct message is sent.</summary>
 public enum DirectPurpose

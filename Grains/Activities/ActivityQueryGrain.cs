@@ -40,7 +40,7 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
         // Summed as the rows stream by: a month of a busy org is many rows, never a list of them.
         var buckets = new SortedDictionary<DateTimeOffset, StatusCounts>();
         var live = new List<Task<(DateTimeOffset Bucket, StatusCounts? Counts)>>();
-        await foreach (var row in activities.QueryBatchesAsync(OrgId, ActivityTables.BatchRowKeyBound(query.From), ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId))
+        await foreach (var row in activities.QueryBatchesAsync(OrgId, ActivityTables.BatchRowKeyBound(query.From), ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId, campaignId: query.CampaignId))
         {
             var bucket = BucketStart(row.AcceptedAt, query.Interval);
             if (!row.Settled && live.Count < MaxLiveRequestsPerReport)
@@ -78,7 +78,7 @@ public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActi
         var from = cursorRow is not null && string.CompareOrdinal(cursorRow, lowest) > 0 ? cursorRow : lowest;
         var messages = new List<MessageView>(Math.Min(limit, 1_000));
         var requests = 0;
-        await using var rows = activities.QueryBatchesAsync(OrgId, from, ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId).GetAsyncEnumerator();
+        await using var rows = activities.QueryBatchesAsync(OrgId, from, ActivityTables.BatchRowKeyBound(query.To), query.ConfigurationId, campaignId: query.CampaignId).GetAsyncEnumerator();
         var more = await rows.MoveNextAsync();
         while (more)
         {

@@ -55,12 +55,18 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
 
     /// <summary>The org's request rows accepted in [<paramref name="fromRowKey"/>, <paramref name="toRowKey"/>), oldest first.</summary>
     public async IAsyncEnumerable<BatchRow> QueryBatchesAsync(
-        Guid orgId, string fromRowKey, string toRowKey, Guid? configurationId = null, bool unsettledOnly = false)
+        Guid orgId, string fromRowKey, string toRowKey, Guid? configurationId = null, bool unsettledOnly = false, Guid? campaignId = null)
     {
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OrgPartition(orgId)} and RowKey ge {fromRowKey} and RowKey lt {toRowKey}");
         if (configurationId is { } id)
         {
             filter += " and " + TableClient.CreateQueryFilter($"ConfigurationId eq {id}");
+        }
+
+        if (campaignId is { } campaign)
+        {
+            // Rows of requests no campaign sent have no CampaignId, so they never match.
+            filter += " and " + TableClient.CreateQueryFilter($"CampaignId eq {campaign}");
         }
 
         if (unsettledOnly)
@@ -261,6 +267,9 @@ public sealed class BatchRow : ITableEntity
     public Guid ConfigurationId { get; set; }
     public DateTimeOffset AcceptedAt { get; set; }
 
+    /// <summary>The campaign that sent the request; null (no property) for any other request.</summary>
+    public Guid? CampaignId { get; set; }
+
     /// <summary>Every message has a final status; the counts below are then current.</summary>
     public bool Settled { get; set; }
 
@@ -276,12 +285,13 @@ public sealed class BatchRow : ITableEntity
     /// <summary>Held for quiet hours; absent (0) in rows written before the status existed.</summary>
     public int Scheduled { get; set; }
 
-    public static BatchRow For(Guid orgId, Guid batchId, Guid configurationId, DateTimeOffset acceptedAt, StatusCounts counts, bool settled) => new()
+    public static BatchRow For(Guid orgId, Guid batchId, Guid configurationId, DateTimeOffset acceptedAt, StatusCounts counts, bool settled, Guid? campaignId = null) => new()
     {
         PartitionKey = orgId.ToString("N"),
         RowKey = ActivityTables.BatchRowKey(acceptedAt, batchId),
         BatchId = batchId,
         ConfigurationId = configurationId,
+        CampaignId = campaignId,
         AcceptedAt = acceptedAt,
         Settled = settled,
         Accepted = counts.Accepted,

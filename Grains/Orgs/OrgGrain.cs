@@ -5,6 +5,7 @@ using Orleans.Concurrency;
 using Outbound.Grains.Storage;
 using Outbound.Orgs;
 using Outbound.QuietHours;
+using Outbound.Sending;
 
 namespace Outbound.Grains.Orgs;
 
@@ -90,10 +91,12 @@ public sealed class OrgGrain : Grain, IOrgGrain
         }
 
         var settings = _profile.State.Settings;
-        var used = _quota.State.WindowStart == CurrentWindow() ? _quota.State.Used : 0;
+        var current = _quota.State.WindowStart == CurrentWindow();
+        var used = current ? _quota.State.Used : 0;
         return Task.FromResult<SendAllowance?>(new SendAllowance(settings, Math.Max(0, settings.MaxRequestsPerHour - used))
         {
             QuietHours = _profile.State.QuietHours,
+            CampaignUsed = current ? _quota.State.CampaignUsed : 0,
         });
     }
 
@@ -210,7 +213,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return true;
     }
 
-    public async Task<QuotaDecision> TryAcquireSendAsync()
+    public async Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null)
     {
         var limit = _profile.State.Settings.MaxRequestsPerHour;
         var window = CurrentWindow();
@@ -230,6 +233,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         {
             _quota.State.WindowStart = window;
             _quota.State.Used = 0;
+            _quota.State.CampaignUsed = 0;
         }
 
         if (_quota.State.Used >= limit)
@@ -237,7 +241,19 @@ public sealed class OrgGrain : Grain, IOrgGrain
             return new QuotaDecision(false, limit, 0, resetAt);
         }
 
+        if (campaign is not null && _quota.State.CampaignUsed >= campaign.HourlyLimit(limit))
+        {
+            // The rest of the hour's quota is kept for event-based and instant sends.
+            return new QuotaDecision(false, limit, limit - _quota.State.Used, resetAt, CampaignShareUsed: true);
+        }
+
         var remaining = limit - ++_quota.State.Used;
+        if (campaign is not null)
+        {
+            _quota.State.CampaignUsed++;
+        }
+
+        // One write stores both counts: a campaign request costs no more storage than any other.
         await _quotaWriter.WriteAsync();
         return new QuotaDecision(true, limit, remaining, resetAt);
     }
@@ -327,4 +343,7 @@ public sealed class QuotaState
 {
     [Id(0)] public DateTimeOffset WindowStart { get; set; }
     [Id(1)] public int Used { get; set; }
+
+    /// <summary>Of <see cref="Used"/>, the requests campaigns sent (all the org's campaigns together).</summary>
+    [Id(2)] public int CampaignUsed { get; set; }
 }

@@ -88,7 +88,7 @@ public sealed partial class SendBatchGrain
         {
             var counts = StatusCounts.Of(state.State.Messages.Select(m => m.Status));
             await Task.WhenAll(
-                activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: false)),
+                activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: false, state.State.CampaignId)),
                 activities.UpsertTimelineAsync(TimelineRows(withHidden: false).Concat(LastOutboundRows())));
             await GrainFactory.GetGrain<IActivityTrackerGrain>(_orgId).WatchAsync();
             return true;
@@ -117,7 +117,7 @@ public sealed partial class SendBatchGrain
 
         try
         {
-            await activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: true));
+            await activities.UpsertBatchAsync(BatchRow.For(_orgId, _batchId, state.State.ConfigurationId, state.State.AcceptedAt, counts, settled: true, state.State.CampaignId));
             _settledSummary = counts;
         }
         catch (Exception e)

@@ -243,6 +243,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         {
             RequestHash = requestHash,
             ConfigurationId = request.ConfigurationId,
+            CampaignId = request.Campaign?.CampaignId,
             Provider = channel.Provider,
             AcceptedAt = now,
             Deadline = now + allowance.Settings.DeliveryDeadline,
@@ -273,12 +274,13 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         // The quota's write, the consent lookups (one call per suppression partition) and the delivery reminder's
         // write overlap: one storage round trip instead of two. The reminder goes first only while the org has
         // quota left, so an org over its quota costs no reminder writes; a refusal near the limit takes it back.
-        var quotaDecision = org.TryAcquireSendAsync();
+        var quotaDecision = org.TryAcquireSendAsync(request.Campaign);
         // The confirmation of an opt-out is the one message an opted-out customer still gets (carriers require it).
         var optedOutLookup = request.Direct?.Purpose == DirectPurpose.OptOutConfirmation
             ? Task.FromResult(new HashSet<string>())
             : OptedOutAsync(request.Contacts);
         var reminderRegistration = allowance.Remaining > 0 && batch.Messages.Count > 0
+            && (request.Campaign is not { } campaign || allowance.CampaignUsed < campaign.HourlyLimit(allowance.Settings.MaxRequestsPerHour))
             ? RegisterDeliveryReminderAsync()
             : null;
         await Task.WhenAll(quotaDecision, optedOutLookup, reminderRegistration ?? Task.CompletedTask);
@@ -291,9 +293,12 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         if (!quota.Allowed)
         {
             await UnregisterDeliveryReminderAsync(lookUp: false);
-            return quota.OrgDisabled
-                ? Refused(new SendReceipt(ReceiptStatus.OrgDisabled, [], false, null))
-                : Refused(new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota));
+            return Refused(quota switch
+            {
+                { OrgDisabled: true } => new SendReceipt(ReceiptStatus.OrgDisabled, [], false, null),
+                { CampaignShareUsed: true } => new SendReceipt(ReceiptStatus.CampaignShareUsed, [], false, quota),
+                _ => new SendReceipt(ReceiptStatus.QuotaExceeded, [], false, quota),
+            });
         }
 
         // An opted-out customer is skipped whatever else is wrong with the contact, as before the render moved up.

@@ -58,6 +58,9 @@ public sealed class SendBatchState
     /// </summary>
     [Id(16)] public bool LinkRows { get; set; }
 
+    /// <summary>The campaign that sent the request, if one did: its index row names it, so reports can filter by it.</summary>
+    [Id(17)] public Guid? CampaignId { get; set; }
+
     /// <summary>When messages still waiting stop being retried and end failed (expired); counted from the latest quiet-hours hold, if any.</summary>
     public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }

@@ -4765,11 +4765,12 @@ namespace Outbound.Tests.ApiClient
         /// Count messages per interval and status
         /// </summary>
         /// <remarks>
-        /// Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status.
+        /// Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status; with campaignId, only the messages that campaign sent.
         /// </remarks>
+        /// <param name="campaignId">Optional: a campaign's id (a GUID); only the messages that campaign sent are counted or listed.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<OutboundReportResponse> GetOutboundReportAsync(string? configurationId = null, string? from = null, string? to = null, Interval? interval = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<OutboundReportResponse> GetOutboundReportAsync(string? configurationId = null, string? campaignId = null, string? from = null, string? to = null, Interval? interval = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4788,6 +4789,10 @@ namespace Outbound.Tests.ApiClient
                     if (configurationId != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("configurationId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(configurationId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (campaignId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("campaignId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(campaignId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     if (from != null)
                     {
@@ -4910,11 +4915,12 @@ namespace Outbound.Tests.ApiClient
         /// List the recipients as CSV
         /// </summary>
         /// <remarks>
-        /// One CSV row per message accepted between from and to, with its recipient and status; the Link header's next URL gives the next page.
+        /// One CSV row per message accepted between from and to, with its recipient and status; with campaignId, only the messages that campaign sent. The Link header's next URL gives the next page.
         /// </remarks>
+        /// <param name="campaignId">Optional: a campaign's id (a GUID); only the messages that campaign sent are counted or listed.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<string> ListOutboundRecipientsAsync(string? configurationId = null, string? from = null, string? to = null, int? limit = null, string? cursor = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<string> ListOutboundRecipientsAsync(string? configurationId = null, string? campaignId = null, string? from = null, string? to = null, int? limit = null, string? cursor = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -4933,6 +4939,10 @@ namespace Outbound.Tests.ApiClient
                     if (configurationId != null)
                     {
                         urlBuilder_.Append(System.Uri.EscapeDataString("configurationId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(configurationId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (campaignId != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("campaignId")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(campaignId, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
                     }
                     if (from != null)
                     {
@@ -12287,6 +12297,12 @@ namespace Outbound.Tests.ApiClient
 
         [System.Text.Json.Serialization.JsonPropertyName("totals")]
         public StatusCountsResponse Totals { get; set; } = new StatusCountsResponse();
+
+        /// <summary>
+        /// Set when the report counts only the messages this campaign sent.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("campaignId")]
+        public System.Guid? CampaignId { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

@@ -485,7 +485,7 @@ export interface paths {
         };
         /**
          * Count messages per interval and status
-         * @description Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status.
+         * @description Messages accepted between from and to (ISO 8601 instants; default: the last day), counted per hour or day and per current status; with campaignId, only the messages that campaign sent.
          */
         get: operations["GetOutboundReport"];
         put?: never;
@@ -505,7 +505,7 @@ export interface paths {
         };
         /**
          * List the recipients as CSV
-         * @description One CSV row per message accepted between from and to, with its recipient and status; the Link header's next URL gives the next page.
+         * @description One CSV row per message accepted between from and to, with its recipient and status; with campaignId, only the messages that campaign sent. The Link header's next URL gives the next page.
          */
         get: operations["ListOutboundRecipients"];
         put?: never;
@@ -1696,6 +1696,11 @@ export interface components {
             /** @description Intervals with messages, oldest first; a message counts in the interval its request was accepted in, with its current status. */
             buckets: components["schemas"]["ReportBucketResponse"][];
             totals: components["schemas"]["StatusCountsResponse"];
+            /**
+             * Format: uuid
+             * @description Set when the report counts only the messages this campaign sent.
+             */
+            campaignId?: null | string;
         };
         /** @description A page of items and the cursor for the next one (null on the last page). */
         PageOfAgentResponse: {
@@ -4758,6 +4763,8 @@ export interface operations {
         parameters: {
             query?: {
                 configurationId?: string;
+                /** @description Optional: a campaign's id (a GUID); only the messages that campaign sent are counted or listed. */
+                campaignId?: string;
                 from?: string;
                 to?: string;
                 interval?: "hour" | "day";
@@ -4832,6 +4839,8 @@ export interface operations {
         parameters: {
             query?: {
                 configurationId?: string;
+                /** @description Optional: a campaign's id (a GUID); only the messages that campaign sent are counted or listed. */
+                campaignId?: string;
                 from?: string;
                 to?: string;
                 limit?: number;
