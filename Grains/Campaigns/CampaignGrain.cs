@@ -54,6 +54,12 @@ public sealed class CampaignGrain(
     // A state write failed (it may have landed): the stored state is read again before the next request.
     private bool _reload;
 
+    // The last message counts read from the reports, and when: a progress page polled every second, or a list of
+    // campaigns, reads the reports once in a while rather than on every view.
+    private ((int Sent, int Delivered, int Failed) Counts, long ReadAt)? _counts;
+
+    private static readonly TimeSpan CountsMaxAge = TimeSpan.FromSeconds(2);
+
     protected override CatalogKind Kind => CatalogKind.Campaign;
 
     private CampaignRunState Run => run.State;
@@ -142,6 +148,7 @@ public sealed class CampaignGrain(
             next.Position = 0;
             next.Accepted = next.SkippedNoOptIn = next.SkippedOptedOut = next.Invalid = 0;
         });
+        _counts = null;
         await KeepAliveAsync();
         ArmTimer(TimeSpan.Zero);
         return Result(CampaignCommandStatus.Done);
@@ -455,6 +462,18 @@ public sealed class CampaignGrain(
     }
 
     private async Task<(int Sent, int Delivered, int Failed)> MessageCountsAsync(Campaign campaign, DateTimeOffset startedAt, DateTimeOffset now)
+    {
+        if (_counts is { } cached && Time.GetElapsedTime(cached.ReadAt) < CountsMaxAge)
+        {
+            return cached.Counts;
+        }
+
+        var counts = await ReadMessageCountsAsync(campaign, startedAt, now);
+        _counts = (counts, Time.GetTimestamp());
+        return counts;
+    }
+
+    private async Task<(int Sent, int Delivered, int Failed)> ReadMessageCountsAsync(Campaign campaign, DateTimeOffset startedAt, DateTimeOffset now)
     {
         // A minute either side: the send path stamps acceptance with its own silo's clock.
         var query = new ReportQuery(campaign.ConfigurationId, startedAt.AddMinutes(-1), now.AddMinutes(1), ReportInterval.Day) { CampaignId = ItemId };
