@@ -38,7 +38,7 @@ public sealed record CampaignRequest(
 /// <param name="WaitingUntil">Running but waiting: its share of this clock hour's quota is used, and it goes on at this time.</param>
 /// <param name="PausedReason">
 /// Set when the campaign paused itself, and why: <c>configuration_not_found</c>, <c>configuration_inactive</c>,
-/// <c>org_disabled</c>, <c>too_many_contacts</c>, <c>too_large</c> or <c>audience_missing</c>. Resume after fixing it.
+/// <c>org_disabled</c>, <c>too_many_contacts</c>, <c>too_large</c>, <c>audience_missing</c> or <c>audience_unreadable</c>. Resume after fixing it.
 /// </param>
 /// <param name="Audience">The uploaded audience; absent while the campaign is a draft.</param>
 public sealed record CampaignResponse(

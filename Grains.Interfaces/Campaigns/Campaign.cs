@@ -94,7 +94,7 @@ public sealed record CampaignView(
     /// <summary>
     /// Paused by the campaign itself, and why: the send path's refusal of its next request
     /// (<c>configuration_not_found</c>, <c>configuration_inactive</c>, <c>org_disabled</c>, <c>too_many_contacts</c>,
-    /// <c>too_large</c>) or <c>audience_missing</c>; null when the org paused it. Resuming tries that request again.
+    /// <c>too_large</c>), <c>audience_missing</c> or <c>audience_unreadable</c>; null when the org paused it. Resuming tries that request again.
     /// </summary>
     [Id(9)] public string? PausedReason { get; init; }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Outbound.Activities;
 using Outbound.Campaigns;
@@ -30,6 +31,7 @@ public sealed class CampaignGrain(
 
     // Why a campaign paused itself (CampaignView.PausedReason): the send path's word for it, or the audience's.
     private const string AudienceMissing = "audience_missing";
+    private const string AudienceUnreadable = "audience_unreadable";
 
     private const string KeepAliveReminder = "sending";
 
@@ -304,7 +306,20 @@ public sealed class CampaignGrain(
             return Timeout.InfiniteTimeSpan;
         }
 
-        if (await ContactsAsync(audience, request) is not { } contacts)
+        ImmutableArray<SendContact>? read;
+        try
+        {
+            read = await ContactsAsync(audience, request);
+        }
+        catch (JsonException e)
+        {
+            // A part that does not parse will not parse on the next try either.
+            logger.LogWarning(e, "Campaign {CampaignId} of org {OrgId}: the part of request {Request} is not readable; the campaign pauses", ItemId, OrgId, request);
+            await StopAsync(CampaignStatus.Paused, AudienceUnreadable);
+            return Timeout.InfiniteTimeSpan;
+        }
+
+        if (read is not { } contacts)
         {
             await StopAsync(CampaignStatus.Paused, AudienceMissing);
             return Timeout.InfiniteTimeSpan;

@@ -12468,7 +12468,7 @@ namespace Outbound.Tests.ApiClient
 
         /// <summary>
         /// Set when the campaign paused itself, and why: `configuration_not_found`, `configuration_inactive`,
-        /// <br/>`org_disabled`, `too_many_contacts`, `too_large` or `audience_missing`. Resume after fixing it.
+        /// <br/>`org_disabled`, `too_many_contacts`, `too_large`, `audience_missing` or `audience_unreadable`. Resume after fixing it.
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("pausedReason")]
         public string? PausedReason { get; set; } = default!;

@@ -165,6 +165,22 @@ public sealed class CampaignSendingTests(CampaignSystem system)
         Assert.Equal(Enumerable.Range(0, 200), await system.Providers.ContactsSentAsync(run));
     }
 
+    [Fact]
+    public async Task A_campaign_whose_audience_blobs_are_gone_pauses_saying_so_and_sends_nothing()
+    {
+        var (org, configuration) = await SetupAsync();
+        var id = await org.CreateCampaignAsync(configuration);
+        // An upload named to the campaign whose part blobs do not exist (deleted from the storage account, say).
+        var audience = new Outbound.Campaigns.CampaignAudience(Guid.NewGuid(), 150, 150, 0, DateTimeOffset.UtcNow);
+        await system.Grains.GetGrain<Outbound.Campaigns.ICampaignGrain>(Outbound.Catalog.CatalogKeys.Item(org.OrgId, id)).SetAudienceAsync(audience);
+
+        (await org.CommandAsync(id, "start")).EnsureSuccessStatusCode();
+
+        var paused = await WaitForAsync(org, id, c => c.Status() == "paused");
+        Assert.Equal("audience_missing", paused["pausedReason"]!.GetValue<string>());
+        Assert.Equal(0, paused.Number("requestsSent"));
+    }
+
     [Fact(Skip = "Needs the OrgGrain's campaign share (ReceiptStatus.CampaignShareUsed) from the quota change: remove this Skip once merged.")]
     public async Task A_campaign_uses_no_more_than_its_share_of_the_hour_and_instant_sends_keep_the_rest()
     {

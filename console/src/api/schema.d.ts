@@ -1462,7 +1462,7 @@ export interface components {
             waitingUntil?: null | string;
             /**
              * @description Set when the campaign paused itself, and why: `configuration_not_found`, `configuration_inactive`,
-             *     `org_disabled`, `too_many_contacts`, `too_large` or `audience_missing`. Resume after fixing it.
+             *     `org_disabled`, `too_many_contacts`, `too_large`, `audience_missing` or `audience_unreadable`. Resume after fixing it.
              */
             pausedReason?: null | string;
             audience?: null | components["schemas"]["CampaignAudienceResponse"];
