@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Outbound.Gateway.ApiDocument;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
+using Outbound.Gateway.Campaigns;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Events;
@@ -114,6 +115,7 @@ public static class Program
         admin.MapAgents();
         admin.MapTriggers();
         admin.MapSchedules();
+        admin.MapCampaigns();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();

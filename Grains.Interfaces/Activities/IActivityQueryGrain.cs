@@ -67,7 +67,7 @@ public sealed record ReportQuery(
     [property: Id(2)] DateTimeOffset To,
     [property: Id(3)] ReportInterval Interval)
 {
-    /// <summary>Set: only the requests this campaign sent.</summary>
+    /// <summary>Only the messages of this campaign's requests; null: every request.</summary>
     [Id(4)] public Guid? CampaignId { get; init; }
 }
 
