@@ -4,6 +4,7 @@ using Orleans.Configuration;
 using Outbound.Gateway.ApiDocument;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
+using Outbound.Gateway.Campaigns;
 using Outbound.Gateway.Channels;
 using Outbound.Gateway.Contacts;
 using Outbound.Gateway.Events;
@@ -81,6 +82,7 @@ public static class Program
         builder.Services.AddCallerAuthentication(settings, AdminPolicy);
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
+        builder.Services.AddCampaignAudiences(settings, builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -114,6 +116,7 @@ public static class Program
         admin.MapAgents();
         admin.MapTriggers();
         admin.MapSchedules();
+        admin.MapCampaignAudience();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();
