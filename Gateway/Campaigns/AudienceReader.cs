@@ -403,6 +403,11 @@ public static class AudienceReader
                     throw Header($"Column {i + 1} has no name, or a name longer than {MaxNameLength} characters.");
                 }
 
+                if (name.AsSpan().IndexOfAnyInRange('\0', '\u001f') >= 0)
+                {
+                    throw Header($"Column {i + 1}'s name holds a line break or another control character: is a quote left open?");
+                }
+
                 if (!seen.Add(name))
                 {
                     throw Header($"The column '{Shorten(name)}' is given twice (names are not case-sensitive).");
