@@ -116,6 +116,7 @@ public static class Program
         admin.MapAgents();
         admin.MapTriggers();
         admin.MapSchedules();
+        admin.MapCampaigns();
         admin.MapCampaignAudience();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();

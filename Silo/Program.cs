@@ -59,6 +59,7 @@ public static class Program
         builder.Services.AddConversationRouting(builder.Configuration);
         builder.Services.AddActivities(builder.Configuration, tables);
         builder.Services.AddConversations(tables);
+        builder.Services.AddCampaigns(settings.StorageConnectionString);
 
         builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)

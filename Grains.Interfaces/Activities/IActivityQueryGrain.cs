@@ -65,7 +65,11 @@ public sealed record ReportQuery(
     [property: Id(0)] Guid? ConfigurationId,
     [property: Id(1)] DateTimeOffset From,
     [property: Id(2)] DateTimeOffset To,
-    [property: Id(3)] ReportInterval Interval);
+    [property: Id(3)] ReportInterval Interval)
+{
+    /// <summary>Only the messages of this campaign's requests; null: every request.</summary>
+    [Id(4)] public Guid? CampaignId { get; init; }
+}
 
 /// <param name="Start">The interval's first instant (UTC).</param>
 [GenerateSerializer, Immutable, Alias("Outbound.ReportBucket")]

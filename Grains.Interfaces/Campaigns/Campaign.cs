@@ -89,7 +89,15 @@ public sealed record CampaignView(
     [property: Id(5)] DateTimeOffset? StartedAt,
     [property: Id(6)] DateTimeOffset? EndedAt,
     [property: Id(7)] DateTimeOffset? WaitingUntil,
-    [property: Id(8)] int? EtaSeconds);
+    [property: Id(8)] int? EtaSeconds)
+{
+    /// <summary>
+    /// Paused by the campaign itself, and why: the send path's refusal of its next request
+    /// (<c>configuration_not_found</c>, <c>configuration_inactive</c>, <c>org_disabled</c>, <c>too_many_contacts</c>,
+    /// <c>too_large</c>) or <c>audience_missing</c>; null when the org paused it. Resuming tries that request again.
+    /// </summary>
+    [Id(9)] public string? PausedReason { get; init; }
+}
 
 /// <summary>What became of a lifecycle command (start, pause, resume, cancel) or of a new audience.</summary>
 public enum CampaignCommandStatus
