@@ -104,27 +104,39 @@ public static class AudienceReader
         {
             var read = await body.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            while (TryTakeLine(ref buffer, read.IsCompleted, out var line))
+            try
             {
-                lines++;
-                if (first)
+                while (TryTakeLine(ref buffer, read.IsCompleted, out var line))
                 {
-                    first = false;
-                    line = SkipByteOrderMark(line);
+                    lines++;
+                    if (line.Length > MaxRowBytes)
+                    {
+                        throw RowTooLong(lines);
+                    }
+
+                    if (first)
+                    {
+                        first = false;
+                        line = SkipByteOrderMark(line);
+                    }
+
+                    if (ReadLine(line, configurationId, json, errors, counts) is { } row)
+                    {
+                        await DeliverAsync(row, errors, sink, cancellationToken);
+                    }
                 }
 
-                if (ReadLine(line, configurationId, json, errors, counts) is { } row)
+                if (buffer.Length > MaxRowBytes)
                 {
-                    await DeliverAsync(row, errors, sink, cancellationToken);
+                    throw RowTooLong(lines + 1);
                 }
             }
-
-            if (!read.IsCompleted && buffer.Length > MaxRowBytes)
+            finally
             {
-                throw RowTooLong(lines + 1);
+                // Also when the upload is refused: the server then drains the rest of the body.
+                body.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            body.AdvanceTo(buffer.Start, buffer.End);
             if (read.IsCompleted)
             {
                 break;
