@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using System.Xml;
+using Outbound.Campaigns;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Routing;
@@ -13,14 +14,22 @@ using Outbound.Sending;
 namespace Outbound.Gateway.Schedules;
 
 /// <summary>
-/// A schedule: what it sends, and when. Give exactly one of <c>at</c>, <c>cron</c> (with <c>timeZone</c>) or
+/// A schedule: what it sends (<c>contacts</c>, or a campaign it starts), and when. Give exactly one of
+/// <c>contacts</c> or <c>campaignId</c>, and exactly one of <c>at</c>, <c>cron</c> (with <c>timeZone</c>) or
 /// <c>after</c>.
 /// </summary>
 /// <param name="Name">1–200 characters.</param>
-/// <param name="ConfigurationId">The outbound configuration each run sends through.</param>
+/// <param name="ConfigurationId">
+/// The outbound configuration each run sends through: required with <c>contacts</c>. With <c>campaignId</c> it is the
+/// campaign's; leave it out.
+/// </param>
 /// <param name="Contacts">
 /// The send API's contacts (1–100, the same fields and rules as <c>SendMessages</c>): each run sends them one message
 /// each, as one send request (one request of the org's hourly quota).
+/// </param>
+/// <param name="CampaignId">
+/// Instead of <c>contacts</c>: each run starts this campaign (which must exist, and be ready when the run comes;
+/// a run that finds it running already changes nothing).
 /// </param>
 /// <param name="At">One time, ISO 8601 with an offset (<c>2027-01-04T09:30:00+01:00</c>), in the future.</param>
 /// <param name="Cron">
@@ -36,8 +45,9 @@ namespace Outbound.Gateway.Schedules;
 /// </param>
 public sealed record ScheduleRequest(
     [property: Required] string? Name,
-    [property: Required] Guid? ConfigurationId,
-    [property: Required] List<ContactBody?>? Contacts,
+    Guid? ConfigurationId,
+    List<ContactBody?>? Contacts,
+    Guid? CampaignId = null,
     string? At = null,
     string? Cron = null,
     string? TimeZone = null,
@@ -45,12 +55,14 @@ public sealed record ScheduleRequest(
     bool? Enabled = null);
 
 /// <summary>A schedule, its next occurrence and its last runs.</summary>
+/// <param name="Contacts">The contacts each run sends to; empty when it starts a campaign.</param>
+/// <param name="CampaignId">The campaign each run starts, if it starts one.</param>
 /// <param name="At">The one time: as given, or the time <c>after</c> resolved to when it was saved.</param>
 /// <param name="Status"><c>active</c>, <c>disabled</c> or <c>completed</c> (a one-time schedule whose time has passed).</param>
 /// <param name="NextRunAt">The next occurrence (in the schedule's time zone); absent when disabled or completed.</param>
 /// <param name="Runs">The last runs (at most 20), newest first.</param>
 public sealed record ScheduleResponse(
-    Guid Id, string Name, Guid ConfigurationId, IReadOnlyList<ContactBody> Contacts,
+    Guid Id, string Name, Guid ConfigurationId, IReadOnlyList<ContactBody> Contacts, Guid? CampaignId,
     DateTimeOffset? At, string? Cron, string? TimeZone, string? After, bool Enabled,
     string Status, DateTimeOffset? NextRunAt, IReadOnlyList<ScheduleRunResponse> Runs,
     int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
@@ -61,17 +73,19 @@ public sealed record ScheduleResponse(
 /// <param name="Outcome">
 /// The send request's outcome: <c>accepted</c>, or why nothing was sent (<c>quota_exceeded</c>,
 /// <c>configuration_not_found</c>, <c>configuration_inactive</c>, <c>org_disabled</c>, <c>too_many_contacts</c>,
-/// <c>too_large</c>).
+/// <c>too_large</c>). A run that starts a campaign: <c>campaign_started</c>, or why it did not start
+/// (<c>campaign_not_found</c>, <c>campaign_without_audience</c>, or the campaign's status, such as
+/// <c>campaign_completed</c>).
 /// </param>
 /// <param name="Late">It ran more than a minute after its time (the service was down, or it skipped missed occurrences).</param>
 /// <param name="Missed">
 /// Occurrences that passed while the service could not run them: after an outage only the latest one runs, and this
 /// counts the ones skipped before it.
 /// </param>
-/// <param name="BatchId">The send request the run made (one per occurrence: a repeat of the run replays it).</param>
+/// <param name="BatchId">The send request the run made (one per occurrence: a repeat of the run replays it); absent when the run started a campaign.</param>
 /// <param name="MessageIds">The messages accepted (follow them with GetMessage).</param>
 public sealed record ScheduleRunResponse(
-    DateTimeOffset Occurrence, DateTimeOffset RanAt, string Outcome, bool Late, int Missed, Guid BatchId,
+    DateTimeOffset Occurrence, DateTimeOffset RanAt, string Outcome, bool Late, int Missed, Guid? BatchId,
     IReadOnlyList<string> MessageIds, int SkippedNoOptIn, int SkippedOptedOut, int Invalid);
 
 public static partial class SchedulesApi
@@ -175,23 +189,35 @@ public static partial class SchedulesApi
             errors.Add("name", "name is required and at most 200 characters.");
         }
 
-        if (request.ConfigurationId is null)
+        ImmutableArray<SendContact> contacts = [];
+        if (request.CampaignId is not null)
         {
-            errors.Add("configurationId", "configurationId is required.");
+            if (request.Contacts is not null)
+            {
+                errors.Add("campaignId", "Give contacts or campaignId, not both.");
+            }
         }
-
-        var contacts = request.Contacts?.Count > MaxContacts
-            ? []
-            : SendApi.ToContacts(request.Contacts, request.ConfigurationId ?? Guid.Empty, errors);
-        if (request.Contacts?.Count > MaxContacts)
+        else
         {
-            errors.Add("contacts", $"A schedule sends at most {MaxContacts} contacts: one send request per run.");
+            if (request.ConfigurationId is null)
+            {
+                errors.Add("configurationId", "configurationId is required.");
+            }
+
+            contacts = request.Contacts?.Count > MaxContacts
+                ? []
+                : SendApi.ToContacts(request.Contacts, request.ConfigurationId ?? Guid.Empty, errors);
+            if (request.Contacts?.Count > MaxContacts)
+            {
+                errors.Add("contacts", $"A schedule sends at most {MaxContacts} contacts: one send request per run.");
+            }
         }
 
         var timing = ToTiming(request, errors);
+        // With a campaign, the schedule grain takes the campaign's configuration.
         return errors.Any || timing is null
             ? null
-            : new Schedule(name!, request.ConfigurationId!.Value, contacts, timing, request.Enabled ?? true);
+            : new Schedule(name!, request.ConfigurationId ?? Guid.Empty, contacts, timing, request.Enabled ?? true) { CampaignId = request.CampaignId };
     }
 
     private static ScheduleTiming? ToTiming(ScheduleRequest request, FieldErrors errors)
@@ -270,13 +296,25 @@ public static partial class SchedulesApi
         return new ScheduleResponse(
             stored.Id, s.Name, s.ConfigurationId,
             [.. s.Contacts.Select(c => new ContactBody(c.To, c.OptIn, c.Locale, c.ContextItems.ToDictionary(i => i.Key, i => (string?)i.Value), c.EntityRelationshipName))],
+            s.CampaignId,
             s.Timing.At, s.Timing.Cron, s.Timing.TimeZone, s.Timing.After is { } after ? XmlConvert.ToString(after) : null, s.Enabled,
             view.Status.ToString().ToLowerInvariant(), view.NextRunAt,
             [.. view.Runs.Select(r => new ScheduleRunResponse(
-                r.Occurrence, r.RanAt, Wire(r.Outcome), r.Missed > 0 || r.RanAt - r.Occurrence > TimeSpan.FromMinutes(1), r.Missed, r.BatchId,
+                r.Occurrence, r.RanAt, Outcome(r), r.Missed > 0 || r.RanAt - r.Occurrence > TimeSpan.FromMinutes(1), r.Missed,
+                r.CampaignStart is null ? r.BatchId : null,
                 r.MessageIds, r.SkippedNoOptIn, r.SkippedOptedOut, r.Invalid))],
             stored.Version, stored.CreatedAt, stored.UpdatedAt);
     }
+
+    private static string Outcome(ScheduleRun run) => run.CampaignStart switch
+    {
+        null => Wire(run.Outcome),
+        { Status: CampaignCommandStatus.Done } => "campaign_started",
+        { Status: CampaignCommandStatus.NotFound } => "campaign_not_found",
+        { Status: CampaignCommandStatus.NoAudience } => "campaign_without_audience",
+        { Current: { } current } => $"campaign_{current.ToString().ToLowerInvariant()}",
+        _ => "campaign_not_started",
+    };
 
     /// <summary>A receipt status as a run's outcome: <c>QuotaExceeded</c> is <c>quota_exceeded</c>.</summary>
     private static string Wire(ReceiptStatus status) => CamelHump().Replace(status.ToString(), "$1_$2").ToLowerInvariant();

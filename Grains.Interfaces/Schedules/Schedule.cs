@@ -1,13 +1,15 @@
+using Outbound.Campaigns;
 using Outbound.Catalog;
 using Outbound.Sending;
 
 namespace Outbound.Schedules;
 
 /// <summary>
-/// A schedule: when it fires (<see cref="Timing"/>) and what it sends through the send path each time. Today it
-/// sends one request to <see cref="Contacts"/>; a campaign to start is meant to sit beside them as another field.
+/// A schedule: when it fires (<see cref="Timing"/>) and what it does each time: send one request to
+/// <see cref="Contacts"/> through the send path, or start the campaign <see cref="CampaignId"/>.
 /// </summary>
-/// <param name="Contacts">The send API's contacts (at most 100), sent as one request per occurrence.</param>
+/// <param name="ConfigurationId">The configuration the contacts are sent through; with a campaign, the campaign's.</param>
+/// <param name="Contacts">The send API's contacts (at most 100), sent as one request per occurrence; empty with a campaign.</param>
 /// <param name="Enabled">A disabled schedule does not fire; enabling it again does not replay what passed meanwhile.</param>
 [GenerateSerializer, Immutable, Alias("Outbound.Schedule")]
 public sealed record Schedule(
@@ -15,7 +17,11 @@ public sealed record Schedule(
     [property: Id(1)] Guid ConfigurationId,
     [property: Id(2)] ImmutableArray<SendContact> Contacts,
     [property: Id(3)] ScheduleTiming Timing,
-    [property: Id(4)] bool Enabled);
+    [property: Id(4)] bool Enabled)
+{
+    /// <summary>Set instead of <see cref="Contacts"/>: each occurrence starts this campaign (<see cref="ICampaignGrain.StartAsync"/>).</summary>
+    [Id(5)] public Guid? CampaignId { get; init; }
+}
 
 /// <summary>
 /// When a schedule fires: exactly one of a time (<see cref="At"/>), a cron expression in a time zone
@@ -65,7 +71,14 @@ public sealed record ScheduleRun(
     [property: Id(5)] ImmutableArray<string> MessageIds,
     [property: Id(6)] int SkippedNoOptIn,
     [property: Id(7)] int SkippedOptedOut,
-    [property: Id(8)] int Invalid);
+    [property: Id(8)] int Invalid)
+{
+    /// <summary>
+    /// A campaign's schedule: what became of starting it (<see cref="Outcome"/> is then
+    /// <see cref="ReceiptStatus.Accepted"/> and the message lists are empty).
+    /// </summary>
+    [Id(9)] public CampaignCommandResult? CampaignStart { get; init; }
+}
 
 /// <summary>A schedule as the API shows it: the stored item, its next occurrence and its last runs, newest first.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.ScheduleView")]

@@ -46,9 +46,6 @@ public sealed class CampaignGrain(
     // (a test's, or a corrected one) is noticed within a step.
     private static readonly TimeSpan MaxWaitStep = TimeSpan.FromSeconds(5);
 
-    // Before the first request is timed: a request through the send path takes a small fraction of a second.
-    private const double DefaultPaceSeconds = 0.2;
-
     private IGrainTimer? _timer;
 
     // The one part of the audience in memory: (upload, part number, its contacts).
@@ -56,6 +53,12 @@ public sealed class CampaignGrain(
 
     // A state write failed (it may have landed): the stored state is read again before the next request.
     private bool _reload;
+
+    // The last message counts read from the reports, and when: a progress page polled every second, or a list of
+    // campaigns, reads the reports once in a while rather than on every view.
+    private ((int Sent, int Delivered, int Failed) Counts, long ReadAt)? _counts;
+
+    private static readonly TimeSpan CountsMaxAge = TimeSpan.FromSeconds(2);
 
     protected override CatalogKind Kind => CatalogKind.Campaign;
 
@@ -84,7 +87,7 @@ public sealed class CampaignGrain(
             current.Audience?.Valid ?? 0, current.Accepted, current.SkippedNoOptIn, current.SkippedOptedOut,
             (current.Audience?.Invalid ?? 0) + current.Invalid, sent, delivered, failed);
         int? eta = current.Status is CampaignStatus.Running or CampaignStatus.Paused && current.Audience is { } audience
-            ? Eta(current, audience, stored.Item.QuotaShare, await HourlyLimitAsync(), now)
+            ? CampaignEta.Seconds(audience.Requests - current.Position, current, stored.Item.QuotaShare, await HourlyLimitAsync(), now)
             : null;
         return new CampaignView(
             stored, current.Status, current.Audience, progress, current.Position, current.StartedAt, current.EndedAt,
@@ -145,6 +148,7 @@ public sealed class CampaignGrain(
             next.Position = 0;
             next.Accepted = next.SkippedNoOptIn = next.SkippedOptedOut = next.Invalid = 0;
         });
+        _counts = null;
         await KeepAliveAsync();
         ArmTimer(TimeSpan.Zero);
         return Result(CampaignCommandStatus.Done);
@@ -459,6 +463,18 @@ public sealed class CampaignGrain(
 
     private async Task<(int Sent, int Delivered, int Failed)> MessageCountsAsync(Campaign campaign, DateTimeOffset startedAt, DateTimeOffset now)
     {
+        if (_counts is { } cached && Time.GetElapsedTime(cached.ReadAt) < CountsMaxAge)
+        {
+            return cached.Counts;
+        }
+
+        var counts = await ReadMessageCountsAsync(campaign, startedAt, now);
+        _counts = (counts, Time.GetTimestamp());
+        return counts;
+    }
+
+    private async Task<(int Sent, int Delivered, int Failed)> ReadMessageCountsAsync(Campaign campaign, DateTimeOffset startedAt, DateTimeOffset now)
+    {
         // A minute either side: the send path stamps acceptance with its own silo's clock.
         var query = new ReportQuery(campaign.ConfigurationId, startedAt.AddMinutes(-1), now.AddMinutes(1), ReportInterval.Day) { CampaignId = ItemId };
         var totals = (await GrainFactory.GetGrain<IActivityQueryGrain>(OrgId).GetReportAsync(query)).Totals;
@@ -470,40 +486,6 @@ public sealed class CampaignGrain(
 
     private async Task<int> HourlyLimitAsync() =>
         (await GrainFactory.GetGrain<IOrgGrain>(OrgId).GetSendAllowanceAsync())?.Settings.MaxRequestsPerHour ?? OrgSettings.DefaultMaxRequestsPerHour;
-
-    /// <summary>
-    /// Seconds to the end: the requests left at the observed pace, plus the clock hours the share makes the campaign
-    /// wait for when they do not fit in what is left of this hour's share.
-    /// </summary>
-    internal static int Eta(CampaignRunState current, CampaignAudience audience, double quotaShare, int hourlyLimit, DateTimeOffset now)
-    {
-        var left = audience.Requests - current.Position;
-        if (left <= 0)
-        {
-            return 0;
-        }
-
-        var pace = current.PaceSeconds > 0 ? current.PaceSeconds : DefaultPaceSeconds;
-        var perHour = Math.Max(1, (int)Math.Floor(quotaShare * hourlyLimit));
-        var waiting = current.WaitingUntil is { } until && until > now ? (until - now).TotalSeconds : 0;
-        // Waiting, the wait ends at a new hour with its whole share.
-        var room = waiting > 0 ? perHour : Math.Max(0, perHour - (current.HourStart == HourOf(now) ? current.HourRequests : 0));
-        var sending = left * pace;
-        double seconds;
-        if (left <= room)
-        {
-            seconds = waiting + sending;
-        }
-        else
-        {
-            var beyond = left - room;
-            var hours = (beyond + perHour - 1) / perHour;
-            var toNextHour = waiting > 0 ? waiting + 3600 : (NextHour(now) - now).TotalSeconds;
-            seconds = Math.Max(waiting + sending, toNextHour + (hours - 1) * 3600.0 + (beyond - (hours - 1) * perHour) * pace);
-        }
-
-        return (int)Math.Min(int.MaxValue, Math.Ceiling(seconds));
-    }
 
     private async Task KeepAliveAsync() => await this.RegisterOrUpdateReminder(KeepAliveReminder, ReminderPeriod, ReminderPeriod);
 
@@ -538,11 +520,7 @@ public sealed class CampaignGrain(
     private CampaignCommandResult Result(CampaignCommandStatus status) =>
         new(status, status == CampaignCommandStatus.NotFound ? null : Run.Status);
 
-    private static DateTimeOffset HourOf(DateTimeOffset instant)
-    {
-        var utc = instant.ToUniversalTime();
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-    }
+    private static DateTimeOffset HourOf(DateTimeOffset instant) => CampaignEta.HourOf(instant);
 
     private static DateTimeOffset NextHour(DateTimeOffset instant) => HourOf(instant).AddHours(1);
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Outbound.Campaigns;
 using Outbound.Configurations;
 using Outbound.Grains.Catalog;
 using Outbound.Hosting;
@@ -131,12 +132,29 @@ public sealed class ScheduleGrain(
         }
 
         var timing = ScheduleOccurrences.Check(item.Timing, existing?.Timing, Time.GetUtcNow(), errors);
-        if (await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(OrgId, item.ConfigurationId)).GetAsync() is null)
+        var configurationId = item.ConfigurationId;
+        if (item.CampaignId is { } campaignId)
         {
-            errors["configurationId"] = [$"No outbound configuration '{item.ConfigurationId}' exists."];
+            // A campaign sends through its own configuration: the schedule shows it, and may only repeat it.
+            if (await GrainFactory.GetGrain<ICampaignGrain>(CatalogKeys.Item(OrgId, campaignId)).GetAsync() is not { } campaign)
+            {
+                errors["campaignId"] = [$"No campaign '{campaignId}' exists."];
+            }
+            else if (configurationId != Guid.Empty && configurationId != campaign.Item.ConfigurationId)
+            {
+                errors["configurationId"] = [$"A campaign's schedule sends through the campaign's configuration ('{campaign.Item.ConfigurationId}'); leave configurationId out."];
+            }
+            else
+            {
+                configurationId = campaign.Item.ConfigurationId;
+            }
+        }
+        else if (await GrainFactory.GetGrain<IConfigurationGrain>(CatalogKeys.Item(OrgId, configurationId)).GetAsync() is null)
+        {
+            errors["configurationId"] = [$"No outbound configuration '{configurationId}' exists."];
         }
 
-        return (item with { Name = item.Name.Trim(), Timing = timing }, errors.ToImmutableDictionary());
+        return (item with { Name = item.Name.Trim(), Timing = timing, ConfigurationId = configurationId }, errors.ToImmutableDictionary());
     }
 
     protected override async Task OnSavedAsync(Schedule? previous, Schedule current)
@@ -171,6 +189,11 @@ public sealed class ScheduleGrain(
     private async Task<ScheduleRun?> SendAsync(DateTimeOffset occurrence, int missed, DateTimeOffset now)
     {
         var schedule = Item!;
+        if (schedule.CampaignId is { } campaignId)
+        {
+            return await StartCampaignAsync(campaignId, occurrence, missed, now);
+        }
+
         var (batchId, requestHash) = BatchFor(occurrence);
         SendReceipt receipt;
         try
@@ -196,6 +219,26 @@ public sealed class ScheduleGrain(
             results.Count(r => r.Status == ContactStatus.SkippedNoOptIn),
             results.Count(r => r.Status == ContactStatus.SkippedOptedOut),
             results.Count(r => r.Status == ContactStatus.Invalid));
+    }
+
+    /// <summary>
+    /// Starts the campaign for the occurrence; null when it could not be asked now. Starting a running campaign is
+    /// done, so a tick that comes twice starts it once.
+    /// </summary>
+    private async Task<ScheduleRun?> StartCampaignAsync(Guid campaignId, DateTimeOffset occurrence, int missed, DateTimeOffset now)
+    {
+        CampaignCommandResult result;
+        try
+        {
+            result = await GrainFactory.GetGrain<ICampaignGrain>(CatalogKeys.Item(OrgId, campaignId)).StartAsync();
+        }
+        catch (Exception e) when (StorageFaults.IsTransient(e) || e is TimeoutException)
+        {
+            logger.LogWarning(e, "Schedule {ScheduleId} of org {OrgId} could not start campaign {CampaignId} for {Occurrence}; it tries again", ItemId, OrgId, campaignId, occurrence);
+            return null;
+        }
+
+        return new ScheduleRun(occurrence, now, Guid.Empty, ReceiptStatus.Accepted, missed, [], 0, 0, 0) { CampaignStart = result };
     }
 
     /// <summary>
