@@ -73,8 +73,16 @@ public sealed class AudienceScenario(BenchOptions options, TextWriter log)
         row % InvalidEvery == 0 ? string.Create(CultureInfo.InvariantCulture, $"1415{2_000_000 + row}") : string.Create(CultureInfo.InvariantCulture, $"+1415{2_000_000 + row}");
 
     /// <summary>The CSV, written row by row as the request body is sent (chunked), never held whole.</summary>
-    private sealed class GeneratedCsv(int rows) : HttpContent
+    private sealed class GeneratedCsv : HttpContent
     {
+        private readonly int _rows;
+
+        public GeneratedCsv(int rows)
+        {
+            _rows = rows;
+            Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
+        }
+
         public long BytesWritten { get; private set; }
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
@@ -84,10 +92,10 @@ public sealed class AudienceScenario(BenchOptions options, TextWriter log)
         {
             var chunk = new StringBuilder(256 * 1024);
             chunk.Append("tocontactid,optin,locale,CustomerName,contextitems.CaseName\n");
-            for (var row = 1; row <= rows; row++)
+            for (var row = 1; row <= _rows; row++)
             {
                 chunk.Append(Number(row)).Append(",true,en-US,Customer ").Append(row).Append(",CAS-").Append(row).Append('\n');
-                if (chunk.Length >= 200 * 1024 || row == rows)
+                if (chunk.Length >= 200 * 1024 || row == _rows)
                 {
                     var bytes = Encoding.UTF8.GetBytes(chunk.ToString());
                     await stream.WriteAsync(bytes, cancellationToken);
