@@ -205,7 +205,7 @@ public static class AudienceApi
                 catch (RequestFailedException e) when (e.Status == StatusCodes.Status404NotFound)
                 {
                     // Replaced between the two reads: the new audience's report is the one to ask for.
-                    return NoAudience(campaignId);
+                    return Problem.NotFound($"Campaign '{campaignId}' has no row-error report for its audience; ask again, its audience may just have been replaced.");
                 }
         }
     }

@@ -20,13 +20,14 @@ internal sealed class AudienceBlobWriter : IAudienceSink
     public const string PartContentType = "application/jsonl";
     public const string ErrorsContentType = "text/csv; charset=utf-8";
 
-    private const int PartBufferBytes = 2 * 1024 * 1024;
+    // Grows to a part's size (about 1 MiB) only when the upload has that many contacts: a small upload stays small.
+    private const int PartBufferBytes = 64 * 1024;
     private const int ErrorsFlushBytes = 1024 * 1024;
 
     private readonly BlobContainerClient _container;
     private readonly Guid _orgId, _campaignId, _uploadId;
     private ArrayBufferWriter<byte> _part = new(PartBufferBytes);
-    private ArrayBufferWriter<byte>? _spare = new(PartBufferBytes);
+    private ArrayBufferWriter<byte>? _spare;
     private readonly Utf8JsonWriter _json;
     private int _lines, _parts;
     private Task? _uploading;
