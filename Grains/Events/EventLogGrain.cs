@@ -29,10 +29,14 @@ public sealed partial class EventLogGrain(
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>A message handed over this long ago and still unsettled is handed again: its batcher may have lost it.</summary>
+    private static readonly TimeSpan HandAgainAfter = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<(string Source, string Id), EventRecord> _byKey = [];
 
-    // Handed to a batcher by this activation; after a crash everything pending is handed again.
-    private readonly HashSet<(string Source, string Id, Guid TriggerId)> _handed = [];
+    // Handed to a batcher by this activation, and when; after a crash everything pending is handed again. A batcher
+    // keeps waiting messages in memory only, so one that restarted without this log is given them again after a while.
+    private readonly Dictionary<(string Source, string Id, Guid TriggerId), DateTimeOffset> _handed = [];
     private CoalescingWriter? _writer;
     private IGrainTimer? _timer;
     private bool _reminderHeld;
@@ -153,6 +157,13 @@ public sealed partial class EventLogGrain(
     {
         if (HasPending)
         {
+            var stale = time.GetUtcNow() - HandAgainAfter;
+            foreach (var key in _handed.Where(h => h.Value < stale).Select(h => h.Key).ToList())
+            {
+                // The batcher drops a message it still holds (by key), so handing it again is safe.
+                _handed.Remove(key);
+            }
+
             Dispatch();
             return;
         }
@@ -206,7 +217,7 @@ public sealed partial class EventLogGrain(
         {
             foreach (var t in record.Triggers)
             {
-                if (t.Status != EventTriggerStatus.Pending || _handed.Contains((record.Source, record.Id, t.TriggerId)))
+                if (t.Status != EventTriggerStatus.Pending || _handed.ContainsKey((record.Source, record.Id, t.TriggerId)))
                 {
                     continue;
                 }
@@ -228,9 +239,10 @@ public sealed partial class EventLogGrain(
             try
             {
                 await GrainFactory.GetGrain<IEventBatcherGrain>(EventKeys.Batcher(OrgId, group.Key)).AddAsync(sends);
+                var handedAt = time.GetUtcNow();
                 foreach (var s in sends)
                 {
-                    _handed.Add((s.Source, s.EventId, s.TriggerId));
+                    _handed[(s.Source, s.EventId, s.TriggerId)] = handedAt;
                 }
             }
             catch (Exception e)
