@@ -43,7 +43,7 @@ while (($#)); do
         --runs) RUNS=$2; shift 2 ;;
         --report) REPORT=$2; shift 2 ;;
         --quick) PASS+=(--warmup 3 --duration 10 --contacts 20000 --idle-watch 10); shift ;;
-        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
         *) PASS+=("$1"); shift ;;
     esac
 done
