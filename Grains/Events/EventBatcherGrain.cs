@@ -44,7 +44,7 @@ public sealed partial class EventBatcherGrain(
 
     // Pending and formed messages' keys: a message handed over again while either is not taken twice.
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
-    private readonly List<EventSend> _pending = [];
+    private readonly List<(EventSend Send, DateTimeOffset At)> _pending = [];
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
     private readonly Queue<string> _settledOrder = new();
     private CoalescingWriter? _writer;
@@ -67,9 +67,9 @@ public sealed partial class EventBatcherGrain(
         var (org, configuration) = CatalogKeys.ParseItem(this.GetPrimaryKeyString());
         (OrgId, ConfigurationId) = (org, configuration);
         // A row stored before waiting messages were kept in memory may still hold some.
-        _pending.AddRange(state.State.Pending);
+        _pending.AddRange(state.State.Pending.Select(s => (s, DateTimeOffset.MinValue)));
         state.State.Pending.Clear();
-        _keys.UnionWith(_pending.Select(s => s.Key));
+        _keys.UnionWith(_pending.Select(p => p.Send.Key));
         _keys.UnionWith(state.State.Batches.SelectMany(b => b.Sends).Select(s => s.Key));
         if (_keys.Count > 0)
         {
@@ -85,18 +85,19 @@ public sealed partial class EventBatcherGrain(
     public Task AddAsync(ImmutableArray<EventSend> sends)
     {
         var added = 0;
+        var now = time.GetUtcNow();
         foreach (var send in sends)
         {
             if (!_settled.Contains(send.Key) && _keys.Add(send.Key))
             {
-                _pending.Add(send);
+                _pending.Add((send, now));
                 added++;
             }
         }
 
         if (added > 0)
         {
-            _oldestPendingAt ??= time.GetUtcNow();
+            _oldestPendingAt ??= now;
             if (_pending.Count >= OrgSettings.DefaultMaxContactsPerRequest)
             {
                 _full.TrySetResult();
@@ -192,16 +193,13 @@ public sealed partial class EventBatcherGrain(
         while ((pending.Count - taken >= max || (partial && pending.Count > taken)) && state.State.Batches.Count < MaxFormedBatches)
         {
             var count = Math.Min(max, pending.Count - taken);
-            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = pending.GetRange(taken, count) });
+            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = [.. pending.GetRange(taken, count).Select(p => p.Send)] });
             taken += count;
         }
 
         pending.RemoveRange(0, taken);
-        if (pending.Count == 0)
-        {
-            _oldestPendingAt = null;
-        }
-
+        // Those left behind by full batches get their own window, from the oldest of them: more of them share a request.
+        _oldestPendingAt = pending.Count == 0 ? null : pending[0].At;
         return taken > 0;
     }
 
