@@ -123,7 +123,9 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         try
         {
             system.Clock.Advance(TimeSpan.FromMinutes(31));
-            await org.Http.WaitForTriggerAsync(id, "sent");
+            var sent = await org.Http.WaitForTriggerAsync(id, "sent");
+            // "sent" is the send path's acceptance; the provider call follows it.
+            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
             Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
         }
         finally
