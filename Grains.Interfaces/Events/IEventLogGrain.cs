@@ -33,8 +33,9 @@ public interface IEventLogGrain : IGrainWithStringKey
 public interface IEventBatcherGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Takes messages to send; answers once they are stored. A message already taken (same <see cref="EventSend.Key"/>)
-    /// is not taken again.
+    /// Takes messages to send. They wait in memory until their batch is formed and stored: the log that handed them
+    /// over keeps them until their outcome is recorded and hands them over again after a crash. A message already
+    /// taken (same <see cref="EventSend.Key"/>), waiting or in a batch, is not taken again.
     /// </summary>
     Task AddAsync(ImmutableArray<EventSend> sends);
 }

@@ -16,6 +16,12 @@ namespace Outbound.Grains.Events;
 /// repeated after a crash replays the send path's first receipt instead of sending again. A batch leaves the state
 /// only once its event logs have stored what became of its messages.
 /// </summary>
+/// <remarks>
+/// Messages waiting for a batch are held in memory only: their logs store them until their outcome is recorded and
+/// hand them over again after a crash (or when a hand-over has gone unanswered for a while), so storing them here
+/// too would only rewrite this row on every hand-over. At most <see cref="MaxFormedBatches"/> batches are stored at
+/// once, which keeps the row far below the table's 1 MiB whatever the backlog.
+/// </remarks>
 [Reentrant]
 public sealed partial class EventBatcherGrain(
     [PersistentState("batcher", StorageNames.Events)] IPersistentState<EventBatcherState> state,
@@ -26,6 +32,9 @@ public sealed partial class EventBatcherGrain(
     /// <summary>How long a message waits for others to share its send request.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Batches formed and not yet settled, at most: the row holds them with their contacts.</summary>
+    public const int MaxFormedBatches = 16;
+
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan RetryAfter = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan QuotaCheckPeriod = TimeSpan.FromSeconds(5);
@@ -33,7 +42,9 @@ public sealed partial class EventBatcherGrain(
     /// <summary>Settled keys this activation remembers, for a hand-over still on its way when its batch settled.</summary>
     private const int RecentlySettledKept = 20_000;
 
+    // Pending and formed messages' keys: a message handed over again while either is not taken twice.
     private readonly HashSet<string> _keys = new(StringComparer.Ordinal);
+    private readonly List<(EventSend Send, DateTimeOffset At)> _pending = [];
     private readonly HashSet<string> _settled = new(StringComparer.Ordinal);
     private readonly Queue<string> _settledOrder = new();
     private CoalescingWriter? _writer;
@@ -55,7 +66,10 @@ public sealed partial class EventBatcherGrain(
     {
         var (org, configuration) = CatalogKeys.ParseItem(this.GetPrimaryKeyString());
         (OrgId, ConfigurationId) = (org, configuration);
-        _keys.UnionWith(state.State.Pending.Select(s => s.Key));
+        // A row stored before waiting messages were kept in memory may still hold some.
+        _pending.AddRange(state.State.Pending.Select(s => (s, DateTimeOffset.MinValue)));
+        state.State.Pending.Clear();
+        _keys.UnionWith(_pending.Select(p => p.Send.Key));
         _keys.UnionWith(state.State.Batches.SelectMany(b => b.Sends).Select(s => s.Key));
         if (_keys.Count > 0)
         {
@@ -68,38 +82,31 @@ public sealed partial class EventBatcherGrain(
         return Task.CompletedTask;
     }
 
-    public async Task AddAsync(ImmutableArray<EventSend> sends)
+    public Task AddAsync(ImmutableArray<EventSend> sends)
     {
         var added = 0;
+        var now = time.GetUtcNow();
         foreach (var send in sends)
         {
             if (!_settled.Contains(send.Key) && _keys.Add(send.Key))
             {
-                state.State.Pending.Add(send);
+                _pending.Add((send, now));
                 added++;
             }
         }
 
-        if (added == 0)
+        if (added > 0)
         {
-            await Writer.WhenWrittenAsync();
-            return;
+            _oldestPendingAt ??= now;
+            if (_pending.Count >= OrgSettings.DefaultMaxContactsPerRequest)
+            {
+                _full.TrySetResult();
+            }
+
+            Run();
         }
 
-        _oldestPendingAt ??= time.GetUtcNow();
-        if (!_reminderHeld)
-        {
-            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            _reminderHeld = true;
-        }
-
-        await Writer.WriteAsync();
-        if (state.State.Pending.Count >= OrgSettings.DefaultMaxContactsPerRequest)
-        {
-            _full.TrySetResult();
-        }
-
-        Run();
+        return Task.CompletedTask;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -110,7 +117,7 @@ public sealed partial class EventBatcherGrain(
             return;
         }
 
-        if (await this.GetReminder(ResumeReminder) is { } reminder && _keys.Count == 0)
+        if (await this.GetReminder(ResumeReminder) is { } reminder && _keys.Count == 0 && state.State.Batches.Count == 0)
         {
             await this.UnregisterReminder(reminder);
             _reminderHeld = false;
@@ -130,19 +137,29 @@ public sealed partial class EventBatcherGrain(
     {
         try
         {
-            while (state.State.Pending.Count > 0 || state.State.Batches.Count > 0)
+            while (_pending.Count > 0 || state.State.Batches.Count > 0)
             {
                 var max = await MaxContactsAsync();
                 var waited = time.GetUtcNow() - (_oldestPendingAt ?? time.GetUtcNow());
-                if (state.State.Batches.Count == 0 && state.State.Pending.Count < max && waited < Window)
+                if (state.State.Batches.Count == 0 && _pending.Count < max && waited < Window)
                 {
                     await Task.WhenAny(Task.Delay(Window - waited, time), _full.Task);
                     continue;
                 }
 
                 _full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Form(max, partial: waited >= Window);
-                await Writer.WriteAsync();
+                if (Form(max, partial: waited >= Window))
+                {
+                    if (!_reminderHeld)
+                    {
+                        // Before the batch is stored: once it is, a crash must still lead back here to settle it.
+                        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+                        _reminderHeld = true;
+                    }
+
+                    await Writer.WriteAsync();
+                }
+
                 var sent = await Task.WhenAll(state.State.Batches.ToArray().Select(SendAsync));
                 if (sent.Contains(false))
                 {
@@ -166,24 +183,24 @@ public sealed partial class EventBatcherGrain(
 
     /// <summary>
     /// Moves pending messages into numbered batches of <paramref name="max"/>; with <paramref name="partial"/>, the
-    /// rest too, in a smaller one (they have waited their window).
+    /// rest too, in a smaller one (they have waited their window). Forms no more than <see cref="MaxFormedBatches"/>
+    /// unsettled batches; the rest wait for the next round. True when a batch was formed (and must be stored).
     /// </summary>
-    private void Form(int max, bool partial)
+    private bool Form(int max, bool partial)
     {
-        var pending = state.State.Pending;
+        var pending = _pending;
         var taken = 0;
-        while (pending.Count - taken >= max || (partial && pending.Count > taken))
+        while ((pending.Count - taken >= max || (partial && pending.Count > taken)) && state.State.Batches.Count < MaxFormedBatches)
         {
             var count = Math.Min(max, pending.Count - taken);
-            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = pending.GetRange(taken, count) });
+            state.State.Batches.Add(new FormedBatch { Number = state.State.NextBatch++, Sends = [.. pending.GetRange(taken, count).Select(p => p.Send)] });
             taken += count;
         }
 
         pending.RemoveRange(0, taken);
-        if (pending.Count == 0)
-        {
-            _oldestPendingAt = null;
-        }
+        // Those left behind by full batches get their own window, from the oldest of them: more of them share a request.
+        _oldestPendingAt = pending.Count == 0 ? null : pending[0].At;
+        return taken > 0;
     }
 
     /// <summary>Sends one batch through the send path and reports its outcomes; false to try again later.</summary>
@@ -294,10 +311,11 @@ public sealed partial class EventBatcherGrain(
     private partial void LogRunFailed(Exception exception, Guid configurationId);
 }
 
-/// <summary>A batcher's messages: those waiting for a batch, and the batches formed but not yet settled.</summary>
+/// <summary>A batcher's batches formed but not yet settled (messages waiting for a batch are kept in memory; see the grain).</summary>
 [GenerateSerializer, Alias("Outbound.EventBatcherState")]
 public sealed class EventBatcherState
 {
+    /// <summary>No longer written (always empty); read once from rows stored before.</summary>
     [Id(0)] public List<EventSend> Pending { get; set; } = [];
     [Id(1)] public List<FormedBatch> Batches { get; set; } = [];
     [Id(2)] public long NextBatch { get; set; }

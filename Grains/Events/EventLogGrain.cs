@@ -1,5 +1,7 @@
 using Orleans.Concurrency;
+using Orleans.Storage;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Outbound.Events;
 using Outbound.Grains.Storage;
@@ -13,15 +15,26 @@ namespace Outbound.Grains.Events;
 /// handed to the configurations' batchers. A reminder, held while any message is pending, brings the log back after a
 /// crash to hand over again whatever was not settled (the batchers drop what they already took).
 /// </summary>
+/// <remarks>
+/// The kept events are spread over <see cref="Segments"/> rows used as a ring: new events go to the head segment until
+/// it took <see cref="SegmentEvents"/>, then the next one becomes the head and forgets its settled events (the oldest).
+/// A write stores only the segments a request changed, so its size is a segment's, not the whole log's.
+/// </remarks>
 [Reentrant]
 public sealed partial class EventLogGrain(
-    [PersistentState("events", StorageNames.Events)] IPersistentState<EventLogState> state,
+    [FromKeyedServices(StorageNames.Events)] IGrainStorage storage,
     TimeProvider time,
     ILogger<EventLogGrain> logger)
     : Grain, IEventLogGrain, IRemindable
 {
-    /// <summary>Events kept per log, for repeats and tracking; settled ones go first when there are more.</summary>
+    /// <summary>Events kept per log, for repeats and tracking, at most (at least <c>MaxRetained - SegmentEvents</c>); pending ones are always kept.</summary>
     public const int MaxRetained = 1_000;
+
+    /// <summary>Rows the kept events are spread over; fixed, since stored logs are read by these names.</summary>
+    public const int Segments = 8;
+
+    /// <summary>New events a segment takes before the next one becomes the head.</summary>
+    public const int SegmentEvents = MaxRetained / Segments;
 
     /// <summary>About how many bytes of waiting messages a log holds before it refuses more (its row holds under 1 MiB).</summary>
     public const int MaxPendingBytes = 384 * 1024;
@@ -29,11 +42,17 @@ public sealed partial class EventLogGrain(
     private const string ResumeReminder = "resume";
     private static readonly TimeSpan CheckPeriod = TimeSpan.FromSeconds(1);
 
-    private readonly Dictionary<(string Source, string Id), EventRecord> _byKey = [];
+    /// <summary>A message handed over this long ago and still unsettled is handed again: its batcher may have lost it.</summary>
+    private static readonly TimeSpan HandAgainAfter = TimeSpan.FromMinutes(1);
 
-    // Handed to a batcher by this activation; after a crash everything pending is handed again.
-    private readonly HashSet<(string Source, string Id, Guid TriggerId)> _handed = [];
-    private CoalescingWriter? _writer;
+    private readonly Dictionary<(string Source, string Id), (EventRecord Record, int Segment)> _byKey = [];
+    private readonly GrainState<EventLogState>[] _segments = new GrainState<EventLogState>[Segments];
+    private readonly CoalescingWriter?[] _writers = new CoalescingWriter?[Segments];
+    private int _head;
+
+    // Handed to a batcher by this activation, and when; after a crash everything pending is handed again. A batcher
+    // keeps waiting messages in memory only, so one that restarted without this log is given them again after a while.
+    private readonly Dictionary<(string Source, string Id, Guid TriggerId), DateTimeOffset> _handed = [];
     private IGrainTimer? _timer;
     private bool _reminderHeld;
     private bool _dispatching;
@@ -44,15 +63,31 @@ public sealed partial class EventLogGrain(
 
     private int Partition { get; set; }
 
-    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(state.WriteOwnStateAsync, time);
+    private IEnumerable<EventRecord> Records => Enumerable.Range(0, Segments).SelectMany(i => Segment(i).Events);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (OrgId, Partition) = EventKeys.ParseLog(this.GetPrimaryKeyString());
-        foreach (var record in state.State.Events)
+        await Task.WhenAll(Enumerable.Range(0, Segments).Select(async i =>
         {
-            _byKey[(record.Source, record.Id)] = record;
-            _pendingBytes += record.Triggers.Sum(PendingBytes);
+            var segment = new GrainState<EventLogState>(new EventLogState());
+            await storage.ReadStateAsync(SegmentName(i), this.GetGrainId(), segment);
+            segment.State ??= new EventLogState();
+            _segments[i] = segment;
+        }));
+
+        for (var i = 0; i < Segments; i++)
+        {
+            if (Segment(i).Generation > Segment(_head).Generation)
+            {
+                _head = i;
+            }
+
+            foreach (var record in Segment(i).Events)
+            {
+                _byKey[(record.Source, record.Id)] = (record, i);
+                _pendingBytes += record.Triggers.Sum(PendingBytes);
+            }
         }
 
         if (HasPending)
@@ -61,8 +96,6 @@ public sealed partial class EventLogGrain(
             _reminderHeld = true;
             Dispatch();
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task<AppendResult> AppendAsync(ImmutableArray<IncomingEvent> events)
@@ -79,10 +112,13 @@ public sealed partial class EventLogGrain(
         // Decided after the await: another request may have taken one of these events meanwhile.
         var now = time.GetUtcNow();
         var taken = ImmutableArray.CreateBuilder<bool>(events.Length);
+        var changed = new HashSet<int>();
+        var repeated = new HashSet<int>();
         foreach (var e in events)
         {
-            if (_byKey.ContainsKey((e.Source, e.Id)))
+            if (_byKey.TryGetValue((e.Source, e.Id), out var known))
             {
+                repeated.Add(known.Segment);
                 taken.Add(false);
                 continue;
             }
@@ -99,12 +135,14 @@ public sealed partial class EventLogGrain(
                 }
             }
 
-            state.State.Events.Add(record);
-            _byKey[(e.Source, e.Id)] = record;
+            var head = Head(changed);
+            Segment(head).Events.Add(record);
+            Segment(head).Appended++;
+            changed.Add(head);
+            _byKey[(e.Source, e.Id)] = (record, head);
             taken.Add(true);
         }
 
-        Trim();
         if (HasPending && !_reminderHeld)
         {
             // Before the answer: once events are acknowledged, a crash must still lead back here to send them.
@@ -112,8 +150,9 @@ public sealed partial class EventLogGrain(
             _reminderHeld = true;
         }
 
-        // Also for an answer made only of repeats: one of them may be in a write still under way.
-        await Writer.WriteAsync();
+        // Repeats too: one of them may be in a write still under way.
+        await Task.WhenAll(changed.Select(i => Writer(i).WriteAsync())
+            .Concat(repeated.Except(changed).Select(i => Writer(i).WhenWrittenAsync())));
         Dispatch();
         return new AppendResult(false, taken.ToImmutable());
     }
@@ -121,7 +160,7 @@ public sealed partial class EventLogGrain(
     public Task<ImmutableArray<EventView>> GetAsync(string eventId)
     {
         var now = time.GetUtcNow();
-        return Task.FromResult(state.State.Events
+        return Task.FromResult(Records
             .Where(r => r.Id == eventId)
             .Select(r => new EventView(r.Id, r.Source, r.Type, r.Time, r.ReceivedAt,
                 [.. r.Triggers.Select(t => new TriggerOutcomeView(t.TriggerId, t.ConfigurationId, t.Status, t.MessageId, t.Reason, t.NotBefore > now ? t.NotBefore : null))]))
@@ -130,11 +169,21 @@ public sealed partial class EventLogGrain(
 
     public async Task RecordOutcomesAsync(ImmutableArray<DispatchOutcome> outcomes)
     {
+        var changed = new HashSet<int>();
+        var repeated = new HashSet<int>();
         foreach (var o in outcomes)
         {
-            if (_byKey.TryGetValue((o.Source, o.EventId), out var record)
-                && record.Triggers.Find(t => t.TriggerId == o.TriggerId) is { Status: EventTriggerStatus.Pending } outcome)
+            if (!_byKey.TryGetValue((o.Source, o.EventId), out var known))
             {
+                _handed.Remove((o.Source, o.EventId, o.TriggerId));
+                continue;
+            }
+
+            // Already recorded (a replayed batch): that write may still be under way.
+            repeated.Add(known.Segment);
+            if (known.Record.Triggers.Find(t => t.TriggerId == o.TriggerId) is { Status: EventTriggerStatus.Pending } outcome)
+            {
+                changed.Add(known.Segment);
                 _pendingBytes -= PendingBytes(outcome);
                 outcome.Status = o.Status;
                 outcome.MessageId = o.MessageId;
@@ -146,18 +195,26 @@ public sealed partial class EventLogGrain(
             _handed.Remove((o.Source, o.EventId, o.TriggerId));
         }
 
-        await Writer.WriteAsync();
+        await Task.WhenAll(changed.Select(i => Writer(i).WriteAsync())
+            .Concat(repeated.Except(changed).Select(i => Writer(i).WhenWrittenAsync())));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (HasPending)
         {
+            var stale = time.GetUtcNow() - HandAgainAfter;
+            foreach (var key in _handed.Where(h => h.Value < stale).Select(h => h.Key).ToList())
+            {
+                // The batcher drops a message it still holds (by key), so handing it again is safe.
+                _handed.Remove(key);
+            }
+
             Dispatch();
             return;
         }
 
-        await Writer.WhenWrittenAsync();
+        await Task.WhenAll(_writers.OfType<CoalescingWriter>().Select(w => w.WhenWrittenAsync()));
         if (!HasPending && await this.GetReminder(ResumeReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -165,7 +222,7 @@ public sealed partial class EventLogGrain(
         }
     }
 
-    private bool HasPending => _byKey.Count > 0 && state.State.Events.Exists(r => !r.Settled);
+    private bool HasPending => _byKey.Count > 0 && Records.Any(r => !r.Settled);
 
     /// <summary>Hands every due pending message not yet handed to its batcher; runs one pass at a time.</summary>
     private void Dispatch()
@@ -202,11 +259,11 @@ public sealed partial class EventLogGrain(
         var now = time.GetUtcNow();
         var due = new List<(Guid ConfigurationId, EventSend Send)>();
         var waiting = false;
-        foreach (var record in state.State.Events)
+        foreach (var record in Records)
         {
             foreach (var t in record.Triggers)
             {
-                if (t.Status != EventTriggerStatus.Pending || _handed.Contains((record.Source, record.Id, t.TriggerId)))
+                if (t.Status != EventTriggerStatus.Pending || _handed.ContainsKey((record.Source, record.Id, t.TriggerId)))
                 {
                     continue;
                 }
@@ -228,9 +285,10 @@ public sealed partial class EventLogGrain(
             try
             {
                 await GrainFactory.GetGrain<IEventBatcherGrain>(EventKeys.Batcher(OrgId, group.Key)).AddAsync(sends);
+                var handedAt = time.GetUtcNow();
                 foreach (var s in sends)
                 {
-                    _handed.Add((s.Source, s.EventId, s.TriggerId));
+                    _handed[(s.Source, s.EventId, s.TriggerId)] = handedAt;
                 }
             }
             catch (Exception e)
@@ -253,27 +311,61 @@ public sealed partial class EventLogGrain(
         }
     }
 
-    /// <summary>Forgets the oldest settled events past <see cref="MaxRetained"/>; pending ones are always kept.</summary>
-    private void Trim()
+    /// <summary>
+    /// The segment a new event goes to. Once the head took <see cref="SegmentEvents"/>, the next segment becomes the
+    /// head: it holds the oldest events, and forgets those that are settled (pending ones stay until they settle).
+    /// </summary>
+    private int Head(HashSet<int> changed)
     {
-        var excess = state.State.Events.Count - MaxRetained;
-        if (excess <= 0)
+        if (Segment(_head).Appended < SegmentEvents)
         {
-            return;
+            return _head;
         }
 
-        var removed = 0;
-        state.State.Events.RemoveAll(r =>
+        var next = (_head + 1) % Segments;
+        var segment = Segment(next);
+        segment.Events.RemoveAll(r =>
         {
-            if (removed >= excess || !r.Settled)
+            if (!r.Settled)
             {
                 return false;
             }
 
-            removed++;
             _byKey.Remove((r.Source, r.Id));
             return true;
         });
+        segment.Generation = Segment(_head).Generation + 1;
+        segment.Appended = 0;
+        changed.Add(next);
+        _head = next;
+        return next;
+    }
+
+    private EventLogState Segment(int segment) => _segments[segment].State!;
+
+    // The first segment keeps the name of the single row the log had before it had segments.
+    private static string SegmentName(int segment) => segment == 0 ? "events" : $"events-{segment}";
+
+    private CoalescingWriter Writer(int segment) =>
+        _writers[segment] ??= new CoalescingWriter(() => WriteSegmentAsync(segment), time);
+
+    /// <summary>As <see cref="OwnStateWrites"/>: only this activation writes its segments, so an ETag conflict means an
+    /// earlier write of ours landed unheard; take the stored ETag and write again.</summary>
+    private async Task WriteSegmentAsync(int segment)
+    {
+        var state = _segments[segment];
+        try
+        {
+            await storage.WriteStateAsync(SegmentName(segment), this.GetGrainId(), state);
+        }
+        catch (InconsistentStateException)
+        {
+            var stored = new GrainState<EventLogState>(new EventLogState());
+            await storage.ReadStateAsync(SegmentName(segment), this.GetGrainId(), stored);
+            state.ETag = stored.ETag;
+            state.RecordExists = stored.RecordExists;
+            await storage.WriteStateAsync(SegmentName(segment), this.GetGrainId(), state);
+        }
     }
 
     private static int PendingBytes(TriggerOutcome outcome) =>

@@ -3,11 +3,20 @@ using Outbound.Sending;
 
 namespace Outbound.Grains.Events;
 
-/// <summary>An event log's recent events, oldest first: the repeats it recognises and the tracking it can show.</summary>
+/// <summary>
+/// One segment of an event log's recent events, oldest first: the repeats it recognises and the tracking it can show.
+/// (A log stored before it had segments is this one row, read as its first segment.)
+/// </summary>
 [GenerateSerializer, Alias("Outbound.EventLogState")]
 public sealed class EventLogState
 {
     [Id(0)] public List<EventRecord> Events { get; set; } = [];
+
+    /// <summary>How many times the ring of segments had turned when this one became the head: the highest is the head.</summary>
+    [Id(1)] public long Generation { get; set; }
+
+    /// <summary>New events this segment took since it became the head.</summary>
+    [Id(2)] public int Appended { get; set; }
 }
 
 [GenerateSerializer, Alias("Outbound.EventRecord")]

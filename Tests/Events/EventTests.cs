@@ -123,7 +123,9 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         try
         {
             system.Clock.Advance(TimeSpan.FromMinutes(31));
-            await org.Http.WaitForTriggerAsync(id, "sent");
+            var sent = await org.Http.WaitForTriggerAsync(id, "sent");
+            // "sent" is the send path's acceptance; the provider call follows it.
+            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
             Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
         }
         finally
@@ -146,7 +148,9 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         try
         {
             system.Clock.Advance(TimeSpan.FromMinutes(11));
-            await org.Http.WaitForTriggerAsync(id, "sent");
+            var sent = await org.Http.WaitForTriggerAsync(id, "sent");
+            // "sent" is the send path's acceptance; the provider call follows it.
+            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
             Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
         }
         finally
@@ -179,7 +183,9 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         try
         {
             system.Clock.Advance(TimeSpan.FromHours(1));
-            await org.Http.WaitForTriggerAsync(second, "sent");
+            var sent = await org.Http.WaitForTriggerAsync(second, "sent");
+            // "sent" is the send path's acceptance; the provider call follows it.
+            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
             Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
         }
         finally
@@ -278,5 +284,32 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         var response = await org.Http.PostAsync("/v1/events", Events.Raw($"[{string.Join(',', Enumerable.Repeat("{}", 1001))}]", Events.Batch));
 
         await response.AssertProblemNaming("events");
+    }
+
+    [Fact]
+    public async Task A_repeat_of_an_event_the_log_still_keeps_is_a_duplicate_after_thousands_more_events_and_a_silo_restart()
+    {
+        var (org, _) = await SetupAsync();
+        var run = Guid.NewGuid().ToString("N");
+        // No trigger: each event is settled as it is stored. 6,000 events are ~375 per log, within what a log keeps.
+        object[] Batch(int from) => [.. Enumerable.Range(from, 1_000).Select(i => new { specversion = "1.0", type = "ticket.noted", source = "crm", id = $"{run}-{i}" })];
+        async Task<string[]> PostAsync(int from) =>
+            [.. (await (await org.Http.PostEventsAsync(Events.Batch, Batch(from))).Json(HttpStatusCode.Accepted))["results"]!.AsArray().Select(r => r!["status"]!.GetValue<string>())];
+
+        for (var from = 0; from < 3_000; from += 1_000)
+        {
+            Assert.All(await PostAsync(from), status => Assert.Equal("accepted", status));
+        }
+
+        await system.RestartSiloAsync();
+        for (var from = 3_000; from < 6_000; from += 1_000)
+        {
+            Assert.All(await PostAsync(from), status => Assert.Equal("accepted", status));
+        }
+
+        for (var from = 0; from < 6_000; from += 1_000)
+        {
+            Assert.All(await PostAsync(from), status => Assert.Equal("duplicate", status));
+        }
     }
 }

@@ -4,7 +4,8 @@ namespace Outbound.Bench;
 
 /// <summary>
 /// The scenarios: <c>throughput</c> (closed loop, open loop at 80% of it, ceiling), <c>contacts</c>, <c>faults</c>;
-/// inbound: <c>conversations</c> (webhooks closed loop, open loop at 80% of it) and <c>agents</c> (many agents and conversations).
+/// inbound: <c>conversations</c> (webhooks closed loop, open loop at 80% of it) and <c>agents</c> (many agents and conversations);
+/// <c>events</c>: CloudEvents batches through a trigger (closed loop, open loop at 80% of it).
 /// </summary>
 public static class Scenarios
 {
@@ -14,8 +15,9 @@ public static class Scenarios
     public const string Conversations = "conversations";
     public const string Agents = "agents";
     public const string Audience = "audience";
+    public const string Events = "events";
 
-    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents, Audience];
+    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents, Audience, Events];
 }
 
 /// <summary>Everything one bench run needs; every field has a command-line switch of the same name in kebab case.</summary>

@@ -36,8 +36,14 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         IReadOnlyList<Tenant> tenants = [];
         if (!inbound)
         {
-            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {options.Orgs} orgs");
-            tenants = await new TenantSetup(gateway, options).CreateAsync(cancellationToken);
+            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {(Events ? 1 : options.Orgs)} orgs");
+            tenants = await new TenantSetup(gateway, Events ? options with { Orgs = 1 } : options).CreateAsync(cancellationToken);
+            if (Events)
+            {
+                // One org, one trigger on case.created: every event becomes one message to its customer.
+                var api = new TenantApi(gateway, options.AdminKey);
+                await api.CallAsync(HttpMethod.Post, "/v1/triggers", tenants[0].ApiKey, EventBodies.Trigger(tenants[0].ConfigurationId), cancellationToken);
+            }
         }
 
         await fake.ResetFaultsAsync(cancellationToken);
@@ -85,7 +91,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             case Scenarios.Audience:
                 audience = await new Campaigns.AudienceScenario(options, log).RunAsync(gateway, tenants[0], cancellationToken);
                 break;
-            case Scenarios.Throughput when earlier?.Phase(PhaseNames.Closed) is { } measured:
+            case Scenarios.Throughput or Scenarios.Events when earlier?.Phase(PhaseNames.Closed) is { } measured:
                 phases.AddRange(earlier.Phases);
                 phases.Add(await OpenPhaseAsync(measured, tenants, gateway, fake, cancellationToken));
                 break;
@@ -100,6 +106,15 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 if (!options.Skip.Contains(PhaseNames.Ceiling))
                 {
                     phases.Add(await CeilingPhaseAsync(fakeHttp, fake, cancellationToken));
+                }
+
+                break;
+            case Scenarios.Events:
+                var peak = await ClosedPhaseAsync(PhaseNames.Closed, 'e', tenants, gateway, fake, null, v => acceptedSoFar = v, cancellationToken);
+                phases.Add(peak);
+                if (!options.Skip.Contains(PhaseNames.Open))
+                {
+                    phases.Add(await OpenPhaseAsync(peak, tenants, gateway, fake, cancellationToken));
                 }
 
                 break;
@@ -151,7 +166,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Action<long> progress, CancellationToken cancellationToken)
     {
         await fake.ClearLedgerAsync(cancellationToken);
-        var load = new SendLoad(gateway, tenants, options.ContactsPerRequest, _numbers, phase);
+        var load = new SendLoad(gateway, tenants, options.ContactsPerRequest, _numbers, phase) { Events = Events };
+        var quotaAtStart = await QuotaProbe.ReadAsync(gateway, tenants, Events, cancellationToken);
         var startedAt = DateTimeOffset.UtcNow;
         var warmedUp = startedAt + options.Warmup;
         var until = warmedUp + options.Duration;
@@ -159,7 +175,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Func<bool> stop = contacts is { } n
             ? () => _numbers.Issued - issuedBefore >= n
             : () => DateTimeOffset.UtcNow >= until;
-        var description = $"closed loop, {options.Concurrency} requests in flight, {options.ContactsPerRequest} contacts each"
+        var description = $"closed loop, {options.Concurrency} requests in flight, {options.ContactsPerRequest} {(Events ? "events" : "contacts")} each"
             + (contacts is { } c ? $", {c:N0} distinct contacts" : "");
         log.WriteLine($"  {name}: {description}");
 
@@ -174,6 +190,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages),
             LostStatuses = await LostStatusesAsync(gateway, tenants, lost, cancellationToken),
+            SendRequests = QuotaProbe.Used(quotaAtStart, await QuotaProbe.ReadAsync(gateway, tenants, Events, cancellationToken)),
         };
         Print(result);
         return result;
@@ -207,9 +224,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         // 80% of what the system kept up with: accepted AND delivered, else the backlog would grow.
         var rate = options.Rate ?? Math.Max(1, 0.8 * closed.SustainedPerSecond / options.ContactsPerRequest);
         await fake.ClearLedgerAsync(cancellationToken);
-        var load = new SendLoad(gateway, tenants, options.ContactsPerRequest, _numbers, 'o');
+        var load = new SendLoad(gateway, tenants, options.ContactsPerRequest, _numbers, 'o') { Events = Events };
+        var quotaAtStart = await QuotaProbe.ReadAsync(gateway, tenants, Events, cancellationToken);
         var description = string.Create(CultureInfo.InvariantCulture,
-            $"open loop, {rate:F1} requests/s ({rate * options.ContactsPerRequest:F0} messages/s{(options.Rate is null ? ", 80% of the closed-loop sustained rate" : "")})");
+            $"open loop, {rate:F1} requests/s ({rate * options.ContactsPerRequest:F0} {(Events ? "events" : "messages")}/s{(options.Rate is null ? ", 80% of the closed-loop sustained rate" : "")})");
         log.WriteLine($"  {PhaseNames.Open}: {description}");
         var startedAt = DateTimeOffset.UtcNow;
         // The rate ramps up over the warm-up, then holds for another warm-up before the window opens.
@@ -225,6 +243,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         {
             CpuMsPerThousand = PerThousand(cpu, result.AcceptedMessages),
             LostStatuses = await LostStatusesAsync(gateway, tenants, lost, cancellationToken),
+            SendRequests = QuotaProbe.Used(quotaAtStart, await QuotaProbe.ReadAsync(gateway, tenants, Events, cancellationToken)),
         };
         Print(result);
         return result;
@@ -282,6 +301,8 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         return statuses;
     }
 
+    private bool Events => options.Scenario == Scenarios.Events;
+
     private IReadOnlyDictionary<string, double> CpuSnapshot() => _sampler?.CpuSnapshot() ?? new Dictionary<string, double>();
 
     private Dictionary<string, double> CpuUsed(IReadOnlyDictionary<string, double> atStart) =>
@@ -320,11 +341,16 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         Inv($"lost {r.Lost}, duplicated {r.Duplicated}, unacknowledged {r.Unacknowledged}, rejected contacts {r.RejectedContacts}, busy 503s {r.BusyAnswers}, ") +
         Inv($"non-202 [{string.Join(' ', r.Statuses.Select(s => $"{s.Key}×{s.Value}"))}], drain {r.DrainSeconds:F1} s, ") +
         Inv($"CPU ms per 1,000 messages [{string.Join(' ', r.CpuMsPerThousand.Select(c => $"{c.Key} {c.Value:F0}"))}]") +
+        (r.StartToProviderMs is { } s ? Inv($", start→provider p50/p99 {s.P50:F0}/{s.P99:F0} ms") : "") +
+        (r.SendRequests is { } n ? Inv($", send requests {n}") : "") +
         (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));
 
     private string Describe() =>
         options.Scenario == Scenarios.Audience ? Inv($"rows={options.AudienceRows} (CSV, 5 columns, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid)") :
-        options.Scenario is Scenarios.Conversations or Scenarios.Agents
+        Events
+            ? Inv($"orgs=1 triggers=1 concurrency={options.Concurrency} events/POST={options.ContactsPerRequest} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
+                (options.Rate is { } eventsRate ? Inv($" rate={eventsRate} POSTs/s") : "")
+        : options.Scenario is Scenarios.Conversations or Scenarios.Agents
             ? Inv($"orgs={options.Orgs} concurrency={options.Concurrency} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s ") +
                 Inv($"agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? (options.Scenario == Scenarios.Agents ? "10000" : "800")} ") +
                 (options.Scenario == Scenarios.Agents ? Inv($"conversations={options.Conversations}") : Inv($"capacity={options.Capacity}")) +

@@ -35,6 +35,7 @@ public static class PhaseAnalysis
         long lost = 0, duplicated = 0, accepted = 0, rejected = 0, acceptedInWindow = 0, requestsInWindow = 0;
         var latencies = new List<double>();
         var acceptToProvider = new List<double>();
+        var startToProvider = new List<double>();
         var statuses = new SortedDictionary<string, long>();
         var lostSample = new List<(RequestRecord, int)>();
         foreach (var r in requests.Records)
@@ -69,6 +70,7 @@ public static class PhaseAnalysis
                 if (inWindow && receipts.FirstAt(r, i) is { } first)
                 {
                     acceptToProvider.Add((first - r.AnsweredAt).TotalMilliseconds);
+                    startToProvider.Add((first - r.AnsweredAt).TotalMilliseconds + r.LatencyMs);
                 }
 
                 if (count == 0)
@@ -90,6 +92,7 @@ public static class PhaseAnalysis
             Percentiles.Of(latencies), Percentiles.Of(acceptToProvider), lost, duplicated, receipts.Unacknowledged, drainSeconds, statuses)
         {
             BusyAnswers = requests.Records.Sum(r => (long)r.BusyAnswers),
+            StartToProviderMs = Percentiles.Of(startToProvider),
         }, lostSample);
     }
 

@@ -70,6 +70,15 @@ public sealed record PhaseResult(
     /// <summary>503 answers (admission control) that requests waited out and repeated before their final answer.</summary>
     public long BusyAnswers { get; init; }
 
+    /// <summary>
+    /// The ledger row's receive time minus the request's start (in the open loop its scheduled start), for the messages
+    /// of requests answered in the window. For the events scenario: event → provider call, the ingest included.
+    /// </summary>
+    public Percentiles? StartToProviderMs { get; init; }
+
+    /// <summary>Send requests the org's quota counted during the phase (events scenario: what the events were batched into); null if not read.</summary>
+    public long? SendRequests { get; init; }
+
     /// <summary>The rate the system keeps up with: what is accepted must also reach the provider.</summary>
     public double SustainedPerSecond => Math.Min(AcceptedPerSecond, ProviderPerSecond);
 }

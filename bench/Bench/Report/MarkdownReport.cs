@@ -19,6 +19,8 @@ public static class MarkdownReport
     private const double TargetAssignedP99Ms = 100;
     private const double TargetAgentsSiloRssMiB = 1_024;
     private const double TargetAudienceRowsPerSecond = 50_000;
+    private const double TargetEventsPerSecond = 5_000;
+    private const double TargetEventToProviderP99Ms = 2_000;
 
     public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at, string? note = null)
     {
@@ -57,6 +59,7 @@ public static class MarkdownReport
         Conversations(md, [.. results.Where(r => r.Scenario == Scenarios.Conversations && r.Conversations is not null).OrderBy(r => r.Run)]);
         Agents(md, [.. results.Where(r => r.Scenario == Scenarios.Agents && r.Conversations is not null).OrderBy(r => r.Run)]);
         Audience(md, [.. results.Where(r => r.Scenario == Scenarios.Audience && r.Audience is not null).OrderBy(r => r.Run)]);
+        Events(md, [.. results.Where(r => r.Scenario == Scenarios.Events).OrderBy(r => r.Run)]);
         return md.ToString();
     }
 
@@ -130,13 +133,13 @@ public static class MarkdownReport
     }
 
     /// <summary>Where the machine's CPU went, per process and 1,000 messages: what bounds the rate on a box this small.</summary>
-    private static void CpuSplit(StringBuilder md, List<ScenarioResult> runs, string[] phases)
+    private static void CpuSplit(StringBuilder md, List<ScenarioResult> runs, string[] phases, string unit = "messages")
     {
         string[] processes = ["silo", "gateway", "fake", "azurite", "bench"];
-        md.AppendLine("CPU milliseconds per 1,000 messages (from the start of the load to the end of the drain; median of the runs). " +
-            "The sum bounds the rate: 2 cores give 2,000,000 ms of CPU per 1,000 s, so a sum of S ms allows at most 2,000,000 / S messages/s.");
+        md.AppendLine($"CPU milliseconds per 1,000 {unit} (from the start of the load to the end of the drain; median of the runs). " +
+            $"The sum bounds the rate: 2 cores give 2,000,000 ms of CPU per 1,000 s, so a sum of S ms allows at most 2,000,000 / S {unit}/s.");
         md.AppendLine();
-        md.AppendLine("| phase | " + string.Join(" | ", processes) + " | sum | bound msg/s |");
+        md.AppendLine("| phase | " + string.Join(" | ", processes) + $" | sum | bound {(unit == "messages" ? "msg" : unit)}/s |");
         md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", processes.Length + 2)));
         foreach (var phase in phases)
         {
@@ -329,6 +332,56 @@ public static class MarkdownReport
         md.AppendLine();
         AssignmentChecks(md, runs);
     }
+
+    private static void Events(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Events: CloudEvents batches through a trigger");
+        md.AppendLine();
+        md.AppendLine("Settings: " + runs[0].Settings + ". One org, one trigger on `case.created` mapping `/customer/phone` to the number and the event's tag to the template's slug; " +
+            "each POST /v1/events is a CloudEvents batch of distinct events (unique ids, a new number each). *Events/s* = events answered `accepted` per second; " +
+            "*send requests* = what the org's hourly quota counted for the phase (read with a probe before and after); " +
+            "*event → provider* = the ledger's receive time minus the POST's start (its scheduled start in the open loop, which runs on a fresh stack at 80% of the closed loop's sustained rate).");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var closed = r.Phase(PhaseNames.Closed);
+            var open = r.Phase(PhaseNames.Open);
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                closed?.AcceptedPerSecond ?? double.NaN, closed?.ProviderPerSecond ?? double.NaN,
+                closed?.SendLatencyMs.P50 ?? double.NaN, closed?.SendLatencyMs.P99 ?? double.NaN,
+                EventsPerRequest(closed),
+                open?.AcceptedPerSecond ?? double.NaN, open?.ProviderPerSecond ?? double.NaN,
+                open?.SendLatencyMs.P99 ?? double.NaN,
+                open?.StartToProviderMs?.P50 ?? double.NaN, open?.StartToProviderMs?.P99 ?? double.NaN,
+                EventsPerRequest(open),
+                Peak(r, "silo"), Peak(r, "gateway"),
+                r.Phases.Sum(p => p.Lost), r.Phases.Sum(p => p.Duplicated),
+                r.Phases.Sum(p => p.BusyAnswers),
+            });
+        }).ToList();
+        Table(md,
+            ["run", "closed: events/s", "provider msg/s", "POST p50 ms", "POST p99 ms", "events per send request",
+             "80%: events/s", "provider msg/s", "POST p99 ms", "event → provider p50 ms", "p99 ms", "events per send request",
+             "peak RSS silo MiB", "peak RSS gateway MiB", "lost", "duplicated", "503 busy"],
+            rows);
+        var median = Median(rows);
+        var sustained = Math.Min(median[0], median[1]);
+        md.AppendLine(Check($"≥ {TargetEventsPerSecond:N0} events/s ingested (and sent on)", $"{median[0]:N0} accepted/s, {sustained:N0} sustained", sustained >= TargetEventsPerSecond));
+        md.AppendLine(Check("batched into send requests of ≈ 100", $"{median[4]:N0} events per request (closed), {median[10]:N0} (80%)", median[4] >= 50));
+        md.AppendLine(Check($"event → provider p99 ≤ {TargetEventToProviderP99Ms:N0} ms at 80% of the rate", $"{median[9]:N0} ms", median[9] <= TargetEventToProviderP99Ms));
+        md.AppendLine(Check("0 lost, 0 duplicated", $"{median[13]:F0} / {median[14]:F0}", runs.All(r => r.Clean)));
+        md.AppendLine();
+        CpuSplit(md, runs, [PhaseNames.Closed, PhaseNames.Open], "events");
+    }
+
+    private static double EventsPerRequest(PhaseResult? phase) =>
+        phase is { SendRequests: > 0 and var n } ? (double)phase.AcceptedMessages / n : double.NaN;
 
     private static void AssignmentChecks(StringBuilder md, List<ScenarioResult> runs)
     {
