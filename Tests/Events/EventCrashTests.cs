@@ -1,11 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Outbound.Tests.Infrastructure;
-using Outbound.Tests.ProviderFake;
 
 namespace Outbound.Tests.Events;
 
@@ -20,52 +16,18 @@ public sealed class EventCrashTests : IAsyncLifetime
     private const int Requests = 5;
     private const int EventsPerRequest = 100;
 
-    private readonly string _cluster = $"event-crash-{Guid.NewGuid():N}";
-    private readonly int _siloPort = TestEnvironment.FreePort();
-    private readonly int _siloGatewayPort = TestEnvironment.FreePort();
-    private readonly int _siloHttpPort = TestEnvironment.FreePort();
-    private readonly int _gatewayPort = TestEnvironment.FreePort();
-    private FakeServer _providers = null!;
-    private SiloProcess? _silo;
-    private WebApplication _gateway = null!;
+    private KillableSystem _system = null!;
 
-    public async Task InitializeAsync()
-    {
-        // Slow provider answers keep the batches at the provider for a while, so a kill can land among them.
-        _providers = await FakeServer.StartAsync(("FAKE_TWILIO_ACCOUNTS", $"{Api.AccountSid}:{Api.TwilioAuthToken}"), ("FAKE_LATENCY_MS", "40"));
-        _silo = await StartSiloAsync();
-        _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["STORAGE_CONNECTION_STRING"] = TestEnvironment.StorageConnectionString,
-            ["ORLEANS_CLUSTER_ID"] = _cluster,
-            ["ORLEANS_SERVICE_ID"] = _cluster,
-            ["ADMIN_KEY"] = OutboundSystem.AdminKey,
-            ["SIGNING_KEYS"] = OutboundSystem.SigningKey,
-            ["GATEWAY_PORT"] = _gatewayPort.ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Orleans"] = "Error",
-        }));
-        await _gateway.StartAsync();
-    }
+    public async Task InitializeAsync() => _system = await KillableSystem.StartAsync("event-crash", latencyMs: 40);
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
-        await _providers.DisposeAsync();
-    }
-
-    /// <param name="sentBeforeKill">0: kill as soon as the last 202 is in; more: once that many messages reached the provider.</param>
     [Theory]
     [InlineData(0)]
     [InlineData(150)]
     public async Task Every_accepted_event_is_sent_exactly_once_after_a_sigkill(int sentBeforeKill)
     {
-        using var http = await CreateOrgClientAsync();
+        using var http = await _system.CreateOrgClientAsync("Event crash");
         var (_, _, configuration) = await http.CreateSmsSetupAsync();
         await http.CreateTriggerAsync(Events.CaseCreatedTrigger(configuration));
         var run = Guid.NewGuid().ToString("N")[..8];
@@ -84,11 +46,8 @@ public sealed class EventCrashTests : IAsyncLifetime
             await Eventually.HoldsAsync(async () => await LedgerCountAsync(run) >= sentBeforeKill, TimeSpan.FromSeconds(60), "sending never started");
         }
 
-        _silo!.Kill();
-        var before = await LedgerCountAsync(run);
-        Assert.True(before < accepted.Count, "Everything was sent before the kill; the test proves nothing. Slow the fake down.");
-
-        _silo = await StartSiloAsync();
+        await _system.KillAndRestartSiloAsync(async () =>
+            Assert.True(await LedgerCountAsync(run) < accepted.Count, "Everything was sent before the kill; the test proves nothing. Slow the fake down."));
 
         // The logs' and batchers' reminders (one-minute period) bring every unsettled event back.
         await Eventually.HoldsAsync(async () => await LedgerCountAsync(run) >= accepted.Count, TimeSpan.FromMinutes(4),
@@ -101,38 +60,11 @@ public sealed class EventCrashTests : IAsyncLifetime
             messages => messages.All(Settled), timeoutMs: 90_000, pollMs: 500,
             describe: messages => $"one message not recorded as sent: {messages.First(m => !Settled(m)).ToJsonString()}");
 
-        var bodies = await BodiesAsync(run);
+        var bodies = await _system.LedgerBodiesAsync(run);
         Assert.Equal(accepted.Count, messageIds.Select(e => e["triggers"]![0]!["messageId"]!.GetValue<string>()).Distinct().Count());
         Assert.Equal(accepted.Select(id => $"Hi Ana, case {id} is open.").Order(), bodies.Distinct().Order());
         Assert.Empty(bodies.GroupBy(b => b).Where(g => g.Count() > 1).Select(g => g.Key));
     }
 
-    private async Task<List<string>> BodiesAsync(string run) =>
-        [.. (await _providers.LedgerAsync()).Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run))];
-
-    private async Task<int> LedgerCountAsync(string run) => (await BodiesAsync(run)).Count;
-
-    private Task<SiloProcess> StartSiloAsync() => SiloProcess.StartAsync(_siloHttpPort, new Dictionary<string, string>
-    {
-        ["STORAGE_CONNECTION_STRING"] = TestEnvironment.StorageConnectionString,
-        ["ORLEANS_CLUSTER_ID"] = _cluster,
-        ["ORLEANS_SERVICE_ID"] = _cluster,
-        ["ADMIN_KEY"] = OutboundSystem.AdminKey,
-        ["SIGNING_KEYS"] = OutboundSystem.SigningKey,
-        ["SILO_PORT"] = _siloPort.ToString(),
-        ["SILO_GATEWAY_PORT"] = _siloGatewayPort.ToString(),
-        ["TWILIO_BASE_URL"] = _providers.BaseUrl.ToString(),
-        ["DATA_PROTECTION_KEK"] = OutboundSystem.DataProtectionKek,
-        ["Logging__LogLevel__Default"] = "Warning",
-    });
-
-    private async Task<HttpClient> CreateOrgClientAsync()
-    {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OutboundSystem.AdminKey);
-        var created = await (await admin.PostAsJsonAsync("/v1/orgs", new { name = "Event crash" })).Json(HttpStatusCode.Created);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}"), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created["apiKey"]!.GetValue<string>());
-        return http;
-    }
+    private async Task<int> LedgerCountAsync(string run) => (await _system.LedgerBodiesAsync(run)).Count;
 }

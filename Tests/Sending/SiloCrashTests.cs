@@ -1,11 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Outbound.Tests.Infrastructure;
-using Outbound.Tests.ProviderFake;
 
 namespace Outbound.Tests.Sending;
 
@@ -18,49 +13,16 @@ public sealed class SiloCrashTests : IAsyncLifetime
     private const int Requests = 20;
     private const int ContactsPerRequest = 100;
 
-    private readonly string _cluster = $"crash-{Guid.NewGuid():N}";
-    private readonly int _siloPort = TestEnvironment.FreePort();
-    private readonly int _siloGatewayPort = TestEnvironment.FreePort();
-    private readonly int _siloHttpPort = TestEnvironment.FreePort();
-    private readonly int _gatewayPort = TestEnvironment.FreePort();
-    private FakeServer _providers = null!;
-    private SiloProcess? _silo;
-    private WebApplication _gateway = null!;
+    private KillableSystem _system = null!;
 
-    public async Task InitializeAsync()
-    {
-        // Slow provider answers keep the silo busy sending when it is killed.
-        _providers = await FakeServer.StartAsync(("FAKE_TWILIO_ACCOUNTS", $"{Api.AccountSid}:{Api.TwilioAuthToken}"), ("FAKE_LATENCY_MS", "15"));
-        _silo = await StartSiloAsync();
-        _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["STORAGE_CONNECTION_STRING"] = TestEnvironment.StorageConnectionString,
-            ["ORLEANS_CLUSTER_ID"] = _cluster,
-            ["ORLEANS_SERVICE_ID"] = _cluster,
-            ["ADMIN_KEY"] = OutboundSystem.AdminKey,
-            ["SIGNING_KEYS"] = OutboundSystem.SigningKey,
-            ["GATEWAY_PORT"] = _gatewayPort.ToString(),
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Orleans"] = "Error",
-        }));
-        await _gateway.StartAsync();
-    }
+    public async Task InitializeAsync() => _system = await KillableSystem.StartAsync("crash", latencyMs: 15);
 
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        if (_silo is not null)
-        {
-            await _silo.DisposeAsync();
-        }
-
-        await _providers.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _system.DisposeAsync();
 
     [Fact]
     public async Task Every_accepted_message_reaches_the_provider_after_a_sigkill_mid_send()
     {
-        using var http = await CreateOrgClientAsync();
+        using var http = await _system.CreateOrgClientAsync("Crash");
         var (_, _, configuration) = await http.CreateSmsSetupAsync();
         var run = Guid.NewGuid().ToString("N")[..8];
         var accepted = new List<string>();
@@ -83,17 +45,13 @@ public sealed class SiloCrashTests : IAsyncLifetime
 
         // Kill once sending is well under way but far from done.
         await Eventually.HoldsAsync(async () => await LedgerCountAsync() >= 200, TimeSpan.FromSeconds(60), "sending never started");
-        var before = await LedgerCountAsync();
-        _silo!.Kill();
-        Assert.True(before < accepted.Count, "Everything was sent before the kill; the test proves nothing. Slow the fake down.");
-
-        _silo = await StartSiloAsync();
+        await _system.KillAndRestartSiloAsync(async () =>
+            Assert.True(await LedgerCountAsync() < accepted.Count, "Everything was sent before the kill; the test proves nothing. Slow the fake down."));
 
         // The delivery reminders (one-minute period) bring every unfinished batch back.
-        await Eventually.HoldsAsync(async () => DistinctBodies(await _providers.LedgerAsync(), run).Count >= accepted.Count, TimeSpan.FromMinutes(4),
+        await Eventually.HoldsAsync(async () => (await _system.LedgerBodiesAsync(run)).Distinct().Count() >= accepted.Count, TimeSpan.FromMinutes(4),
             "not every accepted message reached the provider");
-        var ledger = await _providers.LedgerAsync();
-        var bodies = ledger.Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run)).ToList();
+        var bodies = await _system.LedgerBodiesAsync(run);
         Assert.Equal(accepted.Count, bodies.Distinct().Count());
 
         // The sends the kill interrupted were looked up at the provider before any went out again: none twice.
@@ -107,32 +65,5 @@ public sealed class SiloCrashTests : IAsyncLifetime
         Assert.Empty(duplicated);
     }
 
-    private static HashSet<string> DistinctBodies(JsonElement[] ledger, string run) =>
-        [.. ledger.Select(r => r.GetProperty("body").GetString()!).Where(b => b.Contains(run))];
-
-    private async Task<int> LedgerCountAsync() => (await _providers.LedgerAsync()).Length;
-
-    private Task<SiloProcess> StartSiloAsync() => SiloProcess.StartAsync(_siloHttpPort, new Dictionary<string, string>
-    {
-        ["STORAGE_CONNECTION_STRING"] = TestEnvironment.StorageConnectionString,
-        ["ORLEANS_CLUSTER_ID"] = _cluster,
-        ["ORLEANS_SERVICE_ID"] = _cluster,
-        ["ADMIN_KEY"] = OutboundSystem.AdminKey,
-        ["SIGNING_KEYS"] = OutboundSystem.SigningKey,
-        ["SILO_PORT"] = _siloPort.ToString(),
-        ["SILO_GATEWAY_PORT"] = _siloGatewayPort.ToString(),
-        ["TWILIO_BASE_URL"] = _providers.BaseUrl.ToString(),
-        ["DATA_PROTECTION_KEK"] = OutboundSystem.DataProtectionKek,
-        ["Logging__LogLevel__Default"] = "Warning",
-    });
-
-    private async Task<HttpClient> CreateOrgClientAsync()
-    {
-        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}") };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OutboundSystem.AdminKey);
-        var created = await (await admin.PostAsJsonAsync("/v1/orgs", new { name = "Crash" })).Json(HttpStatusCode.Created);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_gatewayPort}"), Timeout = TimeSpan.FromSeconds(60) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created["apiKey"]!.GetValue<string>());
-        return http;
-    }
+    private async Task<int> LedgerCountAsync() => (await _system.Providers.LedgerAsync()).Length;
 }
