@@ -3,7 +3,7 @@
 # (Release builds, separate processes, ports of their own), runs a scenario with the load generator in bench/,
 # stops everything, and writes the results as markdown.
 #
-#   ./bench.sh [throughput|timeline|contacts|faults|conversations|agents|all] [--runs N] [--quick] [options of bench/Bench...]
+#   ./bench.sh [throughput|timeline|contacts|faults|conversations|agents|audience|all] [--runs N] [--quick] [options of bench/Bench...]
 #
 #   throughput  closed loop (peak) and the ceiling (straight to the fake); then, on a fresh stack, the open loop
 #               at 80% of the peak (latency); bulk sends: the configurations' show in timeline is off
@@ -13,6 +13,8 @@
 #   conversations  inbound: signed Twilio webhooks from new customers, closed loop (peak), then on a fresh stack
 #               the open loop at 80% of it: webhook → the agent's assigned event (--agents, --capacity, --agent-streams)
 #   agents      inbound: --agents (10,000) agents, then --conversations (100,000) new conversations; silo RSS
+#   audience    one campaign audience of --rows (1,000,000) CSV rows uploaded, checked and stored in blobs:
+#               rows/s, gateway and silo peak RSS
 #   all         the four send-path scenarios, each on a fresh stack, --runs times; writes docs/benchmarks.md
 #
 # Examples: ./bench.sh all --runs 3          (the numbers in docs/benchmarks.md)
@@ -29,7 +31,7 @@ LOG_TAG=bench
 
 # --- arguments ------------------------------------------------------------------------------
 SCENARIO=throughput
-if [[ ${1:-} =~ ^(throughput|timeline|contacts|faults|conversations|agents|all)$ ]]; then
+if [[ ${1:-} =~ ^(throughput|timeline|contacts|faults|conversations|agents|audience|all)$ ]]; then
     SCENARIO=$1
     shift
 fi
@@ -41,7 +43,7 @@ while (($#)); do
         --runs) RUNS=$2; shift 2 ;;
         --report) REPORT=$2; shift 2 ;;
         --quick) PASS+=(--warmup 3 --duration 10 --contacts 20000 --idle-watch 10); shift ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) PASS+=("$1"); shift ;;
     esac
 done

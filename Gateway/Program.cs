@@ -82,6 +82,7 @@ public static class Program
         builder.Services.AddCallerAuthentication(settings, AdminPolicy);
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
+        builder.Services.AddCampaignAudiences(settings, builder.Configuration);
 
         var app = builder.Build();
         app.UseExceptionHandler();
@@ -116,6 +117,7 @@ public static class Program
         admin.MapTriggers();
         admin.MapSchedules();
         admin.MapCampaigns();
+        admin.MapCampaignAudience();
         var send = v1.MapGroup("").RequireAuthorization(Scopes.SendPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         send.MapSending();
         send.MapContacts();

@@ -57,7 +57,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
     }
 
     /// <summary><c>$.versions['fr-FR'].body</c> → <c>versions.fr-FR.body</c>; <c>$</c> → <c>body</c>.</summary>
-    private static string FieldName(string? path)
+    internal static string FieldName(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$")
         {

@@ -20,6 +20,12 @@ public static class BodyLimits
     /// <summary>A request of CloudEvents: up to 1,000 events, each a few hundred bytes of data on average.</summary>
     public const int Events = 256 * 1024;
 
+    /// <summary>
+    /// A campaign audience: a million rows of a contact and a few slug values. Read row by row as it arrives, never
+    /// held whole, so the limit bounds an upload's duration, not the gateway's memory.
+    /// </summary>
+    public const int Audience = 512 * 1024 * 1024;
+
     /// <summary>An Event Grid delivery: Event Grid batches events up to 1 MB.</summary>
     public const int EventGridDelivery = 1024 * 1024;
 

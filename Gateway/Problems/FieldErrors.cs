@@ -7,6 +7,12 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    /// <summary>The errors so far, by field.</summary>
+    public IReadOnlyDictionary<string, string[]> Errors => _errors;
+
+    /// <summary>Forgets the errors, so one instance can check many items in turn (an audience's rows).</summary>
+    public void Clear() => _errors.Clear();
+
     public void Add(string field, string message) =>
         _errors[field] = _errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
 

@@ -268,54 +268,67 @@ public static class SendApi
             var field = $"contacts[{i}]";
             if (list[i] is not { } c)
             {
-                errors.Add(field, "A contact is an object: { tocontactid, optin, locale, contextitems, entityrelationshipname, and slug values }.");
+                errors.Add(field, NotAnObject);
                 continue;
             }
 
-            if (c.OptIn is null)
-            {
-                errors.Add($"{field}.optin", "optin is required: true or false.");
-            }
-
-            if (c.ConfigurationId is { } named && named != configurationId)
-            {
-                errors.Add($"{field}.{ContactBody.ConfigurationIdName}",
-                    $"{ContactBody.ConfigurationIdName} is the configuration the request is sent to ('{configurationId}'), or left out.");
-            }
-
-            var items = c.ContextItems ?? [];
-            var besides = c.SlugValues ?? [];
-            var values = ContextItems.Merge(ContextItems.Read(items, $"{field}.contextitems", errors), besides, field, errors);
-            // Counted once merged: a slug given both ways, with one value, is one value.
-            if (values.Count > MaxContextItems || items.Count > MaxContextItems)
-            {
-                errors.Add($"{field}.contextitems", $"A contact holds at most {MaxContextItems} slug values, in contextitems and beside it.");
-            }
-
-            foreach (var (key, value) in items.Where(item => item.Value?.Length > MaxContextValueLength))
-            {
-                errors.Add($"{field}.contextitems.{key}", $"A context value is at most {MaxContextValueLength} characters.");
-            }
-
-            foreach (var (key, value) in besides.Where(item => item.Value.ValueKind == JsonValueKind.String && item.Value.GetString()!.Length > MaxContextValueLength))
-            {
-                errors.Add($"{field}.{key}", $"A slug value is at most {MaxContextValueLength} characters.");
-            }
-
-            if (c.EntityRelationshipName is { } regarding && TimelineKeys.RegardingProblem(regarding) is { } problem)
-            {
-                errors.Add($"{field}.entityrelationshipname", problem);
-            }
-
-            contacts.Add(new SendContact(
-                c.ToContactId ?? "",
-                c.OptIn ?? false,
-                c.Locale,
-                values,
-                c.EntityRelationshipName));
+            contacts.Add(ToContact(c, field, configurationId, errors));
         }
 
         return contacts.ToImmutable();
+    }
+
+    /// <summary>What a contact that is not a JSON object is told.</summary>
+    public const string NotAnObject = "A contact is an object: { tocontactid, optin, locale, contextitems, entityrelationshipname, and slug values }.";
+
+    /// <summary>
+    /// One contact, checked as a send request checks each of its contacts: errors name <c>{field}.optin</c> and so
+    /// on, or <c>optin</c> when <paramref name="field"/> is empty (an audience row, which is one contact).
+    /// </summary>
+    public static SendContact ToContact(ContactBody c, string field, Guid configurationId, FieldErrors errors)
+    {
+        var at = field.Length == 0 ? "" : field + ".";
+        if (c.OptIn is null)
+        {
+            errors.Add($"{at}optin", "optin is required: true or false.");
+        }
+
+        if (c.ConfigurationId is { } named && named != configurationId)
+        {
+            errors.Add($"{at}{ContactBody.ConfigurationIdName}",
+                $"{ContactBody.ConfigurationIdName} is the configuration the request is sent to ('{configurationId}'), or left out.");
+        }
+
+        var items = c.ContextItems ?? [];
+        var besides = c.SlugValues ?? [];
+        var values = ContextItems.Merge(ContextItems.Read(items, $"{at}contextitems", errors), besides, field, errors);
+        // Counted once merged: a slug given both ways, with one value, is one value.
+        if (values.Count > MaxContextItems || items.Count > MaxContextItems)
+        {
+            errors.Add($"{at}contextitems", $"A contact holds at most {MaxContextItems} slug values, in contextitems and beside it.");
+        }
+
+        foreach (var (key, value) in items.Where(item => item.Value?.Length > MaxContextValueLength))
+        {
+            errors.Add($"{at}contextitems.{key}", $"A context value is at most {MaxContextValueLength} characters.");
+        }
+
+        foreach (var (key, value) in besides.Where(item => item.Value.ValueKind == JsonValueKind.String && item.Value.GetString()!.Length > MaxContextValueLength))
+        {
+            errors.Add($"{at}{key}", $"A slug value is at most {MaxContextValueLength} characters.");
+        }
+
+        if (c.EntityRelationshipName is { } regarding && TimelineKeys.RegardingProblem(regarding) is { } problem)
+        {
+            errors.Add($"{at}entityrelationshipname", problem);
+        }
+
+        return new SendContact(
+            c.ToContactId ?? "",
+            c.OptIn ?? false,
+            c.Locale,
+            values,
+            c.EntityRelationshipName);
     }
 
     /// <summary>The same key of the same org always names the same batch, so a repeat finds the original.</summary>

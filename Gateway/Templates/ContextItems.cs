@@ -33,7 +33,8 @@ public static class ContextItems
     /// Adds the slug values a contact gives beside its own fields, as the reference's contact list writes them
     /// (<c>CustomerName</c> next to <c>tocontactid</c>), to <paramref name="values"/>. A value is a string; null is
     /// ignored. The same slug given twice, in any case and here or in <c>contextitems</c>, must have the same value:
-    /// otherwise it is an error at <c>{field}.{name}</c>, as the reference errs when the values differ.
+    /// otherwise it is an error at <c>{field}.{name}</c> (<c>{name}</c> when <paramref name="field"/> is empty), as the
+    /// reference errs when the values differ.
     /// </summary>
     public static ImmutableDictionary<string, string> Merge(
         ImmutableDictionary<string, string> values, IReadOnlyDictionary<string, JsonElement>? besides, string field, FieldErrors errors)
@@ -44,6 +45,7 @@ public static class ContextItems
         }
 
         var merged = values.ToBuilder();
+        var at = field.Length == 0 ? "" : field + ".";
         foreach (var (name, element) in besides)
         {
             if (element.ValueKind == JsonValueKind.Null)
@@ -54,7 +56,7 @@ public static class ContextItems
             // Strict, as contextitems is: a number or a boolean has no single text form a message could show.
             if (element.ValueKind != JsonValueKind.String)
             {
-                errors.Add($"{field}.{name}", $"'{name}' is a slug value: a string (or null, which is ignored).");
+                errors.Add($"{at}{name}", $"'{name}' is a slug value: a string (or null, which is ignored).");
                 continue;
             }
 
@@ -65,7 +67,7 @@ public static class ContextItems
             }
             else if (!string.Equals(given, value, StringComparison.Ordinal))
             {
-                errors.Add($"{field}.{name}", $"The slug '{name}' is given twice with different values; slug names are not case-sensitive.");
+                errors.Add($"{at}{name}", $"The slug '{name}' is given twice with different values; slug names are not case-sensitive.");
             }
         }
 

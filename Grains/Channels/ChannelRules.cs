@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Outbound.Channels;
-using Outbound.Grains.Contacts;
+using Outbound.Contacts;
 using Outbound.Grains.Providers.Acs;
 
 namespace Outbound.Grains.Channels;

@@ -41,6 +41,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
         var agent = await org.Http.CreateAsync("/v1/agents", new { name = "Hostile", queueIds = new[] { queue }, capacity = 1 });
         var agentKey = (await (await org.Http.PostAsJsonAsync($"/v1/agents/{agent}/api-keys", new { name = "Hostile" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
         var sendKey = (await (await org.Http.PostAsJsonAsync("/v1/api-keys", new { name = "Hostile", scope = "send" })).Json(HttpStatusCode.Created))["key"]!.GetValue<string>();
+        var campaign = await org.Http.CreateAsync("/v1/campaigns", new { name = "Hostile", configurationId = configuration });
         var values = new Dictionary<string, string>
         {
             ["orgId"] = org.OrgId.ToString(), ["orgId:N"] = org.OrgId.ToString("N"),
@@ -50,6 +51,7 @@ public sealed partial class HostileRequestTests(OutboundSystem system)
             ["channelId:N"] = channel.ToString("N"), ["inboundToken"] = OutboundSystem.SigningKeys.ForInbound(org.OrgId, channel),
             ["conversationId"] = conversation.ToString(),
             ["queueId"] = queue.ToString(), ["agentId"] = agent.ToString(), ["agentKey"] = agentKey, ["sendKey"] = sendKey,
+            ["campaignId"] = campaign.ToString(),
         };
         var cases = HostileCorpus.Load();
         var before = await SnapshotAsync(org, conversation);

@@ -13,8 +13,9 @@ public static class Scenarios
     public const string Faults = "faults";
     public const string Conversations = "conversations";
     public const string Agents = "agents";
+    public const string Audience = "audience";
 
-    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents];
+    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents, Audience];
 }
 
 /// <summary>Everything one bench run needs; every field has a command-line switch of the same name in kebab case.</summary>
@@ -73,6 +74,9 @@ public sealed record BenchOptions
     /// <summary>New conversations the <c>agents</c> scenario opens.</summary>
     public long Conversations { get; init; } = 100_000;
 
+    /// <summary>Rows of the CSV the <c>audience</c> scenario uploads to one campaign.</summary>
+    public int AudienceRows { get; init; } = 1_000_000;
+
     public double FaultRetryable { get; init; } = 0.10;
     public double FaultThrottled { get; init; } = 0.01;
 
@@ -129,6 +133,7 @@ public sealed record BenchOptions
                 "--capacity" => o with { Capacity = Int(Value()) },
                 "--agent-streams" => o with { AgentStreams = Int(Value()) },
                 "--conversations" => o with { Conversations = long.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--rows" => o with { AudienceRows = Int(Value()) },
                 "--fault-retryable" => o with { FaultRetryable = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-throttled" => o with { FaultThrottled = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--drain-timeout" => o with { DrainTimeout = Seconds(Value()) },

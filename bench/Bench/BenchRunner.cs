@@ -75,11 +75,15 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         await using var sampler = new ProcessSampler(pids, () => Interlocked.Read(ref acceptedSoFar));
         _sampler = sampler;
         ConversationsResult? conversations = null;
+        Campaigns.AudienceResult? audience = null;
         switch (options.Scenario)
         {
             case Scenarios.Conversations or Scenarios.Agents:
                 conversations = await new ConversationsScenario(options, log, _numbers, CpuSnapshot, v => acceptedSoFar = v)
                     .RunAsync(gateway, earlier?.Conversations, cancellationToken);
+                break;
+            case Scenarios.Audience:
+                audience = await new Campaigns.AudienceScenario(options, log).RunAsync(gateway, tenants[0], cancellationToken);
                 break;
             case Scenarios.Throughput when earlier?.Phase(PhaseNames.Closed) is { } measured:
                 phases.AddRange(earlier.Phases);
@@ -126,6 +130,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
             {
                 ShowInTimeline = options.ShowInTimeline,
                 Conversations = conversations,
+                Audience = audience,
             }
             : earlier with { Phases = phases, Conversations = conversations ?? earlier.Conversations, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
@@ -318,6 +323,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         (r.LostStatuses.Count == 0 ? "" : Inv($"; a sample of the lost: {string.Join(", ", r.LostStatuses.Select(s => $"{s.Value}× {s.Key}"))}")));
 
     private string Describe() =>
+        options.Scenario == Scenarios.Audience ? Inv($"rows={options.AudienceRows} (CSV, 5 columns, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid)") :
         options.Scenario is Scenarios.Conversations or Scenarios.Agents
             ? Inv($"orgs={options.Orgs} concurrency={options.Concurrency} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s ") +
                 Inv($"agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? (options.Scenario == Scenarios.Agents ? "10000" : "800")} ") +

@@ -16,6 +16,9 @@ public sealed record ScenarioResult(
     /// <summary>The inbound phases of the <c>conversations</c> and <c>agents</c> scenarios; null for the send path's.</summary>
     public Conversations.ConversationsResult? Conversations { get; init; }
 
+    /// <summary>The upload of the <c>audience</c> scenario; null for the others.</summary>
+    public Campaigns.AudienceResult? Audience { get; init; }
+
     public PhaseResult? Phase(string name) => Phases.FirstOrDefault(p => p.Name == name);
 
     /// <summary>Every accepted message reached the provider exactly once, in every end-to-end phase.</summary>

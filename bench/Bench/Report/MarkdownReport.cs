@@ -18,6 +18,7 @@ public static class MarkdownReport
     private const double TargetInboundPerSecond = 1_500;
     private const double TargetAssignedP99Ms = 100;
     private const double TargetAgentsSiloRssMiB = 1_024;
+    private const double TargetAudienceRowsPerSecond = 50_000;
 
     public static string Render(IReadOnlyList<ScenarioResult> results, string command, string machine, DateTimeOffset at, string? note = null)
     {
@@ -55,6 +56,7 @@ public static class MarkdownReport
         Faults(md, [.. results.Where(r => r.Scenario == Scenarios.Faults).OrderBy(r => r.Run)]);
         Conversations(md, [.. results.Where(r => r.Scenario == Scenarios.Conversations && r.Conversations is not null).OrderBy(r => r.Run)]);
         Agents(md, [.. results.Where(r => r.Scenario == Scenarios.Agents && r.Conversations is not null).OrderBy(r => r.Run)]);
+        Audience(md, [.. results.Where(r => r.Scenario == Scenarios.Audience && r.Audience is not null).OrderBy(r => r.Run)]);
         return md.ToString();
     }
 
@@ -269,6 +271,34 @@ public static class MarkdownReport
         md.AppendLine(Check($"p99 webhook → assigned ≤ {TargetAssignedP99Ms:F0} ms at 80% load", $"{median[6]:N0} ms", median[6] <= TargetAssignedP99Ms));
         md.AppendLine();
         AssignmentChecks(md, runs);
+    }
+
+    private static void Audience(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Campaigns: an audience uploaded, checked and stored");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}. One `PUT /v1/campaigns/{{id}}/audience` of a CSV generated as it is sent; the time runs from the first byte to the 200, after every row was checked and the part blobs and the row-error report were written to Azurite.");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var a = r.Audience!;
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                a.Rows, a.Valid, a.Invalid, a.BodyMiB, a.Seconds, a.RowsPerSecond,
+                r.Memory.FirstOrDefault(m => m.Process == "gateway")?.PeakRssMiB ?? double.NaN,
+                r.Memory.FirstOrDefault(m => m.Process == "silo")?.PeakRssMiB ?? double.NaN,
+            });
+        }).ToList();
+        Table(md, ["run", "rows", "valid", "invalid", "body MiB", "seconds", "rows/s", "gateway peak RSS MiB", "silo peak RSS MiB"], rows);
+        var median = Median(rows);
+        md.AppendLine(Check($"≥ {TargetAudienceRowsPerSecond:N0} rows/s uploaded and checked", $"{median[5]:N0} rows/s", median[5] >= TargetAudienceRowsPerSecond));
+        md.AppendLine(Check($"silo < {TargetSiloRssMiB / 1024:F1} GiB RSS", $"{median[7]:N0} MiB", median[7] < TargetSiloRssMiB));
+        md.AppendLine();
     }
 
     private static void Agents(StringBuilder md, List<ScenarioResult> runs)

@@ -1,8 +1,8 @@
 using PhoneNumbers;
 
-namespace Outbound.Grains.Contacts;
+namespace Outbound.Contacts;
 
-/// <summary>Phone number checks, on libphonenumber.</summary>
+/// <summary>Phone number checks, on libphonenumber: shared by the cluster and the gateway, so both refuse the same numbers.</summary>
 public static class PhoneNumberRules
 {
     private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
