@@ -36,8 +36,9 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         IReadOnlyList<Tenant> tenants = [];
         if (!inbound)
         {
-            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {options.Orgs} orgs");
-            tenants = await new TenantSetup(gateway, options).CreateAsync(cancellationToken);
+            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {(options.Scenario == Scenarios.Campaign ? 1 : options.Orgs)} orgs");
+            // One org is all a campaign needs.
+            tenants = await new TenantSetup(gateway, options.Scenario == Scenarios.Campaign ? options with { Orgs = 1 } : options).CreateAsync(cancellationToken);
         }
 
         await fake.ResetFaultsAsync(cancellationToken);
@@ -76,6 +77,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         _sampler = sampler;
         ConversationsResult? conversations = null;
         Campaigns.AudienceResult? audience = null;
+        Campaigns.CampaignResult? campaign = null;
         switch (options.Scenario)
         {
             case Scenarios.Conversations or Scenarios.Agents:
@@ -84,6 +86,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 break;
             case Scenarios.Audience:
                 audience = await new Campaigns.AudienceScenario(options, log).RunAsync(gateway, tenants[0], cancellationToken);
+                break;
+            case Scenarios.Campaign:
+                campaign = await new Campaigns.CampaignScenario(options, log, sampler).RunAsync(gateway, tenants[0], fake, cancellationToken);
+                acceptedSoFar = campaign.Accepted;
                 break;
             case Scenarios.Throughput when earlier?.Phase(PhaseNames.Closed) is { } measured:
                 phases.AddRange(earlier.Phases);
@@ -131,6 +137,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 ShowInTimeline = options.ShowInTimeline,
                 Conversations = conversations,
                 Audience = audience,
+                Campaign = campaign,
             }
             : earlier with { Phases = phases, Conversations = conversations ?? earlier.Conversations, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
@@ -324,6 +331,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
     private string Describe() =>
         options.Scenario == Scenarios.Audience ? Inv($"rows={options.AudienceRows} (CSV, 5 columns, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid)") :
+        options.Scenario == Scenarios.Campaign ? Inv($"rows={options.AudienceRows}{(options.CampaignSendRows is { } sent ? Inv($" sent={sent}") : "")} (CSV, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid) hourly-limit={options.HourlyLimit} quota-share={options.QuotaShare} kill-at={(options.Control is null ? 0 : options.KillAt)}") :
         options.Scenario is Scenarios.Conversations or Scenarios.Agents
             ? Inv($"orgs={options.Orgs} concurrency={options.Concurrency} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s ") +
                 Inv($"agents={options.Agents?.ToString(CultureInfo.InvariantCulture) ?? (options.Scenario == Scenarios.Agents ? "10000" : "800")} ") +
