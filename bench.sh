@@ -24,6 +24,7 @@
 # Examples: ./bench.sh all --runs 3          (the numbers in docs/benchmarks.md)
 #           ./bench.sh throughput --duration 30 --concurrency 32
 #           ./bench.sh throughput --quick    (10 s phases, a smoke run)
+#           ./bench.sh campaign --send-rows 20000   (a million rows uploaded, 20,000 of them sent)
 # Against a system that is already running (no processes started; pids only for the RSS numbers):
 #   dotnet bench/Bench/bin/Release/net10.0/Bench.dll run --scenario throughput --gateway http://127.0.0.1:8080 \
 #       --fake http://127.0.0.1:8090 --admin-key dev-admin-key [--silo-pid N --gateway-pid N]
