@@ -3,7 +3,7 @@
 # (Release builds, separate processes, ports of their own), runs a scenario with the load generator in bench/,
 # stops everything, and writes the results as markdown.
 #
-#   ./bench.sh [throughput|timeline|contacts|faults|conversations|agents|audience|events|all] [--runs N] [--quick] [options of bench/Bench...]
+#   ./bench.sh [throughput|timeline|contacts|faults|conversations|agents|audience|campaign|events|all] [--runs N] [--quick] [options of bench/Bench...]
 #
 #   throughput  closed loop (peak) and the ceiling (straight to the fake); then, on a fresh stack, the open loop
 #               at 80% of the peak (latency); bulk sends: the configurations' show in timeline is off
@@ -15,6 +15,10 @@
 #   agents      inbound: --agents (10,000) agents, then --conversations (100,000) new conversations; silo RSS
 #   audience    one campaign audience of --rows (1,000,000) CSV rows uploaded, checked and stored in blobs:
 #               rows/s, gateway and silo peak RSS
+#   campaign    the audience upload (--rows, 1,000,000), then that campaign sent (or one of --send-rows N) under the org's
+#               --hourly-limit (30,000) × --quota-share (0.8); at --kill-at (0.4) of its requests the silo is SIGKILLed
+#               and started again here; the campaign must go on by itself: rows/s, contacts/s, resume time, silo RSS
+#               throughout, each valid contact exactly once in the fake's ledger, every clock hour within share and quota
 #   events      CloudEvents batches (--contacts-per-request events per POST, 100) to one org with a case.created
 #               trigger, closed loop (peak), then on a fresh stack the open loop at 80% of it: event → provider call
 #   all         the four send-path scenarios, each on a fresh stack, --runs times; writes docs/benchmarks.md
@@ -22,6 +26,7 @@
 # Examples: ./bench.sh all --runs 3          (the numbers in docs/benchmarks.md)
 #           ./bench.sh throughput --duration 30 --concurrency 32
 #           ./bench.sh throughput --quick    (10 s phases, a smoke run)
+#           ./bench.sh campaign --send-rows 20000   (a million rows uploaded, 20,000 of them sent)
 # Against a system that is already running (no processes started; pids only for the RSS numbers):
 #   dotnet bench/Bench/bin/Release/net10.0/Bench.dll run --scenario throughput --gateway http://127.0.0.1:8080 \
 #       --fake http://127.0.0.1:8090 --admin-key dev-admin-key [--silo-pid N --gateway-pid N]
@@ -33,7 +38,7 @@ LOG_TAG=bench
 
 # --- arguments ------------------------------------------------------------------------------
 SCENARIO=throughput
-if [[ ${1:-} =~ ^(throughput|timeline|contacts|faults|conversations|agents|audience|events|all)$ ]]; then
+if [[ ${1:-} =~ ^(throughput|timeline|contacts|faults|conversations|agents|audience|campaign|events|all)$ ]]; then
     SCENARIO=$1
     shift
 fi
@@ -45,7 +50,7 @@ while (($#)); do
         --runs) RUNS=$2; shift 2 ;;
         --report) REPORT=$2; shift 2 ;;
         --quick) PASS+=(--warmup 3 --duration 10 --contacts 20000 --idle-watch 10); shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
         *) PASS+=("$1"); shift ;;
     esac
 done
@@ -211,6 +216,30 @@ run_bench() {
         --out "$out" "${PASS[@]}" "$@" 2>&1 | tee "$log_file"
 }
 
+# run_campaign RUN OUT LOGS: the campaign scenario, which asks for the silo's SIGKILL through files in a control
+# folder (CampaignScenario). The script owns the processes: it kills the silo, starts it again as start_stack did,
+# and stop_stack then stops the new one.
+run_campaign() {
+    local run=$1 out=$2 logs=$3 control=$3/control bench_pid
+    mkdir -p "$control"
+    run_bench campaign "$run" "$out" "$logs/bench.log" --control "$control" &
+    bench_pid=$!
+    while pid_alive "$bench_pid"; do
+        if [[ -f $control/kill-silo ]]; then
+            rm -f "$control/kill-silo"
+            kill -KILL "$SILO_PID" 2>/dev/null || true
+            wait "$SILO_PID" 2>/dev/null || true
+            date +%s.%N >"$control/killed"
+            log "silo $SILO_PID SIGKILLed; starting it again"
+            start_service silo SILO_PID Silo Silo.dll "$PWD/$logs/silo-restarted.log" "http://127.0.0.1:$BENCH_SILO_HTTP_PORT/health/ready"
+            echo "$SILO_PID" >"$control/silo.pid"
+            date +%s.%N >"$control/ready"
+        fi
+        sleep 0.2
+    done
+    wait "$bench_pid"
+}
+
 log "Results: $RESULTS, logs: $LOGS"
 rc=0
 for ((run = 1; run <= RUNS; run++)); do
@@ -238,7 +267,11 @@ for ((run = 1; run <= RUNS; run++)); do
         fi
 
         start_stack "$logs"
-        run_bench "$scenario" "$run" "$out" "$logs/bench.log" "${extra[@]}" || rc=1
+        if [[ $scenario == campaign ]]; then
+            run_campaign "$run" "$out" "$logs" || rc=1
+        else
+            run_bench "$scenario" "$run" "$out" "$logs/bench.log" "${extra[@]}" || rc=1
+        fi
         stop_stack
     done
 done

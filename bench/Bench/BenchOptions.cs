@@ -16,8 +16,9 @@ public static class Scenarios
     public const string Agents = "agents";
     public const string Audience = "audience";
     public const string Events = "events";
+    public const string Campaign = "campaign";
 
-    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents, Audience, Events];
+    public static readonly IReadOnlyList<string> All = [Throughput, Contacts, Faults, Conversations, Agents, Audience, Events, Campaign];
 }
 
 /// <summary>Everything one bench run needs; every field has a command-line switch of the same name in kebab case.</summary>
@@ -79,6 +80,33 @@ public sealed record BenchOptions
     /// <summary>Rows of the CSV the <c>audience</c> scenario uploads to one campaign.</summary>
     public int AudienceRows { get; init; } = 1_000_000;
 
+    /// <summary>
+    /// The <c>campaign</c> scenario sends an audience of this many rows instead, in a campaign of its own (the
+    /// upload of <see cref="AudienceRows"/> is still measured); null: it sends the uploaded audience.
+    /// </summary>
+    public int? CampaignSendRows { get; init; }
+
+    /// <summary>The share of its requests after which the <c>campaign</c> scenario has the silo SIGKILLed; 0: no kill.</summary>
+    public double KillAt { get; init; } = 0.4;
+
+    /// <summary>The org's hourly quota in the <c>campaign</c> scenario (the product's default).</summary>
+    public int HourlyLimit { get; init; } = 30_000;
+
+    /// <summary>The campaign's share of <see cref="HourlyLimit"/>.</summary>
+    public double QuotaShare { get; init; } = 0.8;
+
+    /// <summary>
+    /// A folder bench.sh watches: the <c>campaign</c> scenario asks it there to SIGKILL the silo (<c>kill-silo</c>), and
+    /// bench.sh answers with <c>killed</c>, <c>ready</c> (Unix times) and <c>silo.pid</c>. Null: no kill.
+    /// </summary>
+    public string? Control { get; init; }
+
+    /// <summary>The longest the <c>campaign</c> scenario waits for the campaign to end.</summary>
+    public TimeSpan CampaignTimeout { get; init; } = TimeSpan.FromHours(2);
+
+    /// <summary>The longest it waits, after the kill, for the campaign to send again by itself.</summary>
+    public TimeSpan ResumeTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public double FaultRetryable { get; init; } = 0.10;
     public double FaultThrottled { get; init; } = 0.01;
 
@@ -136,6 +164,13 @@ public sealed record BenchOptions
                 "--agent-streams" => o with { AgentStreams = Int(Value()) },
                 "--conversations" => o with { Conversations = long.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--rows" => o with { AudienceRows = Int(Value()) },
+                "--send-rows" => o with { CampaignSendRows = Int(Value()) },
+                "--kill-at" => o with { KillAt = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--hourly-limit" => o with { HourlyLimit = Int(Value()) },
+                "--quota-share" => o with { QuotaShare = double.Parse(Value(), CultureInfo.InvariantCulture) },
+                "--control" => o with { Control = Value() },
+                "--campaign-timeout" => o with { CampaignTimeout = Seconds(Value()) },
+                "--resume-timeout" => o with { ResumeTimeout = Seconds(Value()) },
                 "--fault-retryable" => o with { FaultRetryable = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--fault-throttled" => o with { FaultThrottled = double.Parse(Value(), CultureInfo.InvariantCulture) },
                 "--drain-timeout" => o with { DrainTimeout = Seconds(Value()) },

@@ -36,8 +36,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         IReadOnlyList<Tenant> tenants = [];
         if (!inbound)
         {
-            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {(Events ? 1 : options.Orgs)} orgs");
-            tenants = await new TenantSetup(gateway, Events ? options with { Orgs = 1 } : options).CreateAsync(cancellationToken);
+            // Events and campaigns need one org.
+            var oneOrg = Events || options.Scenario == Scenarios.Campaign;
+            log.WriteLine($"[{options.Scenario} run {options.Run}] creating {(oneOrg ? 1 : options.Orgs)} orgs");
+            tenants = await new TenantSetup(gateway, oneOrg ? options with { Orgs = 1 } : options).CreateAsync(cancellationToken);
             if (Events)
             {
                 // One org, one trigger on case.created: every event becomes one message to its customer.
@@ -82,6 +84,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
         _sampler = sampler;
         ConversationsResult? conversations = null;
         Campaigns.AudienceResult? audience = null;
+        Campaigns.CampaignResult? campaign = null;
         switch (options.Scenario)
         {
             case Scenarios.Conversations or Scenarios.Agents:
@@ -90,6 +93,10 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 break;
             case Scenarios.Audience:
                 audience = await new Campaigns.AudienceScenario(options, log).RunAsync(gateway, tenants[0], cancellationToken);
+                break;
+            case Scenarios.Campaign:
+                campaign = await new Campaigns.CampaignScenario(options, log, sampler).RunAsync(gateway, tenants[0], fake, cancellationToken);
+                acceptedSoFar = campaign.Accepted;
                 break;
             case Scenarios.Throughput or Scenarios.Events when earlier?.Phase(PhaseNames.Closed) is { } measured:
                 phases.AddRange(earlier.Phases);
@@ -146,6 +153,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
                 ShowInTimeline = options.ShowInTimeline,
                 Conversations = conversations,
                 Audience = audience,
+                Campaign = campaign,
             }
             : earlier with { Phases = phases, Conversations = conversations ?? earlier.Conversations, Memory = [.. memory.Select(m => m with { PeakRssMiB = Math.Max(m.PeakRssMiB, earlier.Memory.FirstOrDefault(e => e.Process == m.Process)?.PeakRssMiB ?? 0) })] };
         if (options.Out is { } path)
@@ -347,6 +355,7 @@ public sealed class BenchRunner(BenchOptions options, TextWriter log)
 
     private string Describe() =>
         options.Scenario == Scenarios.Audience ? Inv($"rows={options.AudienceRows} (CSV, 5 columns, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid)") :
+        options.Scenario == Scenarios.Campaign ? Inv($"rows={options.AudienceRows}{(options.CampaignSendRows is { } sent ? Inv($" sent={sent}") : "")} (CSV, one row in {Campaigns.AudienceScenario.InvalidEvery} invalid) hourly-limit={options.HourlyLimit} quota-share={options.QuotaShare} kill-at={(options.Control is null ? 0 : options.KillAt)}") :
         Events
             ? Inv($"orgs=1 triggers=1 concurrency={options.Concurrency} events/POST={options.ContactsPerRequest} warmup={options.Warmup.TotalSeconds:F0}s duration={options.Duration.TotalSeconds:F0}s") +
                 (options.Rate is { } eventsRate ? Inv($" rate={eventsRate} POSTs/s") : "")

@@ -7,7 +7,7 @@ using Outbound.Bench.Report;
 // bench.sh starts the processes and calls both.
 if (args.Length == 0 || args[0] is not ("run" or "report"))
 {
-    Console.Error.WriteLine("usage: Bench run --scenario throughput|contacts|faults|conversations|agents|audience [--gateway URL --fake URL --admin-key K ...]");
+    Console.Error.WriteLine("usage: Bench run --scenario throughput|contacts|faults|conversations|agents|audience|campaign [--gateway URL --fake URL --admin-key K ...]");
     Console.Error.WriteLine("       Bench report --results DIR --out FILE [--command TEXT] [--note TEXT]");
     return 2;
 }

@@ -22,17 +22,26 @@ public sealed class AudienceScenario(BenchOptions options, TextWriter log)
     /// <summary>One row in this many has a number that is not E.164, so the row-error report is written too.</summary>
     public const int InvalidEvery = 1_000;
 
-    public async Task<AudienceResult> RunAsync(HttpClient gateway, Tenant tenant, CancellationToken cancellationToken)
+    public async Task<AudienceResult> RunAsync(HttpClient gateway, Tenant tenant, CancellationToken cancellationToken) =>
+        await UploadAsync(gateway, tenant, await CreateCampaignAsync(gateway, tenant, "Bench audience", tenant.ConfigurationId, null, cancellationToken), cancellationToken);
+
+    /// <summary>Creates a campaign (<c>POST /v1/campaigns</c>) and returns its id; <paramref name="quotaShare"/> null keeps the default.</summary>
+    public static async Task<Guid> CreateCampaignAsync(
+        HttpClient gateway, Tenant tenant, string name, Guid configurationId, double? quotaShare, CancellationToken cancellationToken)
     {
         using var create = new HttpRequestMessage(HttpMethod.Post, "/v1/campaigns")
         {
-            Content = JsonContent.Create(new { name = "Bench audience", configurationId = tenant.ConfigurationId }),
+            Content = JsonContent.Create(new { name, configurationId, quotaShare }),
         };
         create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
         using var created = await gateway.SendAsync(create, cancellationToken);
         created.EnsureSuccessStatusCode();
-        var campaign = (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetGuid();
+        return (await created.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("id").GetGuid();
+    }
 
+    /// <summary>Uploads the generated CSV of <see cref="BenchOptions.AudienceRows"/> rows to <paramref name="campaign"/> and measures it.</summary>
+    public async Task<AudienceResult> UploadAsync(HttpClient gateway, Tenant tenant, Guid campaign, CancellationToken cancellationToken)
+    {
         var content = new GeneratedCsv(options.AudienceRows);
         using var upload = new HttpRequestMessage(HttpMethod.Put, $"/v1/campaigns/{campaign}/audience") { Content = content };
         upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tenant.ApiKey);
@@ -72,6 +81,13 @@ public sealed class AudienceScenario(BenchOptions options, TextWriter log)
     public static string Number(int row) =>
         row % InvalidEvery == 0 ? string.Create(CultureInfo.InvariantCulture, $"1415{2_000_000 + row}") : string.Create(CultureInfo.InvariantCulture, $"+1415{2_000_000 + row}");
 
+    /// <summary>The row <see cref="Number"/> gave <paramref name="number"/>, or null for a number it never gives.</summary>
+    public static int? Row(string? number) =>
+        number is { Length: 12 } && number.StartsWith("+1415", StringComparison.Ordinal)
+            && int.TryParse(number.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 2_000_000
+            ? n - 2_000_000
+            : null;
+
     /// <summary>The CSV, written row by row as the request body is sent (chunked), never held whole.</summary>
     private sealed class GeneratedCsv : HttpContent
     {
@@ -91,7 +107,8 @@ public sealed class AudienceScenario(BenchOptions options, TextWriter log)
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
         {
             var chunk = new StringBuilder(256 * 1024);
-            chunk.Append("tocontactid,optin,locale,CustomerName,contextitems.CaseName\n");
+            // Tag is the slug of the bench's template ("Bench {Tag}"), so a campaign of this audience renders every message.
+            chunk.Append("tocontactid,optin,locale,Tag,contextitems.CaseName\n");
             for (var row = 1; row <= _rows; row++)
             {
                 chunk.Append(Number(row)).Append(",true,en-US,Customer ").Append(row).Append(",CAS-").Append(row).Append('\n');

@@ -48,5 +48,5 @@ public sealed class FakeControl(HttpClient fake)
     private sealed record LedgerCount(long Count);
 }
 
-/// <summary>The part of a ledger row the bench reads: the body (which carries the tag), when the fake accepted it, and which provider (<c>twilio</c>, <c>acs</c>).</summary>
-public sealed record LedgerRow(string? Body, DateTimeOffset ReceivedAt, string? Provider = null);
+/// <summary>The part of a ledger row the bench reads: the body (which carries the tag), when the fake accepted it, which provider (<c>twilio</c>, <c>acs</c>) and the number it went to.</summary>
+public sealed record LedgerRow(string? Body, DateTimeOffset ReceivedAt, string? Provider = null, string? To = null);

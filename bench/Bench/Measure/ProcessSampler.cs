@@ -9,7 +9,8 @@ namespace Outbound.Bench.Measure;
 /// </summary>
 public sealed class ProcessSampler : IAsyncDisposable
 {
-    private readonly IReadOnlyDictionary<string, int> _pids;
+    private readonly Dictionary<string, int> _pids;
+    private readonly Dictionary<string, double> _retiredPeaks = [];
     private readonly Func<long> _progress;
     private readonly List<MemorySample> _samples = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
@@ -19,7 +20,7 @@ public sealed class ProcessSampler : IAsyncDisposable
     /// <param name="progress">Messages accepted so far, stored with each sample.</param>
     public ProcessSampler(IReadOnlyDictionary<string, int> pids, Func<long> progress)
     {
-        _pids = pids;
+        _pids = new Dictionary<string, int>(pids);
         _progress = progress;
         _loop = _pids.Count == 0 ? Task.CompletedTask : LoopAsync();
     }
@@ -35,17 +36,59 @@ public sealed class ProcessSampler : IAsyncDisposable
         }
     }
 
+    /// <summary>The peak counts every process that bore the name (a silo killed and started again is one "silo").</summary>
     public IReadOnlyList<ProcessMemory> Summary() =>
-        [.. _pids.Select(p =>
+        [.. Pids().Select(p =>
         {
             var (rss, hwm) = Read(p.Value);
             var sampledPeak = Samples.Where(s => s.Process == p.Key).Select(s => s.RssMiB).DefaultIfEmpty(0).Max();
-            return new ProcessMemory(p.Key, p.Value, Math.Max(hwm ?? 0, sampledPeak), rss ?? double.NaN);
+            var retired = RetiredPeak(p.Key);
+            return new ProcessMemory(p.Key, p.Value, Math.Max(Math.Max(hwm ?? 0, sampledPeak), retired), rss ?? double.NaN);
         })];
+
+    /// <summary>
+    /// Reads <paramref name="name"/>'s high-water mark now, while its process still exists (call it just before a
+    /// kill), so a peak between two samples is kept once the process is gone.
+    /// </summary>
+    public void KeepPeak(string name)
+    {
+        if (Pids().TryGetValue(name, out var pid) && Read(pid).Hwm is { } hwm)
+        {
+            lock (_samples)
+            {
+                _retiredPeaks[name] = Math.Max(hwm, _retiredPeaks.GetValueOrDefault(name));
+            }
+        }
+    }
+
+    /// <summary>From now on <paramref name="name"/> is the process <paramref name="pid"/> (e.g. a restarted silo).</summary>
+    public void Replace(string name, int pid)
+    {
+        lock (_samples)
+        {
+            _pids[name] = pid;
+        }
+    }
 
     /// <summary>CPU seconds (user + system) each process has used so far, from <c>/proc/{pid}/stat</c>.</summary>
     public IReadOnlyDictionary<string, double> CpuSnapshot() =>
-        _pids.Select(p => (p.Key, Cpu: CpuSeconds(p.Value))).Where(p => p.Cpu is not null).ToDictionary(p => p.Key, p => p.Cpu!.Value);
+        Pids().Select(p => (p.Key, Cpu: CpuSeconds(p.Value))).Where(p => p.Cpu is not null).ToDictionary(p => p.Key, p => p.Cpu!.Value);
+
+    private Dictionary<string, int> Pids()
+    {
+        lock (_samples)
+        {
+            return new Dictionary<string, int>(_pids);
+        }
+    }
+
+    private double RetiredPeak(string name)
+    {
+        lock (_samples)
+        {
+            return _retiredPeaks.GetValueOrDefault(name);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -60,7 +103,7 @@ public sealed class ProcessSampler : IAsyncDisposable
         do
         {
             var at = (DateTimeOffset.UtcNow - _started).TotalSeconds;
-            foreach (var (name, pid) in _pids)
+            foreach (var (name, pid) in Pids())
             {
                 if (Read(pid).Rss is { } rss)
                 {

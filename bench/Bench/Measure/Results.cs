@@ -19,11 +19,15 @@ public sealed record ScenarioResult(
     /// <summary>The upload of the <c>audience</c> scenario; null for the others.</summary>
     public Campaigns.AudienceResult? Audience { get; init; }
 
+    /// <summary>The campaign of the <c>campaign</c> scenario; null for the others.</summary>
+    public Campaigns.CampaignResult? Campaign { get; init; }
+
     public PhaseResult? Phase(string name) => Phases.FirstOrDefault(p => p.Name == name);
 
     /// <summary>Every accepted message reached the provider exactly once, in every end-to-end phase.</summary>
     public bool Clean => Phases.Where(p => p.Name != PhaseNames.Ceiling).All(p => p.Lost == 0 && p.Duplicated == 0)
-        && (Conversations?.Phases.All(p => p.Check.Clean) ?? true);
+        && (Conversations?.Phases.All(p => p.Check.Clean) ?? true)
+        && (Campaign?.Clean ?? true);
 }
 
 public static class PhaseNames

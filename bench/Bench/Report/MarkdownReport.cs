@@ -60,6 +60,7 @@ public static class MarkdownReport
         Agents(md, [.. results.Where(r => r.Scenario == Scenarios.Agents && r.Conversations is not null).OrderBy(r => r.Run)]);
         Audience(md, [.. results.Where(r => r.Scenario == Scenarios.Audience && r.Audience is not null).OrderBy(r => r.Run)]);
         Events(md, [.. results.Where(r => r.Scenario == Scenarios.Events).OrderBy(r => r.Run)]);
+        Campaign(md, [.. results.Where(r => r.Scenario == Scenarios.Campaign && r.Campaign is not null).OrderBy(r => r.Run)]);
         return md.ToString();
     }
 
@@ -301,6 +302,45 @@ public static class MarkdownReport
         var median = Median(rows);
         md.AppendLine(Check($"≥ {TargetAudienceRowsPerSecond:N0} rows/s uploaded and checked", $"{median[5]:N0} rows/s", median[5] >= TargetAudienceRowsPerSecond));
         md.AppendLine(Check($"silo < {TargetSiloRssMiB / 1024:F1} GiB RSS", $"{median[7]:N0} MiB", median[7] < TargetSiloRssMiB));
+        md.AppendLine();
+    }
+
+    private static void Campaign(StringBuilder md, List<ScenarioResult> runs)
+    {
+        if (runs.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Campaigns: upload, send, a silo SIGKILLed mid-campaign");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Settings: {runs[0].Settings}. The upload as in the audience scenario; the campaign then sends every valid contact in requests of 100 while the silo is SIGKILLed and started again; the ledger check counts each number; the hours come from `GET /v1/reports/outbound?interval=hour` with and without `campaignId` (messages ÷ 100, rounded up, per hour the requests were accepted in).");
+        md.AppendLine();
+        var rows = runs.Select(r =>
+        {
+            var c = r.Campaign!;
+            return (r.Run.ToString(CultureInfo.InvariantCulture), new double[]
+            {
+                c.Upload.Rows, c.Upload.RowsPerSecond, c.Contacts, c.ContactsPerSecondBeforeKill, c.ContactsPerSecond,
+                c.KilledAtRequest ?? double.NaN, c.SiloReadySeconds ?? double.NaN, c.ResumeSeconds ?? double.NaN, c.Lost, c.Duplicated,
+                c.Hours.Count, r.Memory.FirstOrDefault(m => m.Process == "gateway")?.PeakRssMiB ?? double.NaN,
+                r.Memory.FirstOrDefault(m => m.Process == "silo")?.PeakRssMiB ?? double.NaN,
+            });
+        }).ToList();
+        Table(md, ["run", "rows uploaded", "rows/s", "contacts sent", "contacts/s (live silo)", "contacts/s (start to end)", "killed at request",
+            "silo ready s", "resumed s", "lost", "duplicated", "hours", "gateway peak RSS MiB", "silo peak RSS MiB"], rows);
+        var median = Median(rows);
+        md.AppendLine(Check($"≥ {TargetAudienceRowsPerSecond:N0} rows/s uploaded and checked", $"{median[1]:N0} rows/s", median[1] >= TargetAudienceRowsPerSecond));
+        md.AppendLine(Check($"silo < {TargetSiloRssMiB / 1024:F1} GiB RSS throughout", $"{median[12]:N0} MiB", median[12] < TargetSiloRssMiB));
+        md.AppendLine(Check("SIGKILL mid-campaign: 0 lost, 0 duplicated (fake's ledger)", $"{rows.Sum(r => r.Item2[8]):F0} / {rows.Sum(r => r.Item2[9]):F0}", runs.All(r => r.Campaign!.Lost == 0 && r.Campaign.Duplicated == 0 && r.Campaign.Unexpected == 0)));
+        foreach (var r in runs)
+        {
+            var c = r.Campaign!;
+            var hours = string.Join(", ", c.Hours.Select(h => string.Create(CultureInfo.InvariantCulture,
+                $"{h.Hour:yyyy-MM-dd HH}:00 campaign {h.CampaignRequests:N0} ≤ {c.ShareLimit:N0}, org {h.OrgRequests:N0} ≤ {c.HourlyLimit:N0}")));
+            md.AppendLine(Check($"run {r.Run}: every clock hour within the share and the quota", hours, c.HoursClean));
+        }
+
         md.AppendLine();
     }
 
