@@ -120,18 +120,7 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
 
         var waiting = await org.Http.WaitForTriggerAsync(id, "waiting");
         Assert.NotNull(waiting["triggers"]![0]!["notBefore"]);
-        try
-        {
-            system.Clock.Advance(TimeSpan.FromMinutes(31));
-            var sent = await org.Http.WaitForTriggerAsync(id, "sent");
-            // "sent" is the send path's acceptance; the provider call follows it.
-            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
-            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
-        }
-        finally
-        {
-            system.Clock.Reset();
-        }
+        await AdvanceAndAssertSentOnceAsync(org, id, caseName, TimeSpan.FromMinutes(31));
     }
 
     [Fact]
@@ -145,18 +134,7 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         await org.Http.WaitForTriggerAsync(id, "waiting");
 
         await system.RestartSiloAsync();
-        try
-        {
-            system.Clock.Advance(TimeSpan.FromMinutes(11));
-            var sent = await org.Http.WaitForTriggerAsync(id, "sent");
-            // "sent" is the send path's acceptance; the provider call follows it.
-            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
-            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
-        }
-        finally
-        {
-            system.Clock.Reset();
-        }
+        await AdvanceAndAssertSentOnceAsync(org, id, caseName, TimeSpan.FromMinutes(11));
     }
 
     [Fact]
@@ -180,18 +158,7 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         await Eventually.HoldsAsync(async () => await QuotaRequestsUsedAsync(org.OrgId) == 1, TimeSpan.FromSeconds(5), "one request used");
         Assert.Equal("queued", (await (await org.Http.GetAsync($"/v1/events/{second}")).Json(HttpStatusCode.OK))["triggers"]![0]!["status"]!.GetValue<string>());
 
-        try
-        {
-            system.Clock.Advance(TimeSpan.FromHours(1));
-            var sent = await org.Http.WaitForTriggerAsync(second, "sent");
-            // "sent" is the send path's acceptance; the provider call follows it.
-            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
-            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
-        }
-        finally
-        {
-            system.Clock.Reset();
-        }
+        await AdvanceAndAssertSentOnceAsync(org, second, caseName, TimeSpan.FromHours(1));
     }
 
     [Fact]
@@ -310,6 +277,23 @@ public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem
         for (var from = 0; from < 6_000; from += 1_000)
         {
             Assert.All(await PostAsync(from), status => Assert.Equal("duplicate", status));
+        }
+    }
+
+    /// <summary>Moves the silo's clock on, then checks the event's message reached the provider, once.</summary>
+    private async Task AdvanceAndAssertSentOnceAsync(OrgClient org, string eventId, string caseName, TimeSpan advance)
+    {
+        try
+        {
+            system.Clock.Advance(advance);
+            var sent = await org.Http.WaitForTriggerAsync(eventId, "sent");
+            // "sent" is the send path's acceptance; the provider call follows it.
+            await org.Http.WaitForMessageAsync(sent["triggers"]![0]!["messageId"]!.GetValue<string>(), "sent", "delivered");
+            Assert.Single(await system.Providers.LedgerAsync(), r => r.GetProperty("body").GetString()!.Contains(caseName));
+        }
+        finally
+        {
+            system.Clock.Reset();
         }
     }
 }
