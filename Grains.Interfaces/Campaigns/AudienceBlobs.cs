@@ -25,7 +25,10 @@ public static class AudienceBlobs
     /// <summary>Contacts per send request: the send path's default limit.</summary>
     public const int ContactsPerRequest = 100;
 
-    public static string Prefix(Guid orgId, Guid campaignId, Guid uploadId) => $"{orgId:N}/{campaignId:N}/{uploadId:N}/";
+    /// <summary>Every upload of one campaign.</summary>
+    public static string CampaignPrefix(Guid orgId, Guid campaignId) => $"{orgId:N}/{campaignId:N}/";
+
+    public static string Prefix(Guid orgId, Guid campaignId, Guid uploadId) => $"{CampaignPrefix(orgId, campaignId)}{uploadId:N}/";
 
     public static string Part(Guid orgId, Guid campaignId, Guid uploadId, int part) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Prefix(orgId, campaignId, uploadId)}contacts-{part:D5}.jsonl");

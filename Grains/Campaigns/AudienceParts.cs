@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Outbound.Campaigns;
 using Outbound.Sending;
 
@@ -45,5 +46,14 @@ public sealed class AudienceParts(BlobServiceClient blobs)
         }
 
         return contacts.ToImmutable();
+    }
+
+    /// <summary>Deletes every upload of a campaign (its parts and row-error reports): the campaign itself is gone.</summary>
+    public async Task DeleteAllAsync(Guid orgId, Guid campaignId)
+    {
+        await foreach (var blob in _container.GetBlobsAsync(new GetBlobsOptions { Prefix = AudienceBlobs.CampaignPrefix(orgId, campaignId) }))
+        {
+            await _container.DeleteBlobIfExistsAsync(blob.Name);
+        }
     }
 }

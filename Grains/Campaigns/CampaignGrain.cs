@@ -1,3 +1,4 @@
+using Azure;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -256,6 +257,15 @@ public sealed class CampaignGrain(
         _part = null;
         await run.ClearStateAsync();
         await DropKeepAliveAsync();
+        try
+        {
+            await parts.DeleteAllAsync(OrgId, ItemId);
+        }
+        catch (RequestFailedException e)
+        {
+            // The campaign is deleted all the same: blobs it no longer names cost storage, nothing else.
+            logger.LogWarning(e, "The audience blobs of deleted campaign {CampaignId} of org {OrgId} were not all deleted", ItemId, OrgId);
+        }
     }
 
     /// <summary>One tick of a running campaign: at most one request, then the timer is armed for the next tick.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Outbound.Campaigns;
 
 namespace Outbound.Tests.Campaigns;
@@ -102,6 +104,23 @@ public sealed class CampaignApiTests(CampaignSystem system)
 
         Assert.Equal(HttpStatusCode.NotFound, (await org.Http.GetAsync($"/v1/campaigns/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await org.Http.DeleteAsync($"/v1/campaigns/{id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_campaign_deletes_its_audience_from_blob_storage()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var id = await org.CreateCampaignAsync(configuration);
+        await Audiences.SetAsync(system.Grains, org.OrgId, id, Audiences.Contacts("delete", 150));
+        var container = new BlobServiceClient(TestEnvironment.StorageConnectionString).GetBlobContainerClient(AudienceBlobs.Container);
+        async Task<int> BlobsAsync() =>
+            await container.GetBlobsAsync(new GetBlobsOptions { Prefix = AudienceBlobs.CampaignPrefix(org.OrgId, id) }).CountAsync();
+        Assert.Equal(1, await BlobsAsync());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Http.DeleteAsync($"/v1/campaigns/{id}")).StatusCode);
+
+        Assert.Equal(0, await BlobsAsync());
     }
 
     [Fact]
