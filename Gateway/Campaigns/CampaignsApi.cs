@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Outbound.Campaigns;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Routing;
 
@@ -65,68 +66,18 @@ public static class CampaignsApi
     {
         var campaigns = admin.MapGroup("/campaigns").WithTags("Campaigns");
 
-        campaigns.MapPost("/", async (CampaignRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        campaigns.MapCatalogViews(new CatalogViewKind<ICampaignGrain, Campaign, CampaignRequest, CampaignView, CampaignResponse>(
+            CatalogKind.Campaign, "campaignId", "Campaign", Noun, Campaign,
+            (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToCampaign, g => g.GetViewAsync(), ToResponse)
         {
-            var errors = new FieldErrors();
-            if (ToCampaign(request, errors) is not { } campaign)
-            {
-                return errors.ToProblem();
-            }
-
-            // Version 7: time-ordered, so the org's index lists campaigns in creation order.
-            var id = Guid.CreateVersion7(time.GetUtcNow());
-            var grain = Campaign(http, grains, id);
-            var result = await grain.CreateAsync(campaign);
-            return result.Status == SaveStatus.Saved && await grain.GetViewAsync() is { } view
-                ? Results.Created($"/v1/campaigns/{id}", ToResponse(view))
-                : Problem.Validation(result.Errors);
-        })
-        .WithName("CreateCampaign")
-        .WithSummary("Create a campaign")
-        .WithDescription("Stores a draft campaign: an outbound configuration and the share of the hourly quota it may use. Upload its audience next, then start it.")
-        .Produces<CampaignResponse>(StatusCodes.Status201Created)
-        .ProducesValidationProblem();
-
-        campaigns.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
-            RoutingWire.PageAsync(http, grains, CatalogKind.Campaign, limit, cursor, async id =>
-                await Campaign(http, grains, id).GetViewAsync() is { } view ? ToResponse(view) : null))
-        .WithName("ListCampaigns")
-        .WithSummary("List campaigns")
-        .WithDescription("The org's campaigns with their progress, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
-        .Produces<Catalog.Page<CampaignResponse>>()
-        .ProducesValidationProblem();
-
-        campaigns.MapGet("/{campaignId:guid}", async (Guid campaignId, HttpContext http, IGrainFactory grains) =>
-            await Campaign(http, grains, campaignId).GetViewAsync() is { } view ? Results.Ok(ToResponse(view)) : NotFound(campaignId))
-        .WithName("GetCampaign")
-        .WithSummary("Get a campaign and its progress")
-        .WithDescription("One campaign of the org: its status, its audience, and its progress (contacts by what the send path made of them, messages by status from the reports, and the expected seconds to the end).")
-        .Produces<CampaignResponse>()
-        .ProducesProblem(StatusCodes.Status404NotFound);
-
-        campaigns.MapPut("/{campaignId:guid}", async (Guid campaignId, CampaignRequest request, HttpContext http, IGrainFactory grains) =>
-        {
-            var errors = new FieldErrors();
-            if (ToCampaign(request, errors) is not { } campaign)
-            {
-                return errors.ToProblem();
-            }
-
-            var grain = Campaign(http, grains, campaignId);
-            var result = await grain.ReplaceAsync(campaign);
-            return result.Status switch
-            {
-                SaveStatus.Saved => await grain.GetViewAsync() is { } view ? Results.Ok(ToResponse(view)) : NotFound(campaignId),
-                SaveStatus.NotFound => NotFound(campaignId),
-                _ => Problem.Validation(result.Errors),
-            };
-        })
-        .WithName("ReplaceCampaign")
-        .WithSummary("Replace a campaign")
-        .WithDescription("Replaces the campaign's name, configuration and quota share. A running campaign takes a new name or share from its next request; its configuration cannot change once it has started. Its audience and progress stay.")
-        .Produces<CampaignResponse>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+            Texts =
+            [
+                new("Create a campaign", "Stores a draft campaign: an outbound configuration and the share of the hourly quota it may use. Upload its audience next, then start it."),
+                new("List campaigns", "The org's campaigns with their progress, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
+                new("Get a campaign and its progress", "One campaign of the org: its status, its audience, and its progress (contacts by what the send path made of them, messages by status from the reports, and the expected seconds to the end)."),
+                new("Replace a campaign", "Replaces the campaign's name, configuration and quota share. A running campaign takes a new name or share from its next request; its configuration cannot change once it has started. Its audience and progress stay."),
+            ],
+        });
 
         campaigns.MapDelete("/{campaignId:guid}", async (Guid campaignId, HttpContext http, IGrainFactory grains) =>
             (await Campaign(http, grains, campaignId).DeleteAsync()).Status == DeleteStatus.Deleted ? Results.NoContent() : NotFound(campaignId))

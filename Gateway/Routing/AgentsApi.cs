@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Keys;
 using Outbound.Gateway.Problems;
 using Outbound.Orgs;
@@ -51,67 +52,18 @@ public static class AgentsApi
     {
         var agents = admin.MapGroup("/agents").WithTags("Agents");
 
-        agents.MapPost("/", async (AgentRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        agents.MapCatalogViews(new CatalogViewKind<IAgentGrain, AgentSettings, AgentRequest, AgentView, AgentResponse>(
+            CatalogKind.Agent, "id", "Agent", "agent", Agent,
+            (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToSettings, g => g.GetViewAsync(), AgentResponse.From)
         {
-            var errors = new FieldErrors();
-            if (ToSettings(request, errors) is not { } settings)
-            {
-                return errors.ToProblem();
-            }
-
-            var id = Guid.CreateVersion7(time.GetUtcNow());
-            var agent = Agent(http, grains, id);
-            var result = await agent.CreateAsync(settings);
-            return result.Status == SaveStatus.Saved && await agent.GetViewAsync() is { } view
-                ? Results.Created($"/v1/agents/{id}", AgentResponse.From(view))
-                : Problem.Validation(result.Errors);
-        })
-        .WithName("CreateAgent")
-        .WithSummary("Create an agent")
-        .WithDescription("A new agent starts offline; they take conversations once their presence is available.")
-        .Produces<AgentResponse>(StatusCodes.Status201Created)
-        .ProducesValidationProblem();
-
-        agents.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
-            RoutingWire.PageAsync(http, grains, CatalogKind.Agent, limit, cursor, async id =>
-                await Agent(http, grains, id).GetViewAsync() is { } view ? AgentResponse.From(view) : null))
-        .WithName("ListAgents")
-        .WithSummary("List agents")
-        .WithDescription("The org's agents, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
-        .Produces<Catalog.Page<AgentResponse>>()
-        .ProducesValidationProblem();
-
-        agents.MapGet("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
-            await Agent(http, grains, id).GetViewAsync() is { } view ? Results.Ok(AgentResponse.From(view)) : NotFound(id))
-        .WithName("GetAgent")
-        .WithSummary("Get an agent")
-        .WithDescription("One agent of the org, with their presence and how many conversations they hold.")
-        .Produces<AgentResponse>()
-        .ProducesProblem(StatusCodes.Status404NotFound);
-
-        agents.MapPut("/{id:guid}", async (Guid id, AgentRequest request, HttpContext http, IGrainFactory grains) =>
-        {
-            var errors = new FieldErrors();
-            if (ToSettings(request, errors) is not { } settings)
-            {
-                return errors.ToProblem();
-            }
-
-            var agent = Agent(http, grains, id);
-            var result = await agent.ReplaceAsync(settings);
-            return result.Status switch
-            {
-                SaveStatus.Saved => await agent.GetViewAsync() is { } view ? Results.Ok(AgentResponse.From(view)) : NotFound(id),
-                SaveStatus.NotFound => NotFound(id),
-                _ => Problem.Validation(result.Errors),
-            };
-        })
-        .WithName("ReplaceAgent")
-        .WithSummary("Replace an agent")
-        .WithDescription("Replaces the agent's settings whole; conversations they hold stay with them.")
-        .Produces<AgentResponse>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+            Texts =
+            [
+                new("Create an agent", "A new agent starts offline; they take conversations once their presence is available."),
+                new("List agents", "The org's agents, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
+                new("Get an agent", "One agent of the org, with their presence and how many conversations they hold."),
+                new("Replace an agent", "Replaces the agent's settings whole; conversations they hold stay with them."),
+            ],
+        });
 
         agents.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
             await Agent(http, grains, id).DeleteAsync() ? Results.NoContent() : NotFound(id))

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 using Outbound.Routing;
 
@@ -34,64 +35,18 @@ public static class QueuesApi
     {
         var queues = admin.MapGroup("/queues").WithTags("Queues");
 
-        queues.MapPost("/", async (QueueRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        queues.MapCatalogViews(new CatalogViewKind<IQueueGrain, QueueSettings, QueueRequest, QueueView, QueueResponse>(
+            CatalogKind.Queue, "id", "Queue", "queue", Queue,
+            (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), Check, g => g.GetViewAsync(), QueueResponse.From)
         {
-            if (ToSettings(request) is not { } settings)
-            {
-                return Invalid(request);
-            }
-
-            var id = Guid.CreateVersion7(time.GetUtcNow());
-            var result = await Queue(http, grains, id).CreateAsync(settings);
-            return result.Status == SaveStatus.Saved
-                ? Results.Created($"/v1/queues/{id}", QueueResponse.From(new QueueView(result.Saved!, 0, 0)))
-                : Problem.Validation(result.Errors);
-        })
-        .WithName("CreateQueue")
-        .WithSummary("Create a queue")
-        .WithDescription("A queue takes the new conversations of its channels and assigns them to its available agents. A channel already in another queue is refused (400 naming channelIds).")
-        .Produces<QueueResponse>(StatusCodes.Status201Created)
-        .ProducesValidationProblem();
-
-        queues.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
-            RoutingWire.PageAsync(http, grains, CatalogKind.Queue, limit, cursor, async id =>
-                await Queue(http, grains, id).GetViewAsync() is { } view ? QueueResponse.From(view) : null))
-        .WithName("ListQueues")
-        .WithSummary("List queues")
-        .WithDescription("The org's queues, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
-        .Produces<Catalog.Page<QueueResponse>>()
-        .ProducesValidationProblem();
-
-        queues.MapGet("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
-            await Queue(http, grains, id).GetViewAsync() is { } view ? Results.Ok(QueueResponse.From(view)) : NotFound(id))
-        .WithName("GetQueue")
-        .WithSummary("Get a queue")
-        .WithDescription("One queue of the org, with how many conversations wait in it.")
-        .Produces<QueueResponse>()
-        .ProducesProblem(StatusCodes.Status404NotFound);
-
-        queues.MapPut("/{id:guid}", async (Guid id, QueueRequest request, HttpContext http, IGrainFactory grains) =>
-        {
-            if (ToSettings(request) is not { } settings)
-            {
-                return Invalid(request);
-            }
-
-            var queue = Queue(http, grains, id);
-            var result = await queue.ReplaceAsync(settings);
-            return result.Status switch
-            {
-                SaveStatus.Saved => await queue.GetViewAsync() is { } view ? Results.Ok(QueueResponse.From(view)) : NotFound(id),
-                SaveStatus.NotFound => NotFound(id),
-                _ => Problem.Validation(result.Errors),
-            };
-        })
-        .WithName("ReplaceQueue")
-        .WithSummary("Replace a queue")
-        .WithDescription("Replaces the queue's settings whole; conversations already in it stay.")
-        .Produces<QueueResponse>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+            Texts =
+            [
+                new("Create a queue", "A queue takes the new conversations of its channels and assigns them to its available agents. A channel already in another queue is refused (400 naming channelIds)."),
+                new("List queues", "The org's queues, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
+                new("Get a queue", "One queue of the org, with how many conversations wait in it."),
+                new("Replace a queue", "Replaces the queue's settings whole; conversations already in it stay."),
+            ],
+        });
 
         queues.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
         {
@@ -111,15 +66,6 @@ public static class QueuesApi
         .ProducesProblem(StatusCodes.Status409Conflict);
 
         return admin;
-    }
-
-    private static QueueSettings? ToSettings(QueueRequest request) => Check(request, new FieldErrors());
-
-    private static IResult Invalid(QueueRequest request)
-    {
-        var errors = new FieldErrors();
-        Check(request, errors);
-        return errors.ToProblem();
     }
 
     private static QueueSettings? Check(QueueRequest request, FieldErrors errors)

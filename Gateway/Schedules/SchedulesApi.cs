@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml;
 using Outbound.Campaigns;
 using Outbound.Gateway.Auth;
+using Outbound.Gateway.Catalog;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Routing;
 using Outbound.Gateway.Sending;
@@ -105,70 +106,19 @@ public static partial class SchedulesApi
     {
         var schedules = admin.MapGroup("/schedules").WithTags("Schedules");
 
-        schedules.MapPost("/", async (ScheduleRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
+        schedules.MapCatalogViews(new CatalogViewKind<IScheduleGrain, Schedule, ScheduleRequest, ScheduleView, ScheduleResponse>(
+            CatalogKind.Schedule, "scheduleId", "Schedule", Noun, Schedule,
+            (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToSchedule, g => g.GetViewAsync(), ToResponse)
         {
-            var errors = new FieldErrors();
-            if (ToSchedule(request, errors) is not { } schedule)
-            {
-                return errors.ToProblem();
-            }
-
-            // Version 7: time-ordered, so the org's index lists schedules in creation order.
-            var id = Guid.CreateVersion7(time.GetUtcNow());
-            var grain = Schedule(http, grains, id);
-            var result = await grain.CreateAsync(schedule);
-            return result.Status == SaveStatus.Saved && await grain.GetViewAsync() is { } view
-                ? Results.Created($"/v1/schedules/{id}", ToResponse(view))
-                : Problem.Validation(result.Errors);
-        })
-        .WithBodyLimit(BodyLimits.Send)
-        .WithName("CreateSchedule")
-        .WithSummary("Create a schedule")
-        .WithDescription("Stores a schedule that sends to its contacts through an outbound configuration at a time (at), on a cron in a time zone (cron, timeZone), or after a delay (after). Each run is one send request, with the send API's consent, quota and tracking.")
-        .Produces<ScheduleResponse>(StatusCodes.Status201Created)
-        .ProducesValidationProblem();
-
-        schedules.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) =>
-            RoutingWire.PageAsync(http, grains, CatalogKind.Schedule, limit, cursor, async id =>
-                await Schedule(http, grains, id).GetViewAsync() is { } view ? ToResponse(view) : null))
-        .WithName("ListSchedules")
-        .WithSummary("List schedules")
-        .WithDescription("The org's schedules, oldest first, a page at a time: pass nextCursor as cursor for the next page.")
-        .Produces<Catalog.Page<ScheduleResponse>>()
-        .ProducesValidationProblem();
-
-        schedules.MapGet("/{scheduleId:guid}", async (Guid scheduleId, HttpContext http, IGrainFactory grains) =>
-            await Schedule(http, grains, scheduleId).GetViewAsync() is { } view ? Results.Ok(ToResponse(view)) : NotFound(scheduleId))
-        .WithName("GetSchedule")
-        .WithSummary("Get a schedule")
-        .WithDescription("One schedule of the org: its next occurrence (nextRunAt) and its last runs, with what each sent.")
-        .Produces<ScheduleResponse>()
-        .ProducesProblem(StatusCodes.Status404NotFound);
-
-        schedules.MapPut("/{scheduleId:guid}", async (Guid scheduleId, ScheduleRequest request, HttpContext http, IGrainFactory grains) =>
-        {
-            var errors = new FieldErrors();
-            if (ToSchedule(request, errors) is not { } schedule)
-            {
-                return errors.ToProblem();
-            }
-
-            var grain = Schedule(http, grains, scheduleId);
-            var result = await grain.ReplaceAsync(schedule);
-            return result.Status switch
-            {
-                SaveStatus.Saved => await grain.GetViewAsync() is { } view ? Results.Ok(ToResponse(view)) : NotFound(scheduleId),
-                SaveStatus.NotFound => NotFound(scheduleId),
-                _ => Problem.Validation(result.Errors),
-            };
-        })
-        .WithBodyLimit(BodyLimits.Send)
-        .WithName("ReplaceSchedule")
-        .WithSummary("Replace a schedule")
-        .WithDescription("Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay.")
-        .Produces<ScheduleResponse>()
-        .ProducesValidationProblem()
-        .ProducesProblem(StatusCodes.Status404NotFound);
+            Texts =
+            [
+                new("Create a schedule", "Stores a schedule that sends to its contacts through an outbound configuration at a time (at), on a cron in a time zone (cron, timeZone), or after a delay (after). Each run is one send request, with the send API's consent, quota and tracking."),
+                new("List schedules", "The org's schedules, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
+                new("Get a schedule", "One schedule of the org: its next occurrence (nextRunAt) and its last runs, with what each sent."),
+                new("Replace a schedule", "Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay."),
+            ],
+            BodyLimit = BodyLimits.Send,
+        });
 
         schedules.MapDelete("/{scheduleId:guid}", async (Guid scheduleId, HttpContext http, IGrainFactory grains) =>
             (await Schedule(http, grains, scheduleId).DeleteAsync()).Status == DeleteStatus.Deleted ? Results.NoContent() : NotFound(scheduleId))

@@ -5735,6 +5735,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// One queue of the org, with how many conversations wait in it.
         /// </remarks>
+        /// <param name="id">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<QueueResponse> GetQueueAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -5866,6 +5867,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// Replaces the queue's settings whole; conversations already in it stay.
         /// </remarks>
+        /// <param name="id">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<QueueResponse> ReplaceQueueAsync(System.Guid id, QueueRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6430,6 +6432,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// One agent of the org, with their presence and how many conversations they hold.
         /// </remarks>
+        /// <param name="id">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<AgentResponse> GetAgentAsync(System.Guid id, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -6561,6 +6564,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// Replaces the agent's settings whole; conversations they hold stay with them.
         /// </remarks>
+        /// <param name="id">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<AgentResponse> ReplaceAgentAsync(System.Guid id, AgentRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8135,6 +8139,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// One schedule of the org: its next occurrence (nextRunAt) and its last runs, with what each sent.
         /// </remarks>
+        /// <param name="scheduleId">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ScheduleResponse> GetScheduleAsync(System.Guid scheduleId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8266,6 +8271,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay.
         /// </remarks>
+        /// <param name="scheduleId">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<ScheduleResponse> ReplaceScheduleAsync(System.Guid scheduleId, ScheduleRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8820,6 +8826,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// One campaign of the org: its status, its audience, and its progress (contacts by what the send path made of them, messages by status from the reports, and the expected seconds to the end).
         /// </remarks>
+        /// <param name="campaignId">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<CampaignResponse> GetCampaignAsync(System.Guid campaignId, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
@@ -8951,6 +8958,7 @@ namespace Outbound.Tests.ApiClient
         /// <remarks>
         /// Replaces the campaign's name, configuration and quota share. A running campaign takes a new name or share from its next request; its configuration cannot change once it has started. Its audience and progress stay.
         /// </remarks>
+        /// <param name="campaignId">The id the API returned when it was created.</param>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
         public virtual async System.Threading.Tasks.Task<CampaignResponse> ReplaceCampaignAsync(System.Guid campaignId, CampaignRequest body, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))

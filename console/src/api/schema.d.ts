@@ -5631,6 +5631,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -5702,6 +5703,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -6012,6 +6014,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -6083,6 +6086,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 id: string;
             };
             cookie?: never;
@@ -6959,6 +6963,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 scheduleId: string;
             };
             cookie?: never;
@@ -7030,6 +7035,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 scheduleId: string;
             };
             cookie?: never;
@@ -7331,6 +7337,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 campaignId: string;
             };
             cookie?: never;
@@ -7402,6 +7409,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The id the API returned when it was created. */
                 campaignId: string;
             };
             cookie?: never;
