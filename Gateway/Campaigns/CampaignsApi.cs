@@ -70,13 +70,11 @@ public static class CampaignsApi
             CatalogKind.Campaign, "campaignId", "Campaign", Noun, Campaign,
             (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToCampaign, g => g.GetViewAsync(), ToResponse)
         {
-            Texts =
-            [
+            Texts = new(
                 new("Create a campaign", "Stores a draft campaign: an outbound configuration and the share of the hourly quota it may use. Upload its audience next, then start it."),
                 new("List campaigns", "The org's campaigns with their progress, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
                 new("Get a campaign and its progress", "One campaign of the org: its status, its audience, and its progress (contacts by what the send path made of them, messages by status from the reports, and the expected seconds to the end)."),
-                new("Replace a campaign", "Replaces the campaign's name, configuration and quota share. A running campaign takes a new name or share from its next request; its configuration cannot change once it has started. Its audience and progress stay."),
-            ],
+                new("Replace a campaign", "Replaces the campaign's name, configuration and quota share. A running campaign takes a new name or share from its next request; its configuration cannot change once it has started. Its audience and progress stay.")),
         });
 
         campaigns.MapDelete("/{campaignId:guid}", async (Guid campaignId, HttpContext http, IGrainFactory grains) =>

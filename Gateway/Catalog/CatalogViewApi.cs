@@ -6,6 +6,9 @@ namespace Outbound.Gateway.Catalog;
 /// <summary>An endpoint's summary and description, as the OpenAPI document shows them.</summary>
 internal sealed record EndpointText(string Summary, string Description);
 
+/// <summary>What the OpenAPI document says of each endpoint <see cref="CatalogViewApi.MapCatalogViews"/> maps.</summary>
+internal sealed record CatalogViewTexts(EndpointText Create, EndpointText List, EndpointText Get, EndpointText Replace);
+
 /// <summary>
 /// A catalog kind whose answers show a view of the item, not only the stored item: what its grain knows now (a
 /// queue's waiting conversations, an agent's presence, a schedule's runs, a campaign's progress).
@@ -31,8 +34,7 @@ internal sealed record CatalogViewKind<TGrain, TItem, TRequest, TView, TResponse
     where TView : class
     where TResponse : class
 {
-    /// <summary>Create, List, Get and Replace, in that order.</summary>
-    public required EndpointText[] Texts { get; init; }
+    public required CatalogViewTexts Texts { get; init; }
 
     /// <summary>Set when create and replace bodies may exceed the gateway's default limit.</summary>
     public int? BodyLimit { get; init; }
@@ -51,7 +53,7 @@ internal static class CatalogViewApi
         where TResponse : class
     {
         var itemRoute = $"/{{{kind.IdParameter}:guid}}";
-        var (create, list, get, replace) = (kind.Texts[0], kind.Texts[1], kind.Texts[2], kind.Texts[3]);
+        var (create, list, get, replace) = kind.Texts;
 
         var created = group.MapPost("/", async (TRequest request, HttpContext http, IGrainFactory grains, TimeProvider time) =>
         {

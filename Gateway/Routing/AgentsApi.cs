@@ -56,13 +56,11 @@ public static class AgentsApi
             CatalogKind.Agent, "id", "Agent", "agent", Agent,
             (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToSettings, g => g.GetViewAsync(), AgentResponse.From)
         {
-            Texts =
-            [
+            Texts = new(
                 new("Create an agent", "A new agent starts offline; they take conversations once their presence is available."),
                 new("List agents", "The org's agents, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
                 new("Get an agent", "One agent of the org, with their presence and how many conversations they hold."),
-                new("Replace an agent", "Replaces the agent's settings whole; conversations they hold stay with them."),
-            ],
+                new("Replace an agent", "Replaces the agent's settings whole; conversations they hold stay with them.")),
         });
 
         agents.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>

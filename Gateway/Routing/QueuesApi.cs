@@ -39,13 +39,11 @@ public static class QueuesApi
             CatalogKind.Queue, "id", "Queue", "queue", Queue,
             (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), Check, g => g.GetViewAsync(), QueueResponse.From)
         {
-            Texts =
-            [
+            Texts = new(
                 new("Create a queue", "A queue takes the new conversations of its channels and assigns them to its available agents. A channel already in another queue is refused (400 naming channelIds)."),
                 new("List queues", "The org's queues, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
                 new("Get a queue", "One queue of the org, with how many conversations wait in it."),
-                new("Replace a queue", "Replaces the queue's settings whole; conversations already in it stay."),
-            ],
+                new("Replace a queue", "Replaces the queue's settings whole; conversations already in it stay.")),
         });
 
         queues.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>

@@ -110,13 +110,11 @@ public static partial class SchedulesApi
             CatalogKind.Schedule, "scheduleId", "Schedule", Noun, Schedule,
             (g, item) => g.CreateAsync(item), (g, item) => g.ReplaceAsync(item), ToSchedule, g => g.GetViewAsync(), ToResponse)
         {
-            Texts =
-            [
+            Texts = new(
                 new("Create a schedule", "Stores a schedule that sends to its contacts through an outbound configuration at a time (at), on a cron in a time zone (cron, timeZone), or after a delay (after). Each run is one send request, with the send API's consent, quota and tracking."),
                 new("List schedules", "The org's schedules, oldest first, a page at a time: pass nextCursor as cursor for the next page."),
                 new("Get a schedule", "One schedule of the org: its next occurrence (nextRunAt) and its last runs, with what each sent."),
-                new("Replace a schedule", "Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay."),
-            ],
+                new("Replace a schedule", "Replaces the schedule whole. A new timing counts from now; an unchanged at or after keeps its time. Its runs stay.")),
             BodyLimit = BodyLimits.Send,
         });
 
