@@ -1,5 +1,5 @@
 import { Box, Mark, Text } from "@mantine/core";
-import { parseBody } from "./slugs";
+import { parseBody } from "../../components/slugs";
 
 /**
  * An SMS body with its `{Slug}` placeholders marked, and pieces the service would refuse underlined in red with

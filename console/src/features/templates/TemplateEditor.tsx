@@ -11,7 +11,7 @@ import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { SlugHighlight } from "./SlugHighlight";
 import { TemplatePreview } from "./TemplatePreview";
-import { parseBody } from "./slugs";
+import { parseBody } from "../../components/slugs";
 import {
   emptyVersion, fromResponse, localeHasErrors, newDraft, shownFields, toRequest, versionErrors,
   type ChannelType, type TemplateDraft, type VersionDraft,

@@ -4,7 +4,7 @@ import { Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title
 import { api, unwrap } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { analyzeSms } from "./smsEncoding";
-import { fillSlugs, slugsOf, valueOf } from "./slugs";
+import { fillSlugs, slugsOf, valueOf } from "../../components/slugs";
 import { emptyVersion, type TemplateDraft } from "./templateDraft";
 
 /**

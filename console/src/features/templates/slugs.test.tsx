@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { render } from "@testing-library/react";
 import { MantineProvider } from "@mantine/core";
-import { fillSlugs, parseBody, slugsOf } from "./slugs";
+import { fillSlugs, parseBody, slugsOf } from "../../components/slugs";
 import { SlugHighlight } from "./SlugHighlight";
 
 describe("parseBody", () => {

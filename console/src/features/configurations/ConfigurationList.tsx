@@ -1,0 +1,52 @@
+import { Link } from "react-router";
+import { Anchor, Badge, Button, Code, Loader, Table, Text } from "@mantine/core";
+import { api, unwrap } from "../../api/client";
+import { PageHeader } from "../../components/PageHeader";
+import { Pager } from "../../components/Pager";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { useCursorPages } from "../../components/useCursorPages";
+
+export function ConfigurationList() {
+  const pages = useCursorPages(["outbound-configurations"], async (cursor) =>
+    unwrap(await api.GET("/v1/outbound-configurations", { params: { query: { cursor, limit: 25 } } })));
+
+  return (
+    <>
+      <PageHeader
+        title="Outbound configurations"
+        description="Each binds a channel and a template; its Configuration ID is what an integrator sends with."
+        actions={<Button component={Link} to="new">New configuration</Button>}
+      />
+      <ProblemAlert error={pages.error} />
+      {pages.isLoading ? <Loader aria-label="Loading configurations" /> : pages.items.length === 0 && !pages.error ? (
+        <Text c="dimmed">No outbound configurations yet. Create a channel and a template first, then bind them here.</Text>
+      ) : (
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Name</Table.Th>
+                <Table.Th>Channel type</Table.Th>
+                <Table.Th>Show in timeline</Table.Th>
+                <Table.Th>State</Table.Th>
+                <Table.Th>Configuration ID</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {pages.items.map((c) => (
+                <Table.Tr key={c.configurationId}>
+                  <Table.Td><Anchor component={Link} to={c.configurationId}>{c.name}</Anchor></Table.Td>
+                  <Table.Td>{c.channelType === "sms" ? "SMS" : "WhatsApp"}</Table.Td>
+                  <Table.Td>{c.showInTimeline ? "Yes" : "No"}</Table.Td>
+                  <Table.Td><Badge variant="light" color={c.active ? "teal" : "gray"}>{c.active ? "Active" : "Inactive"}</Badge></Table.Td>
+                  <Table.Td><Code>{c.configurationId}</Code></Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      <Pager {...pages} />
+    </>
+  );
+}
