@@ -54,7 +54,8 @@ export function TestSend({ configuration }: { configuration: ConfigurationRespon
           />
           {configuration.showInTimeline ? (
             <TextInput
-              label="Regarding" placeholder="CAS-1042" description="What the message is about, for the customer's timeline."
+              label="Entity relationship name" placeholder="incident_msdyn_ocoutboundmessages"
+              description="What the message is regarding, so it shows on the customer's timeline."
               value={draft.regarding} error={err("entityrelationshipname")} onChange={(e) => set("regarding", e.currentTarget.value)}
             />
           ) : null}
