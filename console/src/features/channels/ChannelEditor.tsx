@@ -48,7 +48,10 @@ function ChannelForm({ stored }: { stored?: ChannelResponse }) {
       setSaved(true);
       // The typed secrets are stored now; the form forgets them.
       setDraft((d) => ({ ...d, authToken: "", accessKey: "", eventsSecret: "" }));
-      if (id === undefined) navigate(`/channels/${c.id}`, { replace: true, state: { created: true } });
+      if (id === undefined) {
+        queries.setQueryData(["channels", c.id], c);
+        navigate(`/channels/${c.id}`, { replace: true, state: { created: true } });
+      }
     },
   });
 

@@ -78,7 +78,10 @@ function ConfigurationForm({ stored }: { stored?: ConfigurationResponse }) {
     onSuccess: async (c) => {
       await queries.invalidateQueries({ queryKey: ["outbound-configurations"] });
       setSaved(true);
-      if (id === undefined) navigate(`/configurations/${c.configurationId}`, { replace: true, state: { created: true } });
+      if (id === undefined) {
+        queries.setQueryData(["outbound-configurations", c.configurationId], c);
+        navigate(`/configurations/${c.configurationId}`, { replace: true, state: { created: true } });
+      }
     },
   });
 
@@ -159,12 +162,12 @@ function ConfigurationId({ id }: { id: string }) {
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="configuration-id-title">
       <Title order={2} size="h5" id="configuration-id-title">Configuration ID</Title>
-      <Text size="sm" c="dimmed" mb="xs">Send requests name it: <Code>POST /v1/outbound-configurations/{"{configurationId}"}/send</Code>.</Text>
+      <Text size="sm" c="dimmed" mb="xs" style={{ overflowWrap: "anywhere" }}>Send requests name it: <Code>POST /v1/outbound-configurations/{"{configurationId}"}/send</Code>.</Text>
       <Group gap="xs" wrap="nowrap">
         <Code fz="md" data-testid="configuration-id" style={{ overflowWrap: "anywhere" }}>{id}</Code>
         <CopyButton value={id}>
           {({ copied, copy }) => (
-            <Button size="xs" variant="light" color={copied ? "teal" : undefined} onClick={copy}>{copied ? "Copied" : "Copy ID"}</Button>
+            <Button size="xs" variant="light" color={copied ? "teal" : undefined} onClick={copy} style={{ flexShrink: 0 }}>{copied ? "Copied" : "Copy ID"}</Button>
           )}
         </CopyButton>
       </Group>

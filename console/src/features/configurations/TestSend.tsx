@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Alert, Badge, Button, Code, Group, Paper, Stack, Switch, Text, TextInput, Timeline, Title } from "@mantine/core";
+import { Alert, Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Timeline, Title } from "@mantine/core";
 import type { components } from "../../api/schema";
 import { api, unwrap } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
@@ -36,17 +36,17 @@ export function TestSend({ configuration }: { configuration: ConfigurationRespon
       <Text size="sm" c="dimmed" mb="sm">One contact through this configuration, exactly as a send request; it counts against the hourly quota.</Text>
       <form onSubmit={(e) => { e.preventDefault(); send.mutate(draft); }} noValidate>
         <Stack gap="sm">
-          <Group grow align="flex-start" wrap="wrap">
+          <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             <TextInput
-              label="To" required placeholder="+14155550142" description="The contact's number, E.164." miw={180}
+              label="To" required placeholder="+14155550142" description="The contact's number, E.164."
               value={draft.to} error={err("tocontactid")} onChange={(e) => set("to", e.currentTarget.value)}
             />
             <TextInput
-              label="Locale" placeholder={template.data?.defaultLocale ?? "en"} miw={120}
+              label="Locale" placeholder={template.data?.defaultLocale ?? "en"}
               description="Picks the template's version."
               value={draft.locale} error={err("locale")} onChange={(e) => set("locale", e.currentTarget.value)}
             />
-          </Group>
+          </SimpleGrid>
           <Switch
             label="The contact opted in" checked={draft.optin} error={err("optin")}
             description="Without opt-in the contact is skipped, as in a real send."
@@ -97,9 +97,7 @@ function FollowMessage({ messageId }: { messageId: string }) {
   const m = message.data;
   return (
     <Stack mt="md" gap="xs" data-testid="test-message">
-      <Group gap="xs">
-        <Text size="sm">Message <Code>{messageId}</Code></Text>
-      </Group>
+      <Text size="sm" style={{ overflowWrap: "anywhere" }}>Message <Code>{messageId}</Code></Text>
       <ProblemAlert error={message.error} />
       {m ? (
         <>

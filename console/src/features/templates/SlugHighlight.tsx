@@ -1,3 +1,4 @@
+import { useId } from "react";
 import { Box, Mark, Text } from "@mantine/core";
 import { parseBody } from "../../components/slugs";
 
@@ -7,11 +8,12 @@ import { parseBody } from "../../components/slugs";
  */
 export function SlugHighlight({ body, label }: { body: string; label: string }) {
   const parts = parseBody(body);
+  const labelId = useId();
   return (
     <Box>
-      <Text size="xs" c="dimmed" id={`${label}-highlight-label`}>{label}</Text>
+      <Text size="xs" c="dimmed" id={labelId}>{label}</Text>
       <Box
-        aria-labelledby={`${label}-highlight-label`}
+        aria-labelledby={labelId}
         role="group"
         p="xs"
         bd="1px solid var(--mantine-color-default-border)"

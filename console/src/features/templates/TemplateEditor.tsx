@@ -42,11 +42,12 @@ function TemplateForm({ id, initial }: { id?: string; initial: TemplateDraft }) 
   const location = useLocation();
   const queries = useQueryClient();
   const [draft, setDraft] = useState(initial);
-  const [active, setActive] = useState(initial.locales[0]!);
+  const arrived = location.state as { created?: boolean; locale?: string } | null;
+  const [active, setActive] = useState(arrived?.locale && initial.locales.includes(arrived.locale) ? arrived.locale : initial.locales[0]!);
   const [newLocale, setNewLocale] = useState("");
   const [newLocaleError, setNewLocaleError] = useState<string>();
   // A template just created arrives here with the navigation's state saying so.
-  const [saved, setSaved] = useState(Boolean((location.state as { created?: boolean } | null)?.created));
+  const [saved, setSaved] = useState(Boolean(arrived?.created));
   const [dirty, setDirty] = useState(false);
 
   const save = useMutation({
@@ -60,7 +61,11 @@ function TemplateForm({ id, initial }: { id?: string; initial: TemplateDraft }) 
       await queries.invalidateQueries({ queryKey: ["templates"] });
       setSaved(true);
       setDirty(false);
-      if (id === undefined) navigate(`/templates/${t.id}`, { replace: true, state: { created: true } });
+      if (id === undefined) {
+        // The stored template opens at once, on the tab that was open.
+        queries.setQueryData(["templates", t.id], t);
+        navigate(`/templates/${t.id}`, { replace: true, state: { created: true, locale: active } });
+      }
     },
   });
 

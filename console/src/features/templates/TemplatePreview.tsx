@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { Badge, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
+import { fieldError } from "../../api/problem";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { analyzeSms } from "./smsEncoding";
 import { fillSlugs, slugsOf, valueOf } from "../../components/slugs";
@@ -26,7 +27,7 @@ export function TemplatePreview({ id, draft, locale, dirty }: { id?: string; dra
   });
 
   return (
-    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="template-preview-title">
+    <Paper withBorder p="md" radius="md" component="section" aria-labelledby="template-preview-title" style={{ alignSelf: "start" }}>
       <Stack gap="sm">
         <Title order={2} size="h4" id="template-preview-title">Preview ({locale})</Title>
         {slugs.length > 0 ? (
@@ -34,7 +35,7 @@ export function TemplatePreview({ id, draft, locale, dirty }: { id?: string; dra
             <Text size="sm" c="dimmed">Sample values for the slugs:</Text>
             {slugs.map((slug) => (
               <TextInput
-                key={slug} label={slug} size="xs"
+                key={slug} label={slug} size="xs" error={fieldError(render.error, `contextitems.${slug}`)}
                 value={valueOf(values, slug) ?? ""}
                 onChange={(e) => { const v = e.currentTarget.value; setValues((old) => ({ ...old, [slug]: v })); }}
               />
@@ -50,7 +51,7 @@ export function TemplatePreview({ id, draft, locale, dirty }: { id?: string; dra
               <Button variant="light" onClick={() => render.mutate()} loading={render.isPending}>Render with the service</Button>
               {dirty ? <Text size="xs" c="dimmed">Renders the saved template: save first to see your changes.</Text> : null}
             </Group>
-            <ProblemAlert error={render.error} />
+            <ProblemAlert error={render.error} shown={slugs.map((slug) => `contextitems.${slug}`)} />
             {render.data ? (
               <Paper bg="var(--mantine-color-gray-0)" p="sm" aria-live="polite" data-testid="rendered">
                 <Text size="xs" c="dimmed" mb={4}>The service renders the {render.data.locale} version:</Text>
