@@ -1,14 +1,17 @@
 import type { Page } from "@playwright/test";
-import { expect, test } from "./fixtures";
+import { expect, expectNoSeriousA11yViolations, shot, signIn, test } from "./fixtures";
 
-// The admin flow of the web console: a channel on the provider fake, a template with a French version, a
-// configuration whose ID is copied, and a test message followed until the fake reports it delivered.
 /** The input labelled exactly `label` (a required one's label ends with an asterisk). */
 const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${label.replace(/[()]/g, "\\$&")}( \\*)?$`));
 
+// The copy button writes the Configuration ID to the clipboard; the test reads it back.
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("an admin sets up a channel, a template and a configuration, and sends a test message that is delivered", async ({ page, org, signIn, expectNoSeriousA11yViolations, shot }) => {
+// The admin flow of the web console: a channel on the provider fake, a template with a French version, a
+// configuration whose ID is copied, and a test message followed until the fake reports it delivered.
+test("an admin sets up a channel, a template and a configuration, and sends a test message that is delivered", async ({ page, org }) => {
+  // The whole set-up through the UI, with an axe run on every page: longer than a test usually takes.
+  test.setTimeout(180_000);
   await signIn(page, org.adminKey);
 
   // A Twilio SMS channel pointing at the provider fake (its development account).

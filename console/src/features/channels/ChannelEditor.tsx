@@ -20,7 +20,7 @@ export function ChannelEditor() {
   });
   if (id === undefined) return <ChannelForm key="new" />;
   if (stored.error) return <><BackLink /><ProblemAlert error={stored.error} /></>;
-  if (!stored.data) return <Loader aria-label="Loading the channel" />;
+  if (!stored.data) return <Loader role="status" aria-label="Loading the channel" />;
   return <ChannelForm key={id} stored={stored.data} />;
 }
 
@@ -145,7 +145,7 @@ function ChannelForm({ stored }: { stored?: ChannelResponse }) {
           <ProblemAlert error={save.error} shown={channelFields} />
           <Group>
             <Button type="submit" loading={save.isPending}>{id === undefined ? "Create channel" : "Save channel"}</Button>
-            <Text size="sm" c="teal.8" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
+            <Text size="sm" c="teal.9" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
           </Group>
           {current?.inboundWebhookUrl ? <InboundWebhook url={current.inboundWebhookUrl} /> : null}
         </Stack>
@@ -164,7 +164,7 @@ function InboundWebhook({ url }: { url: string }) {
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <Code block style={{ flex: 1, overflowWrap: "anywhere", whiteSpace: "pre-wrap" }}>{url}</Code>
         <CopyButton value={url}>
-          {({ copied, copy }) => <Button size="xs" variant="light" color={copied ? "teal" : undefined} onClick={copy}>{copied ? "Copied" : "Copy URL"}</Button>}
+          {({ copied, copy }) => <Button size="xs" variant="default" onClick={copy}>{copied ? "Copied" : "Copy URL"}</Button>}
         </CopyButton>
       </Group>
     </Paper>

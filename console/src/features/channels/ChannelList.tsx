@@ -21,7 +21,7 @@ export function ChannelList() {
         actions={<Button component={Link} to="new">New channel</Button>}
       />
       <ProblemAlert error={pages.error} />
-      {pages.isLoading ? <Loader aria-label="Loading channels" /> : pages.items.length === 0 && !pages.error ? (
+      {pages.isLoading ? <Loader role="status" aria-label="Loading channels" /> : pages.items.length === 0 && !pages.error ? (
         <Text c="dimmed">No channels yet. Add the Twilio or ACS number your messages go out from.</Text>
       ) : (
         <Table.ScrollContainer minWidth={560}>
@@ -45,7 +45,7 @@ export function ChannelList() {
                     <Table.Td>{providerName(c.provider)}</Table.Td>
                     <Table.Td>{c.from ?? c.messagingServiceSid}</Table.Td>
                     <Table.Td>
-                      <Badge variant="light" color={set ? "teal" : "red"}>{set ? "Set" : "Missing"}</Badge>
+                      <Badge variant="dot" color={set ? "teal" : "red"}>{set ? "Set" : "Missing"}</Badge>
                     </Table.Td>
                   </Table.Tr>
                 );

@@ -36,7 +36,7 @@ export function ConfigurationEditor() {
   });
   if (id === undefined) return <ConfigurationForm key="new" />;
   if (stored.error) return <><BackLink /><ProblemAlert error={stored.error} /></>;
-  if (!stored.data) return <Loader aria-label="Loading the configuration" />;
+  if (!stored.data) return <Loader role="status" aria-label="Loading the configuration" />;
   return <ConfigurationForm key={id} stored={stored.data} />;
 }
 
@@ -144,7 +144,7 @@ function ConfigurationForm({ stored }: { stored?: ConfigurationResponse }) {
               <ProblemAlert error={save.error} shown={["name", "showInTimeline", "channelType", "channelId", "templateId", "active"]} />
               <Group>
                 <Button type="submit" loading={save.isPending}>{id === undefined ? "Save" : "Save configuration"}</Button>
-                <Text size="sm" c="teal.8" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
+                <Text size="sm" c="teal.9" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
               </Group>
             </Stack>
           </form>
@@ -167,7 +167,7 @@ function ConfigurationId({ id }: { id: string }) {
         <Code fz="md" data-testid="configuration-id" style={{ overflowWrap: "anywhere" }}>{id}</Code>
         <CopyButton value={id}>
           {({ copied, copy }) => (
-            <Button size="xs" variant="light" color={copied ? "teal" : undefined} onClick={copy} style={{ flexShrink: 0 }}>{copied ? "Copied" : "Copy ID"}</Button>
+            <Button size="xs" variant="default" onClick={copy} style={{ flexShrink: 0 }}>{copied ? "Copied" : "Copy ID"}</Button>
           )}
         </CopyButton>
       </Group>

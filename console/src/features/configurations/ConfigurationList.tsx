@@ -18,7 +18,7 @@ export function ConfigurationList() {
         actions={<Button component={Link} to="new">New configuration</Button>}
       />
       <ProblemAlert error={pages.error} />
-      {pages.isLoading ? <Loader aria-label="Loading configurations" /> : pages.items.length === 0 && !pages.error ? (
+      {pages.isLoading ? <Loader role="status" aria-label="Loading configurations" /> : pages.items.length === 0 && !pages.error ? (
         <Text c="dimmed">No outbound configurations yet. Create a channel and a template first, then bind them here.</Text>
       ) : (
         <Table.ScrollContainer minWidth={640}>
@@ -38,7 +38,7 @@ export function ConfigurationList() {
                   <Table.Td><Anchor component={Link} to={c.configurationId}>{c.name}</Anchor></Table.Td>
                   <Table.Td>{c.channelType === "sms" ? "SMS" : "WhatsApp"}</Table.Td>
                   <Table.Td>{c.showInTimeline ? "Yes" : "No"}</Table.Td>
-                  <Table.Td><Badge variant="light" color={c.active ? "teal" : "gray"}>{c.active ? "Active" : "Inactive"}</Badge></Table.Td>
+                  <Table.Td><Badge variant="dot" color={c.active ? "teal" : "gray"}>{c.active ? "Active" : "Inactive"}</Badge></Table.Td>
                   <Table.Td><Code>{c.configurationId}</Code></Table.Td>
                 </Table.Tr>
               ))}

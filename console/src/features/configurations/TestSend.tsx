@@ -79,7 +79,7 @@ export function TestSend({ configuration }: { configuration: ConfigurationRespon
         result.status === "accepted" && result.messageId ? (
           <FollowMessage key={result.messageId} messageId={result.messageId} />
         ) : (
-          <Alert mt="md" color="orange" title={`Not sent: ${result.status.replaceAll("_", " ")}`} role="status">{result.reason}</Alert>
+          <Alert mt="md" color="red" title={`Not sent: ${result.status.replaceAll("_", " ")}`} role="status">{result.reason}</Alert>
         )
       ) : null}
     </Paper>
@@ -103,7 +103,7 @@ function FollowMessage({ messageId }: { messageId: string }) {
         <>
           <Group gap="xs" aria-live="polite" role="status">
             <Text size="sm">Status</Text>
-            <Badge color={statusColor(m.status)} size="lg" data-testid="message-status">{m.status}</Badge>
+            <Badge variant="dot" color={statusColor(m.status)} size="lg" data-testid="message-status">{m.status}</Badge>
             {!isFinal(m.status) ? <Text size="xs" c="dimmed">following it…</Text> : null}
           </Group>
           {m.body ? <Text size="sm" c="dimmed" style={{ whiteSpace: "pre-wrap" }}>“{m.body}”</Text> : null}

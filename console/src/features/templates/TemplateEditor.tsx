@@ -29,7 +29,7 @@ export function TemplateEditor() {
   });
   if (id === undefined) return <TemplateForm key="new" initial={newDraft()} />;
   if (stored.error) return <><BackLink /><ProblemAlert error={stored.error} /></>;
-  if (!stored.data) return <Loader aria-label="Loading the template" />;
+  if (!stored.data) return <Loader role="status" aria-label="Loading the template" />;
   return <TemplateForm key={id} id={id} initial={fromResponse(stored.data)} />;
 }
 
@@ -183,7 +183,7 @@ function TemplateForm({ id, initial }: { id?: string; initial: TemplateDraft }) 
             <ProblemAlert error={error} shown={shownFields(error, draft.locales)} />
             <Group>
               <Button type="submit" loading={save.isPending}>{id === undefined ? "Create template" : "Save template"}</Button>
-              <Text size="sm" c="teal.8" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
+              <Text size="sm" c="teal.9" aria-live="polite">{saved && !save.isPending ? "Saved." : ""}</Text>
             </Group>
           </Stack>
 
@@ -247,7 +247,7 @@ function VersionFields({ locale, channelType, version, errors, onChange, onRemov
               ))}
               {errors.variables ? <Text c="red" size="sm">{errors.variables}</Text> : null}
               <Button
-                variant="light" size="xs" w="fit-content"
+                variant="default" size="xs" w="fit-content"
                 onClick={() => onChange({ variables: [...version.variables, { key: String(version.variables.length + 1), slug: "" }] })}
               >Add a variable</Button>
             </Stack>

@@ -18,7 +18,7 @@ export function TemplateList() {
         actions={<Button component={Link} to="new">New template</Button>}
       />
       <ProblemAlert error={pages.error} />
-      {pages.isLoading ? <Loader aria-label="Loading templates" /> : pages.items.length === 0 && !pages.error ? (
+      {pages.isLoading ? <Loader role="status" aria-label="Loading templates" /> : pages.items.length === 0 && !pages.error ? (
         <Text c="dimmed">No templates yet. Create one, then bind it to a channel in an outbound configuration.</Text>
       ) : (
         <Table.ScrollContainer minWidth={520}>

@@ -48,7 +48,7 @@ export function TemplatePreview({ id, draft, locale, dirty }: { id?: string; dra
         {id !== undefined ? (
           <Stack gap="xs" mt="xs">
             <Group gap="sm">
-              <Button variant="light" onClick={() => render.mutate()} loading={render.isPending}>Render with the service</Button>
+              <Button variant="default" onClick={() => render.mutate()} loading={render.isPending}>Render with the service</Button>
               {dirty ? <Text size="xs" c="dimmed">Renders the saved template: save first to see your changes.</Text> : null}
             </Group>
             <ProblemAlert error={render.error} shown={slugs.map((slug) => `contextitems.${slug}`)} />
@@ -59,8 +59,8 @@ export function TemplatePreview({ id, draft, locale, dirty }: { id?: string; dra
                   <>
                     <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>{render.data.text}</Text>
                     <Group gap="xs" mt="xs">
-                      <Badge variant="light">{render.data.encoding}</Badge>
-                      <Badge variant="light">{render.data.segments} {render.data.segments === 1 ? "segment" : "segments"}</Badge>
+                      <Badge variant="light" color="blue">{render.data.encoding}</Badge>
+                      <Badge variant="light" color="blue">{render.data.segments} {render.data.segments === 1 ? "segment" : "segments"}</Badge>
                     </Group>
                   </>
                 ) : (
@@ -85,8 +85,8 @@ function SmsPreview({ body, values }: { body: string; values: Record<string, str
         <Text size="sm" style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{text || " "}</Text>
       </Paper>
       <Group gap="xs" aria-live="polite">
-        <Badge variant="light" color={info.encoding === "GSM-7" ? "teal" : "orange"} data-testid="encoding">{info.encoding}</Badge>
-        <Badge variant="light" data-testid="segments">{info.segments} {info.segments === 1 ? "segment" : "segments"}</Badge>
+        <Badge variant="light" color="blue" data-testid="encoding">{info.encoding}</Badge>
+        <Badge variant="light" color="blue" data-testid="segments">{info.segments} {info.segments === 1 ? "segment" : "segments"}</Badge>
         <Text size="xs" c="dimmed">{info.units} {info.encoding === "GSM-7" ? "septets" : "UTF-16 units"}; {perSegment} per segment</Text>
       </Group>
       {info.encoding === "UCS-2" ? (
