@@ -30,6 +30,11 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
   // The token is write-only: the form forgets it and says one is stored.
   await expect(field(page, "Auth token")).toHaveValue("");
   await expect(field(page, "Auth token")).toHaveAttribute("placeholder", /Stored/);
+  // Saved again with the token left empty, the stored one is kept (the service would refuse a channel without one).
+  await field(page, "Name").fill("Support SMS US");
+  await expect(page.getByText("Saved.")).toBeHidden();
+  await page.getByRole("button", { name: "Save channel" }).click();
+  await expect(page.getByText("Saved.")).toBeVisible();
 
   // A template with a French version, previewed as typed and rendered by the service.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Templates" }).click();
@@ -71,7 +76,7 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
   await field(page, "Name").fill("Case created");
   await page.getByRole("switch", { name: /^Show in timeline/ }).check();
   await page.getByRole("combobox", { name: "Channel", exact: true }).click();
-  await page.getByRole("option", { name: "Support SMS (+14155550100)" }).click();
+  await page.getByRole("option", { name: "Support SMS US (+14155550100)" }).click();
   await page.getByRole("combobox", { name: "Message template", exact: true }).click();
   await page.getByRole("option", { name: "Case created" }).click();
   await expectNoSeriousA11yViolations(page);
@@ -94,6 +99,8 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
   await expect(page.getByTestId("message-status")).toHaveText("delivered", { timeout: 30_000 });
   await expect(page.getByTestId("test-message")).toContainText("Bonjour Zoë, nous avons ouvert le dossier CAS-1042.");
   await expectNoSeriousA11yViolations(page);
+  // Tall enough to show the form and the message's status history together.
+  await page.setViewportSize({ width: 1280, height: 1100 });
   await shot(page, "test-send");
 
   // The same page on a phone.

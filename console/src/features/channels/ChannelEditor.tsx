@@ -77,7 +77,7 @@ function ChannelForm({ stored }: { stored?: ChannelResponse }) {
               <SegmentedControl
                 role="radiogroup" aria-labelledby="channel-provider" value={draft.provider}
                 onChange={(v) => { set("provider", v as ChannelDraft["provider"]); if (v === "acs") set("type", "sms"); }}
-                data={[{ value: "twilio", label: "Twilio" }, { value: "acs", label: "Azure Communication Services" }]}
+                data={[{ value: "twilio", label: "Twilio" }, { value: "acs", label: "Azure (ACS)" }]}
               />
               {err("provider") ? <Text c="red" size="xs">{err("provider")}</Text> : null}
             </Stack>
