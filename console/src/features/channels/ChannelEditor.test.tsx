@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -40,9 +40,9 @@ describe("ChannelEditor", () => {
     });
     renderNewChannel();
     const user = userEvent.setup();
-    await user.type(screen.getByLabelText(/Name/), "Support SMS");
-    await user.type(screen.getByLabelText(/Account SID/), "AC1");
-    await user.type(screen.getByLabelText(/Auth token/), "secret-token");
+    fireEvent.change(screen.getByLabelText(/Name/), { target: { value: "Support SMS" } });
+    fireEvent.change(screen.getByLabelText(/Account SID/), { target: { value: "AC1" } });
+    fireEvent.change(screen.getByLabelText(/Auth token/), { target: { value: "secret-token" } });
     await user.click(screen.getByRole("button", { name: "Create channel" }));
 
     expect(await screen.findByLabelText(/Account SID/)).toHaveAccessibleDescription(/accountSid is 'AC' followed by 32 hexadecimal digits/);
