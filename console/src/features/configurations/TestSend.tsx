@@ -5,7 +5,7 @@ import type { components } from "../../api/schema";
 import { api, unwrap } from "../../api/client";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { slugsOf } from "../../components/slugs";
-import { isFinal, sendFieldError, sendShownFields, statusColor, toSendBody, type TestSendDraft } from "./testSend";
+import { isFinal, sendFieldError, sendShownFields, statusColor, toSendBody, type TestSendDraft } from "./sendRequest";
 
 type ConfigurationResponse = components["schemas"]["ConfigurationResponse"];
 

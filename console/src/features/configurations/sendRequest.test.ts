@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../../api/problem";
-import { isFinal, sendFieldError, sendShownFields, toSendBody } from "./testSend";
+import { isFinal, sendFieldError, sendShownFields, toSendBody } from "./sendRequest";
 
 describe("toSendBody", () => {
   it("sends one contact with the given slug values and leaves blank optional fields out", () => {
