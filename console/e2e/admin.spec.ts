@@ -95,6 +95,8 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
   await field(page, "Entity relationship name").fill("incident_msdyn_ocoutboundmessages");
   await page.getByRole("textbox", { name: "CustomerName" }).fill("Zoë");
   await page.getByRole("textbox", { name: "CaseName" }).fill("CAS-1042");
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("configuration-preview")).toContainText("Bonjour Zoë, nous avons ouvert le dossier CAS-1042.");
   await page.getByRole("button", { name: "Send test message" }).click();
   await expect(page.getByTestId("message-status")).toHaveText("delivered", { timeout: 30_000 });
   await expect(page.getByTestId("test-message")).toContainText("Bonjour Zoë, nous avons ouvert le dossier CAS-1042.");

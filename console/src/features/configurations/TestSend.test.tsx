@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
@@ -38,6 +38,11 @@ function renderTestSend() {
 }
 
 describe("TestSend", () => {
+  beforeEach(() => {
+    post.mockReset();
+    get.mockReset();
+  });
+
   it("asks for a value of every slug of every version, and follows the message it sent until it is delivered", async () => {
     const statuses = [message("sent", ["accepted", "sending", "sent"]), message("delivered", ["accepted", "sending", "sent", "delivered"])];
     get.mockImplementation(async (path: string) =>
@@ -68,5 +73,28 @@ describe("TestSend", () => {
 
     expect(await screen.findByText("Not sent: skipped no optin")).toBeInTheDocument();
     expect(screen.getByText("The contact has not opted in.")).toBeInTheDocument();
+  });
+
+  it("previews what it would send, and puts a missing slug's message by its input", async () => {
+    get.mockImplementation(async () => ok(template));
+    post.mockResolvedValueOnce({
+      response: new Response(null, { status: 400 }),
+      error: { errors: { "contextitems.CaseName": ["The template uses {CaseName}, but contextitems has no value for it."] } },
+    });
+    post.mockResolvedValueOnce(ok({ locale: "fr", text: "Bonjour Ana, CAS-1", encoding: "GSM-7", segments: 1 }));
+    renderTestSend();
+
+    fireEvent.change(screen.getByLabelText("Locale"), { target: { value: "fr-CA" } });
+    fireEvent.change(await screen.findByLabelText("CustomerName"), { target: { value: "Ana" } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview" }));
+    await waitFor(() => expect(screen.getByLabelText("CaseName")).toHaveAccessibleDescription(/no value for it/));
+
+    fireEvent.change(screen.getByLabelText("CaseName"), { target: { value: "CAS-1" } });
+    fireEvent.click(screen.getByRole("button", { name: "Preview" }));
+    expect(await screen.findByTestId("configuration-preview")).toHaveTextContent("Bonjour Ana, CAS-1");
+    expect(screen.getByTestId("configuration-preview")).toHaveTextContent("GSM-7 · 1 segment");
+    expect(post).toHaveBeenLastCalledWith("/v1/outbound-configurations/{configurationId}/render", expect.objectContaining({
+      body: { locale: "fr-CA", contextitems: { CustomerName: "Ana", CaseName: "CAS-1" } },
+    }));
   });
 });

@@ -3,6 +3,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { Alert, Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Switch, Text, TextInput, Timeline, Title } from "@mantine/core";
 import type { components } from "../../api/schema";
 import { api, unwrap } from "../../api/client";
+import { fieldError } from "../../api/problem";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { slugsOf } from "../../components/slugs";
 import { isFinal, sendFieldError, sendShownFields, statusColor, toSendBody, type TestSendDraft } from "./sendRequest";
@@ -26,15 +27,22 @@ export function TestSend({ configuration }: { configuration: ConfigurationRespon
       body: toSendBody(d),
     })),
   });
+  // What the send would say, rendered by the service without sending.
+  const preview = useMutation({
+    mutationFn: async (d: TestSendDraft) => unwrap(await api.POST("/v1/outbound-configurations/{configurationId}/render", {
+      params: { path: { configurationId: configuration.configurationId } },
+      body: { locale: d.locale.trim() || undefined, contextitems: toSendBody(d).contacts![0]!.contextitems },
+    })),
+  });
   const result = send.data?.results[0];
   const set = <K extends keyof TestSendDraft>(key: K, value: TestSendDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const err = (field: string) => sendFieldError(send.error, field);
+  const err = (field: string) => sendFieldError(send.error, field) ?? fieldError(preview.error, field);
 
   return (
     <Paper withBorder p="md" radius="md" component="section" aria-labelledby="test-send-title">
       <Title order={2} size="h4" id="test-send-title">Send a test message</Title>
       <Text size="sm" c="dimmed" mb="sm">One contact through this configuration, exactly as a send request; it counts against the hourly quota.</Text>
-      <form onSubmit={(e) => { e.preventDefault(); send.mutate(draft); }} noValidate>
+      <form onSubmit={(e) => { e.preventDefault(); preview.reset(); send.mutate(draft); }} noValidate>
         <Stack gap="sm">
           <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm">
             <TextInput
@@ -72,7 +80,24 @@ export function TestSend({ configuration }: { configuration: ConfigurationRespon
             </Stack>
           ) : null}
           <ProblemAlert error={send.error} shown={sendShownFields(slugs)} />
-          <Button type="submit" loading={send.isPending} w="fit-content">Send test message</Button>
+          <ProblemAlert error={preview.error} shown={["locale", ...slugs.map((slug) => `contextitems.${slug}`)]} />
+          <Group gap="sm">
+            <Button type="submit" loading={send.isPending}>Send test message</Button>
+            <Button variant="default" loading={preview.isPending} onClick={() => { send.reset(); preview.mutate(draft); }}>Preview</Button>
+          </Group>
+          {preview.data && !send.data ? (
+            <Paper bg="var(--mantine-color-gray-0)" p="sm" aria-live="polite" data-testid="configuration-preview">
+              <Text size="xs" c="dimmed" mb={4}>It would send the {preview.data.locale} version:</Text>
+              {preview.data.text != null ? (
+                <>
+                  <Text size="sm" style={{ whiteSpace: "pre-wrap" }}>{preview.data.text}</Text>
+                  <Text size="xs" c="dimmed" mt={4}>{preview.data.encoding} · {preview.data.segments} {preview.data.segments === 1 ? "segment" : "segments"}</Text>
+                </>
+              ) : (
+                <Text size="sm"><Code>{preview.data.contentSid}</Code> {JSON.stringify(preview.data.contentVariables ?? {})}</Text>
+              )}
+            </Paper>
+          ) : null}
         </Stack>
       </form>
       {result ? (
