@@ -110,4 +110,11 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
   await expect(page.getByTestId("configuration-id")).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await shot(page, "configuration-narrow");
+
+  // The three lists, now with a row each, on the phone too.
+  for (const [path, row] of [["/channels", "Support SMS US"], ["/templates", "Case created"], ["/configurations", "Case created"]] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("link", { name: row })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+  }
 });
