@@ -20,11 +20,11 @@ const scopes: { value: Scope; label: string }[] = [
 ];
 
 const key = ["api-keys"] as const;
+const pageSize = 20;
 
 export default function ApiKeysPage() {
   const queries = useQueryClient();
-  // The org holds at most 50 keys and the API answers them in one page.
-  const keys = useCursorPages(key, async () => unwrap(await api.GET("/v1/api-keys")));
+  const keys = useCursorPages(key, async (cursor) => unwrap(await api.GET("/v1/api-keys", { params: { query: { limit: pageSize, cursor } } })));
   const [created, setCreated] = useState<NewKey>();
   const refresh = () => queries.invalidateQueries({ queryKey: key });
 
