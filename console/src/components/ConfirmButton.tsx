@@ -34,7 +34,7 @@ export function ConfirmButton({ label, title, message, confirmLabel, onConfirm, 
   return (
     <>
       <Button color="red" variant="light" size="xs" {...buttonProps} onClick={() => { setError(undefined); setOpened(true); }}>{label}</Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title={title} centered>
+      <Modal opened={opened} closeButtonProps={{ "aria-label": "Close" }} onClose={() => setOpened(false)} title={title} centered>
         <Stack>
           <Text size="sm">{message}</Text>
           <ProblemAlert error={error} />

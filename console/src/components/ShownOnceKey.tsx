@@ -10,10 +10,10 @@ export interface NewKey {
 /** The modal that shows a key just created, with a copy button; closing it forgets the key. */
 export function ShownOnceKey({ created, onClose }: { created: NewKey | undefined; onClose(): void }) {
   return (
-    <Modal opened={created !== undefined} onClose={onClose} title="Copy the new API key now" size="lg" centered>
+    <Modal opened={created !== undefined} closeButtonProps={{ "aria-label": "Close" }} onClose={onClose} title="Copy the new API key now" size="lg" centered>
       {created ? (
         <Stack>
-          <Alert color="yellow" title="You will not see it again">
+          <Alert color="yellow" styles={{ title: { color: "var(--mantine-color-text)" } }} title="You will not see it again">
             Only a hash of the key is stored: once this window is closed, nobody can show the key again. Copy it
             into the system that uses it; if it is lost, create a new key and revoke this one.
           </Alert>

@@ -22,7 +22,7 @@ const presenceColor: Record<Agent["presence"], string> = { available: "green", b
 /** An agent's presence as a badge: only available agents take new conversations. */
 export function PresenceBadge({ agent }: { agent: Agent }) {
   return (
-    <Badge component="span" variant="light" color={presenceColor[agent.presence]} title={`Since ${formatDateTime(agent.presenceSince)}`}>
+    <Badge component="span" variant="dot" color={presenceColor[agent.presence]} title={`Since ${formatDateTime(agent.presenceSince)}`}>
       {agent.presence}
     </Badge>
   );
@@ -191,7 +191,7 @@ function AgentKey({ agent }: { agent: Agent }) {
       <Title order={2} size="h4" mb="xs">Sign-in key</Title>
       <Text size="sm" mb="sm">An agent signs in to the inbox with an API key of scope agent that acts as them. It is shown once; revoke it on the API keys page.</Text>
       <Button variant="light" onClick={() => setOpened(true)}>Make an API key for {agent.name}</Button>
-      <Modal opened={opened} onClose={() => setOpened(false)} title="Make an agent API key" centered>
+      <Modal opened={opened} closeButtonProps={{ "aria-label": "Close" }} onClose={() => setOpened(false)} title="Make an agent API key" centered>
         <form onSubmit={submit}>
           <Stack>
             <TextInput label="Key name" description="What the key is for, e.g. the agent's workstation." required maxLength={100}

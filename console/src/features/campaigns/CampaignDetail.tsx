@@ -94,7 +94,7 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
       <Stack gap="lg">
         <ProblemAlert error={commandError} />
         {c.pausedReason ? (
-          <Alert color="yellow" title="The campaign paused itself">
+          <Alert color="yellow" styles={{ title: { color: "var(--mantine-color-text)" } }} title="The campaign paused itself">
             It stopped because {pausedReasons[c.pausedReason] ?? c.pausedReason}. Fix that, then resume: it goes on where it stopped.
           </Alert>
         ) : null}

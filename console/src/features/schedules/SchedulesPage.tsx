@@ -17,7 +17,7 @@ import { describeTiming, emptySchedule, fromSchedule, toScheduleRequest, type Sc
 const statusColor: Record<string, string> = { active: "green", disabled: "gray", completed: "teal" };
 
 function StatusBadge({ status }: { status: string }) {
-  return <Badge component="span" variant="light" color={statusColor[status] ?? "gray"}>{status}</Badge>;
+  return <Badge component="span" variant="dot" color={statusColor[status] ?? "gray"}>{status}</Badge>;
 }
 
 export default function SchedulesPage() {
@@ -240,7 +240,7 @@ function Runs({ schedule }: { schedule: Schedule }) {
                   <Table.Td>{formatDateTime(r.occurrence)}</Table.Td>
                   <Table.Td>
                     {formatDateTime(r.ranAt)}
-                    {r.late ? <Badge component="span" ml="xs" color="orange" variant="light">{r.missed > 0 ? `late, ${r.missed} missed` : "late"}</Badge> : null}
+                    {r.late ? <Badge component="span" ml="xs" color="orange" variant="dot">{r.missed > 0 ? `late, ${r.missed} missed` : "late"}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{r.outcome}</Table.Td>
                   <Table.Td>{r.messageIds.length}</Table.Td>
