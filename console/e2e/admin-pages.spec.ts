@@ -105,3 +105,26 @@ test("an admin makes a key shown once and revokes it, a queue and an agent, a ca
   await expectNoSeriousA11yViolations(page);
   await shot(page, "schedules");
 });
+
+test("the admin pages work at a phone's width", async ({ page, org }) => {
+  const { channelId, configurationId } = await arrangeConfiguration(org.adminKey);
+  const client = api(org.adminKey);
+  const queue = await client.post<{ id: string }>("/v1/queues", { name: "Support", channelIds: [channelId], strategy: "least-active" });
+  await client.post("/v1/agents", { name: "Ana", queueIds: [queue.id], capacity: 5 });
+  const campaign = await client.post<{ id: string }>("/v1/campaigns", { name: "Spring offer", configurationId });
+  await client.post("/v1/triggers", { name: "Case created notice", eventType: "case.created", configurationId, contact: { tocontactid: "/customer/phone" } });
+  await client.post("/v1/schedules", { name: "Weekday reminder", configurationId, contacts: [{ tocontactid: "+14155550110", optin: true }], cron: "30 8 * * 1-5", timeZone: "Europe/Paris" });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, org.adminKey);
+
+  for (const [path, heading] of [
+    ["/api-keys", "API keys"], ["/queues", "Queues"], ["/agents", "Agents"], ["/campaigns", "Campaigns"],
+    [`/campaigns/${campaign.id}`, "Campaign: Spring offer"], ["/triggers", "Triggers"], ["/triggers/new", "Create a trigger"],
+    ["/schedules", "Schedules"], ["/schedules/new", "Create a schedule"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading, level: 1 })).toBeVisible();
+    await expectNoSeriousA11yViolations(page);
+    await shot(page, `narrow${path.replace(/\//g, "-").replace(/-[0-9a-f-]{36}$/, "-detail")}`);
+  }
+});

@@ -22,7 +22,7 @@ const presenceColor: Record<Agent["presence"], string> = { available: "green", b
 /** An agent's presence as a badge: only available agents take new conversations. */
 export function PresenceBadge({ agent }: { agent: Agent }) {
   return (
-    <Badge component="span" variant="dot" color={presenceColor[agent.presence]} title={`Since ${formatDateTime(agent.presenceSince)}`}>
+    <Badge component="span" miw="max-content" variant="dot" color={presenceColor[agent.presence]} title={`Since ${formatDateTime(agent.presenceSince)}`}>
       {agent.presence}
     </Badge>
   );

@@ -52,7 +52,7 @@ export default function ApiKeysPage() {
                 {keys.items.map((k) => (
                   <Table.Tr key={k.id}>
                     <Table.Td>{k.name}</Table.Td>
-                    <Table.Td><Badge component="span" variant="dot" color={k.scope === "admin" ? "red" : k.scope === "agent" ? "violet" : "blue"}>{k.scope}</Badge></Table.Td>
+                    <Table.Td><Badge component="span" miw="max-content" variant="dot" color={k.scope === "admin" ? "red" : k.scope === "agent" ? "violet" : "blue"}>{k.scope}</Badge></Table.Td>
                     <Table.Td><Text ff="monospace" size="sm">{k.prefix}…</Text></Table.Td>
                     <Table.Td>{formatDateTime(k.createdAt)}</Table.Td>
                     <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Table.Td>

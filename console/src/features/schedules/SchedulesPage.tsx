@@ -1,7 +1,8 @@
 import { useMemo, useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Badge, Button, Checkbox, Fieldset, Group, Loader, Paper, SegmentedControl, Select, Stack, Switch, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Checkbox, Fieldset, Group, Loader, Paper, SegmentedControl, Select, SimpleGrid, Stack, Switch, Table, Text, TextInput, Title } from "@mantine/core";
+import { useMediaQuery } from "@mantine/hooks";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
@@ -17,7 +18,7 @@ import { describeTiming, emptySchedule, fromSchedule, toScheduleRequest, type Sc
 const statusColor: Record<string, string> = { active: "green", disabled: "gray", completed: "teal" };
 
 function StatusBadge({ status }: { status: string }) {
-  return <Badge component="span" variant="dot" color={statusColor[status] ?? "gray"}>{status}</Badge>;
+  return <Badge component="span" miw="max-content" variant="dot" color={statusColor[status] ?? "gray"}>{status}</Badge>;
 }
 
 export default function SchedulesPage() {
@@ -95,6 +96,8 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
   const [error, setError] = useState<unknown>();
   const configurations = useConfigurationOptions(form.configurationId ? [form.configurationId] : []);
   const campaigns = useCampaignOptions(form.campaignId ? [form.campaignId] : []);
+  // Three choices side by side do not fit a phone's width.
+  const narrow = useMediaQuery("(max-width: 36em)") ?? false;
   const zones = useMemo(() => timeZones(form.timeZone), [form.timeZone]);
   const set = (patch: Partial<ScheduleForm>) => setForm((f) => ({ ...f, ...patch }));
   const err = (field: string) => fieldError(error, field);
@@ -144,19 +147,19 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
 
             <Fieldset legend="When">
               <Stack gap="xs">
-                <SegmentedControl aria-label="When it runs" value={form.timing} onChange={(v) => set({ timing: v as ScheduleForm["timing"] })}
+                <SegmentedControl aria-label="When it runs" fullWidth orientation={narrow ? "vertical" : "horizontal"} value={form.timing} onChange={(v) => set({ timing: v as ScheduleForm["timing"] })}
                   data={[{ value: "at", label: "Once at a time" }, { value: "cron", label: "On a cron" }, { value: "after", label: "Once after a delay" }]} />
                 {form.timing === "at" ? (
                   <TextInput type="datetime-local" label="At" description="In your browser's time zone; sent with its offset." required
                     value={form.at} onChange={(e) => set({ at: e.currentTarget.value })} error={err("at")} />
                 ) : null}
                 {form.timing === "cron" ? (
-                  <Group grow align="flex-start" wrap="wrap">
-                    <TextInput label="Cron" description="5 fields: minute hour day-of-month month day-of-week (30 8 * * 1-5: weekdays at 08:30)." required miw={220}
-                      ff="monospace" value={form.cron} onChange={(e) => set({ cron: e.currentTarget.value })} error={err("cron")} />
-                    <Select label="Time zone" description="The cron is read in this zone, daylight saving included." data={zones} searchable required miw={220}
+                  <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                    <TextInput label="Cron" description="5 fields: minute hour day-of-month month day-of-week (30 8 * * 1-5: weekdays at 08:30)." required
+                      styles={{ input: { fontFamily: "monospace" } }} value={form.cron} onChange={(e) => set({ cron: e.currentTarget.value })} error={err("cron")} />
+                    <Select label="Time zone" description="The cron is read in this zone, daylight saving included." data={zones} searchable required
                       value={form.timeZone} onChange={(v) => v && set({ timeZone: v })} allowDeselect={false} error={err("timeZone")} limit={50} />
-                  </Group>
+                  </SimpleGrid>
                 ) : null}
                 {form.timing === "after" ? (
                   <TextInput label="After" description="An ISO 8601 duration from the save (PT1M, PT2H, P1D), up to 366 days." required
@@ -168,7 +171,7 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
 
             <Fieldset legend="What each run does">
               <Stack gap="xs">
-                <SegmentedControl aria-label="What each run does" value={form.target} onChange={(v) => set({ target: v as ScheduleForm["target"] })}
+                <SegmentedControl aria-label="What each run does" fullWidth orientation={narrow ? "vertical" : "horizontal"} value={form.target} onChange={(v) => set({ target: v as ScheduleForm["target"] })}
                   data={[{ value: "contacts", label: "Send to contacts" }, { value: "campaign", label: "Start a campaign" }]} />
                 {form.target === "contacts" ? (
                   <>
@@ -240,7 +243,7 @@ function Runs({ schedule }: { schedule: Schedule }) {
                   <Table.Td>{formatDateTime(r.occurrence)}</Table.Td>
                   <Table.Td>
                     {formatDateTime(r.ranAt)}
-                    {r.late ? <Badge component="span" ml="xs" color="orange" variant="dot">{r.missed > 0 ? `late, ${r.missed} missed` : "late"}</Badge> : null}
+                    {r.late ? <Badge component="span" miw="max-content" ml="xs" color="orange" variant="dot">{r.missed > 0 ? `late, ${r.missed} missed` : "late"}</Badge> : null}
                   </Table.Td>
                   <Table.Td>{r.outcome}</Table.Td>
                   <Table.Td>{r.messageIds.length}</Table.Td>

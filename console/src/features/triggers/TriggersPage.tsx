@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Button, Fieldset, Group, Loader, Paper, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Fieldset, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
@@ -171,12 +171,12 @@ function TriggerFormView({ trigger }: { trigger?: Trigger }) {
                 value={form.tocontactid} onChange={(e) => set({ tocontactid: e.currentTarget.value })} error={err("contact.tocontactid") ?? err("contact")} />
               <TextInput label="Opt-in (optin)" description="Optional: a pointer to a boolean. Left empty, the trigger stands for the org's consent; opted-out customers are skipped either way."
                 value={form.optin} onChange={(e) => set({ optin: e.currentTarget.value })} error={err("contact.optin")} />
-              <Group grow wrap="wrap" align="flex-start">
-                <TextInput label="Language (locale)" description="Optional pointer." value={form.locale} miw={200}
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput label="Language (locale)" description="Optional pointer." value={form.locale}
                   onChange={(e) => set({ locale: e.currentTarget.value })} error={err("contact.locale")} />
-                <TextInput label="Regarding (entityrelationshipname)" description="Optional pointer." value={form.entityrelationshipname} miw={200}
+                <TextInput label="Regarding (entityrelationshipname)" description="Optional pointer." value={form.entityrelationshipname}
                   onChange={(e) => set({ entityrelationshipname: e.currentTarget.value })} error={err("contact.entityrelationshipname")} />
-              </Group>
+              </SimpleGrid>
               <Text size="sm" fw={500}>Template slugs (contextitems)</Text>
               {form.contextitems.map((r, i) => (
                 <Group key={i} align="flex-start" wrap="wrap" gap="xs">
