@@ -80,12 +80,16 @@ test("an admin makes a key shown once and revokes it, a queue and an agent, a ca
   await expect(page.getByRole("status").filter({ hasText: "Done" })).toHaveText("Done: 3 valid rows, 1 refused.");
   await expect(page.getByRole("progressbar", { name: "Upload progress" })).toHaveAttribute("aria-valuenow", "100");
   await expect(page.getByText(/4 rows uploaded/)).toBeVisible();
-  await expect(page.getByRole("link", { name: "Download the row-error report (CSV)" })).toBeVisible();
+  const report = page.getByRole("link", { name: "Download the row-error report (CSV)" });
+  const errors = await page.request.get((await report.getAttribute("href"))!);
+  expect(await errors.text()).toMatch(/^row,field,reason\r?\n4,tocontactid,/);
   await expectNoSeriousA11yViolations(page);
   await shot(page, "campaign");
 
+  // Started, the page follows the campaign by itself until it completes.
   await page.getByRole("button", { name: "Start", exact: true }).click();
-  await expect(page.getByText(/^(running|completed)$/).first()).toBeVisible();
+  await expect(page.getByText("completed", { exact: true })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText("100% of 3 contacts")).toBeVisible();
 
   // A schedule on a cron: its page shows the next run the API computed.
   await page.getByRole("link", { name: "Schedules" }).click();
@@ -127,4 +131,22 @@ test("the admin pages work at a phone's width", async ({ page, org }) => {
     await expectNoSeriousA11yViolations(page);
     await shot(page, `narrow${path.replace(/\//g, "-").replace(/-[0-9a-f-]{36}$/, "-detail")}`);
   }
+});
+
+test("a schedule the API refuses shows the problem next to the field it names", async ({ page, org }) => {
+  await arrangeConfiguration(org.adminKey);
+  await signIn(page, org.adminKey);
+
+  await page.goto("/schedules/new");
+  await page.getByRole("textbox", { name: "Name" }).fill("Broken");
+  await page.getByRole("combobox", { name: "Outbound configuration" }).click();
+  await page.getByRole("option", { name: "Spring offer SMS" }).click();
+  await page.getByRole("textbox", { name: "Contact 1: phone number" }).fill("+14155550110");
+  await page.getByRole("textbox", { name: "Cron" }).fill("61 * * * *");
+  await page.getByRole("button", { name: "Create the schedule" }).click();
+
+  const cron = page.getByRole("textbox", { name: "Cron" });
+  await expect(cron).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText(/cron/i).and(page.locator(".mantine-InputWrapper-error"))).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
 });
