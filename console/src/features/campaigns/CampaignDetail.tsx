@@ -1,8 +1,10 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Alert, Anchor, Button, Group, Input, Loader, Paper, Progress, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Group, Input, Loader, NumberInput, Paper, Progress, Select, SimpleGrid, Stack, Text, TextInput, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
+import { fieldError } from "../../api/problem";
+import { useConfigurationOptions } from "../../components/pickers";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -123,9 +125,55 @@ function CampaignView({ campaign: c }: { campaign: Campaign }) {
           </Text>
         </Paper>
         <AudienceSection campaign={c} canUpload={canUpload} onUploaded={() => void queries.invalidateQueries({ queryKey: ["campaigns", c.id] })} />
+        <SettingsSection key={c.version} campaign={c} onSaved={put} />
         <Group><Anchor component={Link} to="/campaigns">Back to campaigns</Anchor></Group>
       </Stack>
     </>
+  );
+}
+
+/** The campaign's name, configuration (until it starts) and quota share, saved whole as the API replaces it. */
+function SettingsSection({ campaign: c, onSaved }: { campaign: Campaign; onSaved(c: Campaign): void }) {
+  const [name, setName] = useState(c.name);
+  const [configurationId, setConfigurationId] = useState<string | null>(c.configurationId);
+  const [sharePercent, setSharePercent] = useState<number | string>(Math.round(c.quotaShare * 100));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const configurations = useConfigurationOptions(configurationId ? [configurationId] : []);
+  const started = c.startedAt !== null && c.startedAt !== undefined;
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      onSaved(unwrap(await api.PUT("/v1/campaigns/{campaignId}", {
+        params: { path: { campaignId: c.id } },
+        body: { name, configurationId, quotaShare: typeof sharePercent === "number" ? sharePercent / 100 : null },
+      })));
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper withBorder p="md" component="form" onSubmit={submit} aria-labelledby="campaign-settings">
+      <Title order={2} size="h4" mb="xs" id="campaign-settings">Settings</Title>
+      <SimpleGrid cols={{ base: 1, sm: 3 }}>
+        <TextInput label="Name" required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, "name")} />
+        <Select label="Outbound configuration" data={configurations.options} value={configurationId} onChange={setConfigurationId} searchable required
+          disabled={started} description={started ? "It cannot change once the campaign has started." : undefined}
+          error={fieldError(error, "configurationId")} nothingFoundMessage="No such configuration" />
+        <NumberInput label="Share of the hourly quota (%)" min={1} max={100} suffix="%" value={sharePercent} onChange={setSharePercent}
+          error={fieldError(error, "quotaShare")} />
+      </SimpleGrid>
+      <ProblemAlert error={error} shown={["name", "configurationId", "quotaShare"]} />
+      <Group justify="flex-end" mt="sm">
+        <Button type="submit" variant="light" loading={busy}>Save the settings</Button>
+      </Group>
+    </Paper>
   );
 }
 
