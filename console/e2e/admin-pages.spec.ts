@@ -63,6 +63,9 @@ test("an admin makes a key shown once and revokes it, a queue and an agent, a ca
   await expect(page.getByRole("heading", { name: "Agent: Ana" })).toBeVisible();
   await expect(page.getByText("offline", { exact: true })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
+  await page.getByRole("combobox", { name: "Presence" }).click();
+  await page.getByRole("option", { name: /^Available/ }).click();
+  await expect(page.getByText("available", { exact: true })).toBeVisible();
 
   // A campaign: its audience uploaded with a progress bar that reaches done, then started.
   await page.getByRole("link", { name: "Campaigns" }).click();

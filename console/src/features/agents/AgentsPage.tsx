@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Badge, Button, Group, Loader, Modal, MultiSelect, NumberInput, Paper, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Loader, Modal, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import type { components } from "../../api/schema";
@@ -155,9 +155,48 @@ function AgentForm({ agent }: { agent?: Agent }) {
             </Group>
           </Stack>
         </Paper>
+        {agent ? <PresenceControl agent={agent} /> : null}
         {agent ? <AgentKey agent={agent} /> : null}
       </Stack>
     </>
+  );
+}
+
+const presences: { value: Agent["presence"]; label: string }[] = [
+  { value: "available", label: "Available: takes new conversations" },
+  { value: "busy", label: "Busy: keeps theirs, takes none" },
+  { value: "away", label: "Away: keeps theirs, takes none" },
+  { value: "offline", label: "Offline: theirs go back to their queues after a grace period" },
+];
+
+/** An admin sets an agent's presence, e.g. offline for one who left without signing out. */
+function PresenceControl({ agent }: { agent: Agent }) {
+  const queries = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  async function change(status: Agent["presence"]) {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const updated = unwrap(await api.PUT("/v1/agents/{id}/presence", { params: { path: { id: agent.id } }, body: { status } }));
+      queries.setQueryData(["agents", agent.id], updated);
+      await queries.invalidateQueries({ queryKey: ["agents", "page"] });
+    } catch (x) {
+      setError(x);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper withBorder p="md">
+      <Title order={2} size="h4" mb="xs">Presence</Title>
+      <Select label="Presence" description="Agents set their own in the inbox; set it here for one who cannot." data={presences}
+        value={agent.presence} allowDeselect={false} disabled={busy} onChange={(v) => v && v !== agent.presence && void change(v as Agent["presence"])}
+        error={fieldError(error, "status")} />
+      <ProblemAlert error={error} shown={["status"]} />
+    </Paper>
   );
 }
 
