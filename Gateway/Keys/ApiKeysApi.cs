@@ -23,8 +23,9 @@ public sealed record ApiKeyResponse(Guid Id, string Name, string Scope, string P
 /// <param name="Key">The key: shown only in this response, since only its hash is stored.</param>
 public sealed record CreatedApiKeyResponse(Guid Id, string Name, string Scope, string Prefix, DateTimeOffset CreatedAt, string Key);
 
-/// <summary>The org's API keys, oldest first (an org holds at most 50).</summary>
-public sealed record ApiKeyListResponse(IReadOnlyList<ApiKeyResponse> Items);
+/// <summary>A page of the org's API keys, oldest first (an org holds at most 50).</summary>
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; absent on the last page.</param>
+public sealed record ApiKeyListResponse(IReadOnlyList<ApiKeyResponse> Items, string? NextCursor = null);
 
 public static class ApiKeysApi
 {
@@ -47,12 +48,12 @@ public static class ApiKeysApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        keys.MapGet("/", async (HttpContext http, IGrainFactory grains) =>
-            Results.Ok(new ApiKeyListResponse([.. (await grains.GetGrain<IOrgGrain>(http.OrgId()).ListApiKeysAsync()).Select(ApiKeyResponse.From)])))
+        keys.MapGet("/", (HttpContext http, IGrainFactory grains, int? limit, string? cursor) => ListAsync(http.OrgId(), limit, cursor, grains))
             .WithName("ListApiKeys")
             .WithSummary("List API keys")
-            .WithDescription("The org's keys, oldest first, with when each was last used; never the keys themselves.")
-            .Produces<ApiKeyListResponse>();
+            .WithDescription("The org's keys, oldest first, with when each was last used; never the keys themselves. A page at a time (all 50 an org may hold by default): pass nextCursor as cursor for the next page.")
+            .Produces<ApiKeyListResponse>()
+            .ProducesValidationProblem();
 
         keys.MapDelete("/{id:guid}", async (Guid id, HttpContext http, IGrainFactory grains) =>
             await grains.GetGrain<IOrgGrain>(http.OrgId()).RevokeApiKeyAsync(id)
@@ -64,6 +65,48 @@ public static class ApiKeysApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return admin;
+    }
+
+    /// <summary>
+    /// A page of the org's keys in the order (created, id). The cursor names the last key shown by its place in that
+    /// order rather than by id, so a page still follows on when that key was revoked in between.
+    /// </summary>
+    internal static async Task<IResult> ListAsync(Guid orgId, int? limit, string? cursor, IGrainFactory grains)
+    {
+        var size = limit ?? AddApiKeyResult.MaxKeys;
+        if (size is < 1 or > AddApiKeyResult.MaxKeys)
+        {
+            return Problem.Validation("limit", $"limit is between 1 and {AddApiKeyResult.MaxKeys}.");
+        }
+
+        (long Ticks, Guid Id)? after = null;
+        if (cursor is not null)
+        {
+            after = ParseCursor(cursor);
+            if (after is null)
+            {
+                return Problem.Validation("cursor", "cursor is the nextCursor of a previous page.");
+            }
+        }
+
+        var ordered = (await grains.GetGrain<IOrgGrain>(orgId).ListApiKeysAsync())
+            .OrderBy(k => k.CreatedAt.UtcTicks).ThenBy(k => k.Id)
+            .Where(k => after is not { } a || k.CreatedAt.UtcTicks > a.Ticks || (k.CreatedAt.UtcTicks == a.Ticks && k.Id.CompareTo(a.Id) > 0))
+            .Take(size + 1)
+            .ToArray();
+        var page = ordered.Take(size).ToArray();
+        var next = ordered.Length > size ? $"{page[^1].CreatedAt.UtcTicks}.{page[^1].Id:N}" : null;
+        return Results.Ok(new ApiKeyListResponse([.. page.Select(ApiKeyResponse.From)], next));
+    }
+
+    private static (long Ticks, Guid Id)? ParseCursor(string cursor)
+    {
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0
+            && long.TryParse(cursor.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks)
+            && Guid.TryParseExact(cursor.AsSpan(dot + 1), "N", out var id)
+                ? (ticks, id)
+                : null;
     }
 
     /// <summary>Makes a key for <paramref name="orgId"/> and stores its hash; the answer is the only place the key appears.</summary>

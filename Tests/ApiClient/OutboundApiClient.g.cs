@@ -5566,11 +5566,11 @@ namespace Outbound.Tests.ApiClient
         /// List API keys
         /// </summary>
         /// <remarks>
-        /// The org's keys, oldest first, with when each was last used; never the keys themselves.
+        /// The org's keys, oldest first, with when each was last used; never the keys themselves. A page at a time (all 50 an org may hold by default): pass nextCursor as cursor for the next page.
         /// </remarks>
         /// <returns>Done: the answer is in the body.</returns>
         /// <exception cref="OutboundApiException">A server side error occurred.</exception>
-        public virtual async System.Threading.Tasks.Task<ApiKeyListResponse> ListApiKeysAsync(System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
+        public virtual async System.Threading.Tasks.Task<ApiKeyListResponse> ListApiKeysAsync(int? limit = null, string? cursor = null, System.Threading.CancellationToken cancellationToken = default(System.Threading.CancellationToken))
         {
             var client_ = _httpClient;
             var disposeClient_ = false;
@@ -5585,6 +5585,16 @@ namespace Outbound.Tests.ApiClient
                 
                     // Operation Path: "v1/api-keys"
                     urlBuilder_.Append("v1/api-keys");
+                    urlBuilder_.Append('?');
+                    if (limit != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("limit")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(limit, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    if (cursor != null)
+                    {
+                        urlBuilder_.Append(System.Uri.EscapeDataString("cursor")).Append('=').Append(System.Uri.EscapeDataString(ConvertToString(cursor, System.Globalization.CultureInfo.InvariantCulture))).Append('&');
+                    }
+                    urlBuilder_.Length--;
 
                     PrepareRequest(client_, request_, urlBuilder_);
 
@@ -5617,6 +5627,16 @@ namespace Outbound.Tests.ApiClient
                                 throw new OutboundApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
                             }
                             return objectResponse_.Object;
+                        }
+                        else
+                        if (status_ == 400)
+                        {
+                            var objectResponse_ = await ReadObjectResponseAsync<HttpValidationProblemDetails>(response_, headers_, cancellationToken).ConfigureAwait(false);
+                            if (objectResponse_.Object == null)
+                            {
+                                throw new OutboundApiException("Response was null which was not expected.", status_, objectResponse_.Text, headers_, null);
+                            }
+                            throw new OutboundApiException<HttpValidationProblemDetails>("The request is not valid: the problem\'s errors name each field at fault.", status_, objectResponse_.Text, headers_, objectResponse_.Object, null);
                         }
                         else
                         if (status_ == 401)
@@ -13018,7 +13038,7 @@ namespace Outbound.Tests.ApiClient
     }
 
     /// <summary>
-    /// The org's API keys, oldest first (an org holds at most 50).
+    /// A page of the org's API keys, oldest first (an org holds at most 50).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     internal partial class ApiKeyListResponse
@@ -13026,6 +13046,12 @@ namespace Outbound.Tests.ApiClient
 
         [System.Text.Json.Serialization.JsonPropertyName("items")]
         public System.Collections.Generic.ICollection<ApiKeyResponse> Items { get; set; } = new System.Collections.ObjectModel.Collection<ApiKeyResponse>();
+
+        /// <summary>
+        /// Pass as `cursor` for the next page; absent on the last page.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("nextCursor")]
+        public string? NextCursor { get; set; } = default!;
 
         private System.Collections.Generic.IDictionary<string, object>? _additionalProperties;
 

@@ -130,6 +130,34 @@ public sealed class ApiKeyTests(OutboundSystem system)
         await Eventually.ReturnsAsync(async () => (await other.GetAsync("/v1/org")).StatusCode, s => s == HttpStatusCode.Unauthorized, timeoutMs: 1_000);
     }
 
+    [Fact]
+    public async Task The_key_list_pages_oldest_first_and_a_page_follows_on_after_a_key_revoked_in_between()
+    {
+        var org = await system.CreateOrgAsync();
+        var made = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            made.Add((await CreateKeyAsync(org, "send")).Id);
+        }
+
+        var all = (await ListAsync(org.Http)).Select(k => k["id"]!.GetValue<Guid>()).ToList();
+        Assert.Equal(5, all.Count);
+        Assert.Equal(made, all.Skip(1));
+
+        var first = await (await org.Http.GetAsync("/v1/api-keys?limit=2")).Json(HttpStatusCode.OK);
+        Assert.Equal(all.Take(2), first["items"]!.AsArray().Select(k => k!["id"]!.GetValue<Guid>()));
+        var cursor = first["nextCursor"]!.GetValue<string>();
+
+        // The last key of the first page is revoked before the next page is read.
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Http.DeleteAsync($"/v1/api-keys/{all[1]}")).StatusCode);
+        var second = await (await org.Http.GetAsync($"/v1/api-keys?limit=2&cursor={Uri.EscapeDataString(cursor)}")).Json(HttpStatusCode.OK);
+        Assert.Equal(all.Skip(2).Take(2), second["items"]!.AsArray().Select(k => k!["id"]!.GetValue<Guid>()));
+
+        var third = await (await org.Http.GetAsync($"/v1/api-keys?limit=2&cursor={Uri.EscapeDataString(second["nextCursor"]!.GetValue<string>())}")).Json(HttpStatusCode.OK);
+        Assert.Equal(all.Skip(4), third["items"]!.AsArray().Select(k => k!["id"]!.GetValue<Guid>()));
+        Assert.Null(third["nextCursor"]);
+    }
+
     public static async Task<(Guid Id, string Key)> CreateKeyAsync(OrgClient org, string scope)
     {
         var created = await (await org.Http.PostAsJsonAsync("/v1/api-keys", new { name = $"{scope} key", scope })).Json(HttpStatusCode.Created);

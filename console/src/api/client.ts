@@ -9,6 +9,11 @@ export function setCsrfToken(token: string | undefined) {
   csrfToken = token;
 }
 
+/** The session's CSRF token, for a write the typed client cannot make (an upload with progress events). */
+export function getCsrfToken(): string | undefined {
+  return csrfToken;
+}
+
 const unsafe = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const csrf: Middleware = {

@@ -553,7 +553,7 @@ export interface paths {
         };
         /**
          * List API keys
-         * @description The org's keys, oldest first, with when each was last used; never the keys themselves.
+         * @description The org's keys, oldest first, with when each was last used; never the keys themselves. A page at a time (all 50 an org may hold by default): pass nextCursor as cursor for the next page.
          */
         get: operations["ListApiKeys"];
         put?: never;
@@ -1388,9 +1388,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        /** @description The org's API keys, oldest first (an org holds at most 50). */
+        /** @description A page of the org's API keys, oldest first (an org holds at most 50). */
         ApiKeyListResponse: {
             items: components["schemas"]["ApiKeyResponse"][];
+            /** @description Pass as `cursor` for the next page; absent on the last page. */
+            nextCursor?: null | string;
         };
         /** @description An API key of the org; the key itself is shown only once, when it is created. */
         ApiKeyResponse: {
@@ -5496,7 +5498,10 @@ export interface operations {
     };
     ListApiKeys: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5510,6 +5515,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApiKeyListResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
             /** @description No API key was given, or it is not valid. */

@@ -1,5 +1,126 @@
+import { useState, type FormEvent } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import { api, unwrap } from "../../api/client";
+import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
+import { Pager } from "../../components/Pager";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { ShownOnceKey, type NewKey } from "../../components/ShownOnceKey";
+import { useCursorPages } from "../../components/useCursorPages";
+import { formatDateTime } from "../../components/dates";
+
+type Scope = "admin" | "send" | "agent";
+
+const scopes: { value: Scope; label: string }[] = [
+  { value: "send", label: "send: sending, message status and consent" },
+  { value: "admin", label: "admin: everything, this console included" },
+  { value: "agent", label: "agent: the conversations API" },
+];
+
+const key = ["api-keys"] as const;
+const pageSize = 20;
 
 export default function ApiKeysPage() {
-  return <PageHeader title="API keys" description="Keys of the org: create one (shown once) or revoke it." />;
+  const queries = useQueryClient();
+  const keys = useCursorPages(key, async (cursor) => unwrap(await api.GET("/v1/api-keys", { params: { query: { limit: pageSize, cursor } } })));
+  const [created, setCreated] = useState<NewKey>();
+  const refresh = () => queries.invalidateQueries({ queryKey: key });
+
+  return (
+    <>
+      <PageHeader title="API keys" description="Keys of the org: each is shown once, when it is created. Revoke a key that is no longer used or may have leaked." />
+      <Stack gap="lg">
+        <CreateKeyForm onCreated={(k) => { setCreated(k); void refresh(); }} />
+        <Paper withBorder p="md">
+          <Title order={2} size="h4" mb="sm">Keys</Title>
+          <ProblemAlert error={keys.error} />
+          <Table.ScrollContainer minWidth={640}>
+            <Table striped highlightOnHover>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Name</Table.Th>
+                  <Table.Th>Scope</Table.Th>
+                  <Table.Th>Prefix</Table.Th>
+                  <Table.Th>Created</Table.Th>
+                  <Table.Th>Last used</Table.Th>
+                  <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {keys.items.map((k) => (
+                  <Table.Tr key={k.id}>
+                    <Table.Td>{k.name}</Table.Td>
+                    <Table.Td><Badge component="span" miw="max-content" variant="dot" color={k.scope === "admin" ? "red" : k.scope === "agent" ? "violet" : "blue"}>{k.scope}</Badge></Table.Td>
+                    <Table.Td><Text ff="monospace" size="sm">{k.prefix}…</Text></Table.Td>
+                    <Table.Td>{formatDateTime(k.createdAt)}</Table.Td>
+                    <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Table.Td>
+                    <Table.Td>
+                      <ConfirmButton
+                        label="Revoke"
+                        buttonProps={{ "aria-label": `Revoke ${k.name}` }}
+                        title={`Revoke the key "${k.name}"?`}
+                        message="Requests with this key are refused at once, and any console session signed in with it ends. This cannot be undone."
+                        confirmLabel="Revoke the key"
+                        onConfirm={async () => {
+                          unwrap(await api.DELETE("/v1/api-keys/{id}", { params: { path: { id: k.id } } }));
+                          await refresh();
+                        }}
+                      />
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+                {!keys.isLoading && keys.items.length === 0 ? (
+                  <Table.Tr><Table.Td colSpan={6}><Text c="dimmed" size="sm">The org has no API keys.</Text></Table.Td></Table.Tr>
+                ) : null}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+          <Pager {...keys} />
+        </Paper>
+      </Stack>
+      <ShownOnceKey created={created} onClose={() => setCreated(undefined)} />
+    </>
+  );
+}
+
+function CreateKeyForm({ onCreated }: { onCreated(key: NewKey): void }) {
+  const [name, setName] = useState("");
+  const [scope, setScope] = useState<Scope>("send");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const made = unwrap(await api.POST("/v1/api-keys", { body: { name, scope } }));
+      setName("");
+      onCreated({ name: made.name, scope: made.scope, key: made.key });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Paper withBorder p="md" component="form" onSubmit={submit} aria-labelledby="create-key-title">
+      <Title order={2} size="h4" mb="sm" id="create-key-title">Create a key</Title>
+      <Stack gap="sm">
+        <Group align="flex-start" grow preventGrowOverflow={false} wrap="wrap">
+          <TextInput label="Name" description="What the key is for, e.g. the integration that uses it." required maxLength={100}
+            value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, "name")} miw={220} />
+          <Select label="Scope" description="What requests with the key may do." data={scopes} value={scope} allowDeselect={false}
+            onChange={(v) => v && setScope(v as Scope)} error={fieldError(error, "scope")} miw={220} />
+        </Group>
+        <ProblemAlert error={error} shown={["name", "scope"]} />
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>Create the key</Button>
+        </Group>
+      </Stack>
+    </Paper>
+  );
 }

@@ -1,5 +1,128 @@
+import { useState, type FormEvent } from "react";
+import { Link, Route, Routes, useNavigate } from "react-router";
+import { useQueryClient } from "@tanstack/react-query";
+import { Anchor, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { api, unwrap } from "../../api/client";
+import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
+import { Pager } from "../../components/Pager";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import { MoreChoices } from "../../components/MoreChoices";
+import { useCursorPages } from "../../components/useCursorPages";
+import { useConfigurationOptions } from "../../components/pickers";
+import { campaignProgress } from "./progress";
+import { StatusBadge } from "./StatusBadge";
+import { CampaignDetail } from "./CampaignDetail";
+
+// Listing campaigns reads each one's progress from the reports: pages stay small.
+const pageSize = 25;
 
 export default function CampaignsPage() {
-  return <PageHeader title="Campaigns" description="Sends to audiences beyond 100 contacts, paced under the hourly quota." />;
+  return (
+    <Routes>
+      <Route index element={<CampaignList />} />
+      <Route path="new" element={<CreateCampaign />} />
+      <Route path=":id" element={<CampaignDetail />} />
+    </Routes>
+  );
+}
+
+function CampaignList() {
+  const campaigns = useCursorPages(["campaigns"], async (cursor) =>
+    unwrap(await api.GET("/v1/campaigns", { params: { query: { cursor, limit: pageSize } } })));
+  const anyRunning = campaigns.items.some((c) => c.status === "running");
+  return (
+    <>
+      <PageHeader title="Campaigns" description="Sends to an uploaded audience, paced within a share of the hourly quota."
+        actions={<Button component={Link} to="new">Create a campaign</Button>} />
+      <ProblemAlert error={campaigns.error} />
+      <Table.ScrollContainer minWidth={720}>
+        <Table striped highlightOnHover>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Status</Table.Th>
+              <Table.Th w="30%">Progress</Table.Th>
+              <Table.Th>Contacts</Table.Th>
+              <Table.Th>Delivered</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {campaigns.items.map((c) => {
+              const p = campaignProgress(c);
+              return (
+                <Table.Tr key={c.id}>
+                  <Table.Td><Anchor component={Link} to={c.id}>{c.name}</Anchor></Table.Td>
+                  <Table.Td><StatusBadge status={c.status} /></Table.Td>
+                  <Table.Td>
+                    <Progress value={p * 100} aria-label={`${c.name}: ${Math.round(p * 100)}% sent`} animated={c.status === "running"} />
+                  </Table.Td>
+                  <Table.Td>{c.total.toLocaleString()}</Table.Td>
+                  <Table.Td>{c.delivered.toLocaleString()}</Table.Td>
+                </Table.Tr>
+              );
+            })}
+            {!campaigns.isLoading && campaigns.items.length === 0 ? (
+              <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">No campaigns yet.</Text></Table.Td></Table.Tr>
+            ) : null}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+      {campaigns.isLoading ? <Loader aria-label="Loading campaigns" /> : null}
+      {anyRunning ? <Text size="xs" c="dimmed" mt="xs">Open a running campaign to follow it live.</Text> : null}
+      <Pager {...campaigns} />
+    </>
+  );
+}
+
+function CreateCampaign() {
+  const navigate = useNavigate();
+  const queries = useQueryClient();
+  const [name, setName] = useState("");
+  const [configurationId, setConfigurationId] = useState<string | null>(null);
+  const [sharePercent, setSharePercent] = useState<number | string>(80);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const configurations = useConfigurationOptions(configurationId ? [configurationId] : []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const made = unwrap(await api.POST("/v1/campaigns", {
+        body: { name, configurationId, quotaShare: typeof sharePercent === "number" ? sharePercent / 100 : null },
+      }));
+      await queries.invalidateQueries({ queryKey: ["campaigns"] });
+      navigate(`/campaigns/${made.id}`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHeader title="Create a campaign" description="A draft first: upload its audience on the next page, then start it." />
+      <Paper withBorder p="md" component="form" onSubmit={submit} maw={720}>
+        <Stack>
+          <TextInput label="Name" required maxLength={200} value={name} onChange={(e) => setName(e.currentTarget.value)} error={fieldError(error, "name")} />
+          <div>
+            <Select label="Outbound configuration" description="The channel and template of every message; it cannot change once the campaign has started."
+              data={configurations.options} value={configurationId} onChange={setConfigurationId} searchable required
+              error={fieldError(error, "configurationId")} nothingFoundMessage="No such configuration" />
+            <MoreChoices picker={configurations} what="configurations" />
+          </div>
+          <NumberInput label="Share of the hourly quota (%)" description="Campaigns may use this much of each clock hour's requests; the rest stays for event-based and instant sends."
+            min={1} max={100} suffix="%" value={sharePercent} onChange={setSharePercent} error={fieldError(error, "quotaShare")} />
+          <ProblemAlert error={error} shown={["name", "configurationId", "quotaShare"]} />
+          <Group justify="flex-end">
+            <Button variant="default" component={Link} to="/campaigns">Back to campaigns</Button>
+            <Button type="submit" loading={busy}>Create the campaign</Button>
+          </Group>
+        </Stack>
+      </Paper>
+    </>
+  );
 }
