@@ -41,6 +41,39 @@ ensure_node_tools() {
     fi
 }
 
+# Installs the web console's packages (npm ci in console/) when its lock file changed since the last install.
+ensure_console_packages() {
+    local stamp=console/node_modules/.package-lock.json
+    if [[ -f $stamp && ! $stamp -ot console/package-lock.json ]]; then
+        return 0
+    fi
+    local npm_log=.data/logs/npm-ci-console.log
+    mkdir -p "$(dirname "$npm_log")"
+    log "Installing the web console's packages (npm ci in console/, log: $npm_log)..."
+    if ! npm ci --prefix console --no-audit --no-fund >"$npm_log" 2>&1; then
+        err "npm ci in console/ failed; last lines of $npm_log:"
+        tail -n 30 "$npm_log" >&2
+        return 1
+    fi
+}
+
+# Builds the web console into console/dist unless a build newer than every source is there already.
+build_console() {
+    ensure_console_packages || return 1
+    local built=console/dist/index.html
+    if [[ -f $built ]] && [[ -z $(find console/src console/public console/index.html console/package-lock.json \
+        console/vite.config.ts console/tsconfig.json -newer "$built" -print -quit 2>/dev/null) ]]; then
+        return 0
+    fi
+    local build_log=.data/logs/console-build.log
+    log "Building the web console (log: $build_log)..."
+    if ! (cd console && npm run build) >"$build_log" 2>&1; then
+        err "the web console did not build; last lines of $build_log:"
+        tail -n 30 "$build_log" >&2
+        return 1
+    fi
+}
+
 # --- processes and ports ----------------------------------------------------------------
 
 # True when PID runs and is not a zombie (kill -0 alone also succeeds on an unreaped zombie).

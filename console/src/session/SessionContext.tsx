@@ -29,10 +29,10 @@ export function SessionProvider({ children, sessionEnded }: { children: ReactNod
   }, [queries]);
 
   const signOut = useCallback(async () => {
-    await end();
+    await end(session?.csrfToken);
     queries.clear();
     setSession(null);
-  }, [queries]);
+  }, [queries, session]);
 
   const expired = useCallback(() => setSession(null), []);
 

@@ -10,13 +10,8 @@ export interface Session {
   csrfToken?: string | null;
 }
 
-async function call(method: string, body?: unknown): Promise<Response> {
-  return fetch("/v1/session", {
-    method,
-    credentials: "same-origin",
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+async function call(method: string, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch("/v1/session", { method, credentials: "same-origin", headers, cache: "no-store" });
 }
 
 async function problem(response: Response): Promise<ApiError> {
@@ -44,14 +39,15 @@ export async function loadSession(): Promise<Session | null> {
 
 /** Exchanges an API key for a session cookie; the key itself is kept nowhere in the browser. */
 export async function signIn(apiKey: string): Promise<Session> {
-  const response = await call("POST", { apiKey });
+  const response = await call("POST", { Authorization: `Bearer ${apiKey}` });
   if (!response.ok) throw await problem(response);
   const session = (await response.json()) as Session;
   setCsrfToken(session.csrfToken ?? undefined);
   return session;
 }
 
-export async function signOut(): Promise<void> {
-  await call("DELETE");
+/** Removes the cookie; an already ended session has nothing to remove, so a refusal is not an error here. */
+export async function signOut(csrfToken: string | null | undefined): Promise<void> {
+  await call("DELETE", csrfToken ? { "X-CSRF-Token": csrfToken } : {});
   setCsrfToken(undefined);
 }
