@@ -86,6 +86,7 @@ public static class Program
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
         builder.Services.AddCampaignAudiences(settings, builder.Configuration);
+        builder.Services.AddWebConsole();
 
         var app = builder.Build();
         app.UseExceptionHandler();

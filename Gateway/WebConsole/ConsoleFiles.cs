@@ -20,6 +20,15 @@ internal static class ConsoleFiles
 
     private static readonly string[] ApiPaths = ["/v1", "/health", "/openapi", "/dashboard"];
 
+    /// <summary>Compression for the console's files only: the API's answers are left as they are.</summary>
+    public static IServiceCollection AddWebConsole(this IServiceCollection services) =>
+        services.AddResponseCompression(o =>
+        {
+            o.MimeTypes = ["text/javascript", "application/javascript", "text/css", "text/html", "image/svg+xml"];
+            // Safe over HTTPS: these files are the same for everyone and carry no secret (no BREACH oracle).
+            o.EnableForHttps = true;
+        });
+
     public static void UseConsole(this WebApplication app)
     {
         var configured = app.Configuration[SettingName];
@@ -32,6 +41,7 @@ internal static class ConsoleFiles
         }
 
         var files = new PhysicalFileProvider(directory);
+        app.UseResponseCompression();
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,

@@ -29,10 +29,10 @@ export function SessionProvider({ children, sessionEnded }: { children: ReactNod
   }, [queries]);
 
   const signOut = useCallback(async () => {
-    await end(session?.csrfToken);
+    await end();
     queries.clear();
     setSession(null);
-  }, [queries, session]);
+  }, [queries]);
 
   const expired = useCallback(() => setSession(null), []);
 
