@@ -9,6 +9,13 @@ export const theme = createTheme({
 
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  // Red 9 for errors (red 6 is under 4.5:1 on white); blue 9 on blue 1 for light variants such as the active nav
+  // link, whose default hover background takes its text under 4.5:1.
+  light: {
+    "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    "--mantine-color-error": "var(--mantine-color-red-9)",
+    "--mantine-primary-color-light-color": "var(--mantine-color-blue-9)",
+    "--mantine-primary-color-light-hover": "var(--mantine-color-blue-1)",
+  },
   dark: {},
 });

@@ -1,10 +1,10 @@
 import { Link, useParams } from "react-router";
-import { Anchor, Badge, Card, Group, Loader, Stack, Text } from "@mantine/core";
+import { Anchor, Card, Group, Loader, Stack, Text } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { PageHeader } from "../../components/PageHeader";
 import { Pager } from "../../components/Pager";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { statusStyle } from "../../components/messageStatus";
+import { StatusBadge } from "../../components/StatusBadge";
 import { useCursorPages } from "../../components/useCursorPages";
 import { formatTime } from "./format";
 
@@ -23,14 +23,13 @@ export function ContactTimeline() {
       <Stack gap="sm" component="ol" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Timeline">
         {pages.items.map((m) => {
           const inbound = m.direction === "inbound";
-          const status = statusStyle(m.status);
           return (
             <Card key={m.messageId} withBorder padding="md" component="li" ml={inbound ? 0 : "xl"} mr={inbound ? "xl" : 0}
               bg={inbound ? "var(--mantine-color-gray-light)" : undefined}>
               <Group justify="space-between" gap="xs" mb={4}>
                 <Text size="sm" fw={600}>{inbound ? "Customer" : m.purpose === "reply" ? "Agent's reply" : "Sent"}</Text>
                 <Group gap="xs">
-                  {inbound ? null : <Badge color={status.color} variant="light">{status.label}</Badge>}
+                  {inbound ? null : <StatusBadge status={m.status} />}
                   <Text size="xs" c="dimmed">{formatTime(m.acceptedAt)}</Text>
                 </Group>
               </Group>

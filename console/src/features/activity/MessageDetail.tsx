@@ -1,10 +1,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link, useParams } from "react-router";
-import { Anchor, Badge, Card, Code, Grid, Group, Loader, Table, Text, ThemeIcon, Timeline, Title } from "@mantine/core";
+import { Anchor, Card, Code, Grid, Group, Loader, Table, Text, ThemeIcon, Timeline, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { statusStyle } from "../../components/messageStatus";
+import { StatusBadge } from "../../components/StatusBadge";
 import { useConfigurationOptions } from "../../components/useConfigurationOptions";
 import { formatTime } from "./format";
 
@@ -34,7 +35,7 @@ export function MessageDetail() {
             <Card withBorder padding="lg" component="section" aria-labelledby="message-heading">
               <Group justify="space-between" mb="sm">
                 <Title order={2} size="h4" id="message-heading">What was sent</Title>
-                <Badge color={status.color} variant="light" size="lg">{status.label}</Badge>
+                <StatusBadge status={m.status} size="lg" />
               </Group>
               <Table variant="vertical" layout="fixed" withRowBorders={false}>
                 <Table.Tbody>

@@ -1,12 +1,13 @@
 import { useState, type FormEvent } from "react";
 import { Link, useSearchParams } from "react-router";
-import { Anchor, Badge, Button, Group, NativeSelect, Paper, SimpleGrid, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, NativeSelect, Paper, SimpleGrid, Table, Text, TextInput } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
 import { Pager } from "../../components/Pager";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { messageStatuses, statusStyle } from "../../components/messageStatus";
+import { StatusBadge } from "../../components/StatusBadge";
 import { useConfigurationOptions } from "../../components/useConfigurationOptions";
 import { useCursorPages } from "../../components/useCursorPages";
 import { formatTime } from "./format";
@@ -95,7 +96,7 @@ export function MessageSearch() {
                   </Table.Td>
                   <Table.Td><Text size="sm">{m.configurationId ? configurations.nameOf(m.configurationId) ?? m.configurationId : "Direct message"}</Text></Table.Td>
                   <Table.Td>
-                    <Badge color={status.color} variant="light">{status.label}</Badge>
+                    <StatusBadge status={m.status} />
                     {m.errorCode ? <Text span size="xs" c="dimmed" ml={6}>{m.errorCode}</Text> : null}
                   </Table.Td>
                   <Table.Td><Text size="sm">{formatTime(m.acceptedAt)}</Text></Table.Td>

@@ -1,10 +1,11 @@
 import { useMemo } from "react";
 import { useQuery } from "@tanstack/react-query";
-import { Badge, Card, Group, Loader, RingProgress, SimpleGrid, Stack, Text, Title } from "@mantine/core";
+import { Card, Group, Loader, RingProgress, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { messageStatuses } from "../../components/messageStatus";
+import { StatusBadge } from "../../components/StatusBadge";
 import { toChartSeries } from "../../components/reportSeries";
 import { StatusBarChart } from "../reports/StatusBarChart";
 import { deliveryRate, finalCount, formatRate, quotaGauge, startOfUtcDay } from "./stats";
@@ -49,7 +50,7 @@ export default function OverviewPage() {
               <Group gap="xs" mt="sm" component="ul" style={{ listStyle: "none", padding: 0, margin: 0 }} aria-label="Messages today by status">
                 {messageStatuses.filter((s) => totals[s.key] > 0).map((s) => (
                   <li key={s.key}>
-                    <Badge color={s.color} variant="light" size="lg">{s.label}: {totals[s.key].toLocaleString()}</Badge>
+                    <StatusBadge status={s.key} size="lg">{s.label}: {totals[s.key].toLocaleString()}</StatusBadge>
                   </li>
                 ))}
               </Group>

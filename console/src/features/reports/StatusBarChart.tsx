@@ -7,6 +7,9 @@ function hex(color: string): string {
   return (DEFAULT_THEME.colors as Record<string, readonly string[]>)[color]?.[6] ?? DEFAULT_THEME.colors.gray[6];
 }
 
+// Series names are written in the text colour: the bar colours are too light for text on white.
+const textColor = DEFAULT_THEME.colors.gray[9];
+
 /**
  * Messages per interval as bars stacked by status. Arrow keys move between the bars (recharts' accessibility
  * layer) and the caption says what is drawn, so the chart is usable without a mouse.
@@ -23,8 +26,8 @@ export function StatusBarChart({ points, caption, height = 280 }: { points: Seri
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="label" tick={{ fontSize: 12 }} minTickGap={16} />
           <YAxis allowDecimals={false} tick={{ fontSize: 12 }} width={40} />
-          <Tooltip />
-          <Legend />
+          <Tooltip itemStyle={{ color: textColor }} />
+          <Legend formatter={(value) => <span style={{ color: textColor }}>{value}</span>} />
           {statuses.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="status" fill={hex(s.color)} isAnimationActive={false} />
           ))}
