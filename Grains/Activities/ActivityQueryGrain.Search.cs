@@ -163,9 +163,9 @@ public sealed partial class ActivityQueryGrain
 
             upperTicks = windowTicks;
             upperKey = lowerKey;
-            if (rows.Count == 0 && span < LongestWindow)
+            if (rows.Count < MaxRowsPerWindow / 4 && span < LongestWindow)
             {
-                // Quiet times: wider windows reach older requests in fewer queries.
+                // Quieter times: wider windows reach older requests in fewer queries.
                 span = TimeSpan.FromTicks(Math.Min(LongestWindow.Ticks, span.Ticks * 4));
             }
         }

@@ -9,6 +9,7 @@ import { StatusBadge } from "../../components/StatusBadge";
 import { useConfigurationOptions } from "../../components/useConfigurationOptions";
 import { formatTime } from "./format";
 
+const providers: Record<string, string> = { twilio: "Twilio", acs: "Azure Communication Services" };
 const purposes: Record<string, string> = { reply: "An agent's reply", auto_reply: "A keyword's auto-reply", opt_out_confirmation: "An opt-out confirmation" };
 
 export function MessageDetail() {
@@ -37,17 +38,20 @@ export function MessageDetail() {
                 <Title order={2} size="h4" id="message-heading">What was sent</Title>
                 <StatusBadge status={m.status} size="lg" />
               </Group>
-              <Table variant="vertical" layout="fixed" withRowBorders={false}>
+              <Table variant="vertical" layout="fixed" withRowBorders={false} style={{ overflowWrap: "anywhere" }}>
                 <Table.Tbody>
                   <Table.Tr>
-                    <Table.Th w={160}>To</Table.Th>
-                    <Table.Td><Anchor component={Link} to={`/activity/contacts/${encodeURIComponent(m.toContactId)}`}>{m.toContactId}</Anchor> (customer's timeline)</Table.Td>
+                    <Table.Th w={120}>To</Table.Th>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/activity/contacts/${encodeURIComponent(m.toContactId)}`}>{m.toContactId}</Anchor>
+                      <Text size="xs" c="dimmed">Opens the customer's timeline</Text>
+                    </Table.Td>
                   </Table.Tr>
                   <Table.Tr>
                     <Table.Th>Configuration</Table.Th>
                     <Table.Td>{m.purpose ? purposes[m.purpose] ?? m.purpose : configurations.nameOf(m.configurationId) ?? m.configurationId}</Table.Td>
                   </Table.Tr>
-                  {m.channelType ? <Table.Tr><Table.Th>Channel</Table.Th><Table.Td>{m.channelType === "whatsapp" ? "WhatsApp" : "SMS"} via {m.provider}{m.viaFallback ? " (fallback channel)" : ""}</Table.Td></Table.Tr> : null}
+                  {m.channelType ? <Table.Tr><Table.Th>Channel</Table.Th><Table.Td>{m.channelType === "whatsapp" ? "WhatsApp" : "SMS"} via {providers[m.provider] ?? m.provider}{m.viaFallback ? " (fallback channel)" : ""}</Table.Td></Table.Tr> : null}
                   {m.locale ? <Table.Tr><Table.Th>Locale</Table.Th><Table.Td>{m.locale}</Table.Td></Table.Tr> : null}
                   {m.entityrelationshipname ? <Table.Tr><Table.Th>Regarding</Table.Th><Table.Td>{m.entityrelationshipname}</Table.Td></Table.Tr> : null}
                   {m.body ? <Table.Tr><Table.Th>Text</Table.Th><Table.Td style={{ whiteSpace: "pre-wrap" }}>{m.body}</Table.Td></Table.Tr> : null}

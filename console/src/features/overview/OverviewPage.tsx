@@ -78,7 +78,7 @@ export default function OverviewPage() {
                 thickness={12}
                 roundCaps
                 sections={[{ value: gauge.percent, color: gauge.color }]}
-                label={<Text ta="center" fw={700} size="sm">{Math.round(gauge.percent)}%</Text>}
+                label={<Text ta="center" fw={700} size="sm">{gauge.label}</Text>}
                 role="img"
                 aria-label={`${usage.data.used} of ${usage.data.limit} send requests used this hour`}
               />

@@ -31,9 +31,14 @@ describe("today", () => {
 
 describe("quota gauge", () => {
   it("turns orange from 70% and red from 90%, and never passes 100%", () => {
-    expect(quotaGauge(10, 100)).toEqual({ percent: 10, color: "teal" });
+    expect(quotaGauge(10, 100)).toEqual({ percent: 10, label: "10%", color: "teal" });
     expect(quotaGauge(75, 100).color).toBe("orange");
     expect(quotaGauge(95, 100).color).toBe("red");
     expect(quotaGauge(150, 100).percent).toBe(100);
+  });
+
+  it("reads as less than 1% rather than 0% once a request is counted", () => {
+    expect(quotaGauge(1, 30_000).label).toBe("<1%");
+    expect(quotaGauge(0, 30_000).label).toBe("0%");
   });
 });

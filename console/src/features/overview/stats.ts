@@ -26,8 +26,10 @@ export function startOfUtcDay(now: Date): Date {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 }
 
-/** The quota's use as a percentage for the gauge (0–100), and the gauge's colour. */
-export function quotaGauge(used: number, limit: number): { percent: number; color: string } {
+/** The quota's use as a percentage for the gauge (0–100), its label, and the gauge's colour. */
+export function quotaGauge(used: number, limit: number): { percent: number; label: string; color: string } {
   const percent = limit <= 0 ? 100 : Math.min(100, (used / limit) * 100);
-  return { percent, color: percent >= 90 ? "red" : percent >= 70 ? "orange" : "teal" };
+  // Some use never reads as 0%.
+  const label = used > 0 && percent < 1 ? "<1%" : `${Math.floor(percent)}%`;
+  return { percent, label, color: percent >= 90 ? "red" : percent >= 70 ? "orange" : "teal" };
 }
