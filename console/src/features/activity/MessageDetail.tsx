@@ -38,10 +38,10 @@ export function MessageDetail() {
                 <Title order={2} size="h4" id="message-heading">What was sent</Title>
                 <StatusBadge status={m.status} size="lg" />
               </Group>
-              <Table variant="vertical" layout="fixed" withRowBorders={false} style={{ overflowWrap: "anywhere" }}>
+              <Table variant="vertical" layout="fixed" withRowBorders={false} styles={{ td: { overflowWrap: "anywhere" } }}>
                 <Table.Tbody>
                   <Table.Tr>
-                    <Table.Th w={120}>To</Table.Th>
+                    <Table.Th w={130}>To</Table.Th>
                     <Table.Td>
                       <Anchor component={Link} to={`/activity/contacts/${encodeURIComponent(m.toContactId)}`}>{m.toContactId}</Anchor>
                       <Text size="xs" c="dimmed">Opens the customer's timeline</Text>
