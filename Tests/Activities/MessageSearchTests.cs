@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Azure;
+using Azure.Data.Tables;
+using Outbound.Activities;
+using Outbound.Grains.Activities;
 
 namespace Outbound.Tests.Activities;
 
@@ -132,6 +136,43 @@ public sealed class MessageSearchTests(OutboundSystem system)
         while (cursor is not null && pages < 10);
 
         Assert.Equal([.. newest, .. middle, .. oldest], listed);
+    }
+
+    [Fact]
+    public async Task A_busy_stretch_of_requests_between_two_matches_is_paged_through_without_losing_either()
+    {
+        var org = await system.CreateOrgAsync();
+        var (_, _, configuration) = await org.Http.CreateSmsSetupAsync();
+        var older = (await org.Http.SendAsync(configuration, ActivityApi.Contact("+15005550001")))[0];
+        var olderAcceptedAt = (await org.Http.WaitForMessageAsync(older, "failed"))["acceptedAt"]!.GetValue<DateTimeOffset>();
+        // More requests than one time window reads at once, all delivered: a search for failed messages passes
+        // them over by their counts, and must narrow its windows to get through them.
+        var batches = new TableServiceClient(TestEnvironment.StorageConnectionString).GetTableClient(ActivityTables.BatchesTable);
+        var busy = Enumerable.Range(1, 600).Select(i => BatchRow.For(
+            org.OrgId, Guid.NewGuid(), configuration, olderAcceptedAt.AddTicks(i), new StatusCounts(0, 0, 0, 1, 0, 0, 0, 0), settled: true));
+        foreach (var chunk in busy.Chunk(100))
+        {
+            await batches.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r, ETag.All)));
+        }
+
+        var newer = (await org.Http.SendAsync(configuration, ActivityApi.Contact("+15005550001")))[0];
+        await org.Http.WaitForMessageAsync(newer, "failed");
+        await SearchUntilAsync(org.Http, "&status=failed", 2);
+
+        var listed = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await (await org.Http.GetAsync($"/v1/messages?status=failed&pageSize=1{(cursor is null ? "" : $"&cursor={cursor}")}")).Json(HttpStatusCode.OK);
+            listed.AddRange(Ids(page));
+            cursor = page["nextCursor"]?.GetValue<string>();
+            pages++;
+        }
+        while (cursor is not null && pages < 20);
+
+        Assert.Equal([newer, older], listed);
+        Assert.Null(cursor);
     }
 
     [Fact]
