@@ -79,7 +79,7 @@ export default function ReportsPage() {
           <NativeSelect label="Configuration" value={configurationId} onChange={(e) => setConfigurationId(e.currentTarget.value)}
             error={fieldError(error, "configurationId")} data={[{ value: "", label: "Every configuration" }, ...configurations.options]} />
           <NativeSelect label="Campaign" value={campaignId} onChange={(e) => setCampaignId(e.currentTarget.value)}
-            error={fieldError(error, "campaignId")} data={[{ value: "", label: "Every request" }, ...campaigns.options]} />
+            error={fieldError(error, "campaignId")} data={[{ value: "", label: "All messages" }, ...campaigns.options]} />
           <NativeSelect label="Time range" value={range} onChange={(e) => setRange(e.currentTarget.value as RangeKey)}
             error={fieldError(error, "from") ?? fieldError(error, "to")} data={ranges.map((r) => ({ value: r.value, label: r.label }))} />
           <Stack gap={4}>
