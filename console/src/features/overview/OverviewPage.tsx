@@ -63,8 +63,8 @@ export default function OverviewPage() {
             <>
               <Text size="xl" fw={700} mt="xs" data-testid="delivery-rate">{formatRate(rate)}</Text>
               <Text size="sm" c="dimmed" mt="xs">
-                Delivered or read, out of today's {finalCount(totals).toLocaleString()} messages with a final status (delivered, read,
-                undelivered, failed or unknown). Messages still on their way are not counted.
+                Delivered or read, out of today's messages with a final status (delivered, read, undelivered, failed or
+                unknown): {finalCount(totals).toLocaleString()} so far. Messages still on their way are not counted.
               </Text>
             </>
           ) : <Loader size="sm" mt="sm" aria-label="Loading the delivery rate" />}
