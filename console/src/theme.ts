@@ -9,13 +9,15 @@ export const theme = createTheme({
 
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  // Red 9 for errors (red 6 is under 4.5:1 on white); blue 9 on blue 1 for light variants such as the active nav
-  // link, whose default hover background takes its text under 4.5:1.
   light: {
     "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    // Field errors in red 9: the default red 6 is under 4.5:1 on white.
     "--mantine-color-error": "var(--mantine-color-red-9)",
+    // Light variants (active navigation link, light badges and buttons) draw text in shade 9 on their tint: AA contrast.
     "--mantine-primary-color-light-color": "var(--mantine-color-blue-9)",
-    "--mantine-primary-color-light-hover": "var(--mantine-color-blue-1)",
+    // The active navigation link keeps its tint under the pointer, where a darker one would fail contrast.
+    "--mantine-primary-color-light-hover": "var(--mantine-primary-color-light)",
+    ...Object.fromEntries(["blue", "teal", "orange", "red", "violet", "gray", "green"].map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
   },
   dark: {},
 });
