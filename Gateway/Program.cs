@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
 using Orleans.Configuration;
+using Outbound.Gateway.Activity;
 using Outbound.Gateway.ApiDocument;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Callbacks;
@@ -114,6 +115,8 @@ public static class Program
         admin.MapOutboundConfigurations();
         admin.MapTimeline();
         admin.MapReports();
+        admin.MapMessageSearch();
+        admin.MapOrgUsage();
         admin.MapApiKeys();
         admin.MapKeywords();
         admin.MapQuietHours();

@@ -21,6 +21,12 @@ public interface IActivityQueryGrain : IGrainWithGuidKey
     Task<RecipientsPage> GetRecipientsAsync(ReportQuery query, string? cursor, int limit);
 
     /// <summary>
+    /// One page of the org's messages accepted in the search's window, newest first, filtered by number, status
+    /// and configuration. A page costs a bounded number of index reads and batch grain calls, whatever the org's size.
+    /// </summary>
+    Task<MessageSearchPage> SearchMessagesAsync(MessageSearch search);
+
+    /// <summary>
     /// The newest outbound message sent to <paramref name="to"/> through <paramref name="channelId"/> at or after
     /// <paramref name="since"/>, whatever its configuration's timeline setting: what a customer's reply answers.
     /// </summary>

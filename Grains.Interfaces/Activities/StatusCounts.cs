@@ -32,6 +32,21 @@ public sealed record StatusCounts(
         return new(counts[0], counts[1], counts[2], counts[4], counts[5], counts[3], counts[6], counts[7]) { Scheduled = counts[9] };
     }
 
+    /// <summary>How many messages are in <paramref name="status"/>.</summary>
+    public int InStatus(MessageStatus status) => status switch
+    {
+        MessageStatus.Accepted => Accepted,
+        MessageStatus.Sending => Sending,
+        MessageStatus.Sent => Sent,
+        MessageStatus.Delivered => Delivered,
+        MessageStatus.Undelivered => Undelivered,
+        MessageStatus.Failed => Failed,
+        MessageStatus.Read => Read,
+        MessageStatus.Unknown => Unknown,
+        MessageStatus.Scheduled => Scheduled,
+        _ => 0,
+    };
+
     public StatusCounts Plus(StatusCounts other) => new(
         Accepted + other.Accepted, Sending + other.Sending, Sent + other.Sent, Delivered + other.Delivered,
         Undelivered + other.Undelivered, Failed + other.Failed, Read + other.Read, Unknown + other.Unknown)

@@ -22,6 +22,14 @@ public interface IOrgGrain : IGrainWithGuidKey
     Task<SendAllowance?> GetSendAllowanceAsync();
 
     /// <summary>
+    /// The send requests counted in the current UTC hour and the hourly limit, without taking one or writing
+    /// anything; null if the org does not exist.
+    /// </summary>
+    [AlwaysInterleave]
+    [ReadOnly]
+    Task<QuotaUsage?> GetQuotaUsageAsync();
+
+    /// <summary>
     /// Whether <paramref name="apiKeyHash"/> is the hash of the org's key <paramref name="keyId"/>, and its scope.
     /// A valid answer records the key's last use.
     /// </summary>
@@ -168,6 +176,18 @@ public sealed record QuotaDecision(
     [property: Id(3)] DateTimeOffset ResetAt,
     [property: Id(4)] bool OrgDisabled = false,
     [property: Id(5)] bool CampaignShareUsed = false);
+
+/// <summary>This hour's use of an org's send quota.</summary>
+/// <param name="Used">Send requests counted since <paramref name="WindowStart"/>.</param>
+/// <param name="CampaignUsed">Of <paramref name="Used"/>, the requests campaigns sent.</param>
+/// <param name="ResetAt">When the count starts again: the next UTC hour.</param>
+[GenerateSerializer, Immutable, Alias("Outbound.QuotaUsage")]
+public sealed record QuotaUsage(
+    [property: Id(0)] int Limit,
+    [property: Id(1)] int Used,
+    [property: Id(2)] int CampaignUsed,
+    [property: Id(3)] DateTimeOffset WindowStart,
+    [property: Id(4)] DateTimeOffset ResetAt);
 
 /// <summary>What a send request may ask of its org: the org's limits and the requests left this hour.</summary>
 [GenerateSerializer, Immutable, Alias("Outbound.SendAllowance")]

@@ -12,7 +12,7 @@ namespace Outbound.Grains.Activities;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class ActivityQueryGrain(ActivityTables activities) : Grain, IActivityQueryGrain
+public sealed partial class ActivityQueryGrain(ActivityTables activities) : Grain, IActivityQueryGrain
 {
     /// <summary>Requests whose messages a recipients page reads at most: the batch grain calls one page may cost.</summary>
     public const int MaxRequestsPerPage = 100;

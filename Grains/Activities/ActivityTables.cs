@@ -144,6 +144,34 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
     }
 
     /// <summary>
+    /// Up to <paramref name="take"/> rows of a customer's timeline for messages accepted in [<paramref name="from"/>,
+    /// <paramref name="until"/>), newest first, after <paramref name="afterRowKey"/>: one range query in one partition.
+    /// Hidden rows (messages of configurations not shown, stored by older versions) are included: a search wants them.
+    /// </summary>
+    public async Task<List<TimelineRow>> QueryContactRangeAsync(Guid orgId, string number, DateTimeOffset from, DateTimeOffset until, string? afterRowKey, int take)
+    {
+        var partition = TimelinePartition(orgId, TimelineKind.Contact, number);
+        var prefix = TimelinePrefix(number);
+        // Inverted times: the newest bound is the lowest key. A row at exactly `until` is excluded, one at `from` kept.
+        var lowest = prefix + Inverted(until.AddTicks(-1));
+        var end = prefix + Inverted(from) + "}";
+        var filter = afterRowKey is not null && string.CompareOrdinal(afterRowKey, lowest) >= 0
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {afterRowKey} and RowKey lt {end}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {lowest} and RowKey lt {end}");
+        var rows = new List<TimelineRow>(take);
+        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter, maxPerPage: take))
+        {
+            rows.Add(row);
+            if (rows.Count == take)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// The row naming the last message of a configuration sent to <paramref name="customer"/> on
     /// <paramref name="channelId"/>: what a reply on that channel answers, found with one point read. It lives in
     /// the customer's timeline partition, so it shares the request's transactions; its key ('*' never occurs in an

@@ -100,6 +100,24 @@ public sealed class OrgGrain : Grain, IOrgGrain
         });
     }
 
+    public Task<QuotaUsage?> GetQuotaUsageAsync()
+    {
+        if (!_profile.RecordExists)
+        {
+            return Task.FromResult<QuotaUsage?>(null);
+        }
+
+        // A count from an earlier hour is this hour's zero: only the next acquire resets the stored state.
+        var window = CurrentWindow();
+        var current = _quota.State.WindowStart == window;
+        return Task.FromResult<QuotaUsage?>(new QuotaUsage(
+            _profile.State.Settings.MaxRequestsPerHour,
+            current ? _quota.State.Used : 0,
+            current ? _quota.State.CampaignUsed : 0,
+            window,
+            window.AddHours(1)));
+    }
+
     public Task<ApiKeyVerdict> VerifyApiKeyAsync(Guid keyId, string apiKeyHash)
     {
         var key = _profile.RecordExists ? _profile.State.ApiKeys.Find(k => k.Id == keyId) : null;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Outbound.Grains;
 using Outbound.Orgs;
+using Outbound.Sending;
 
 namespace Outbound.Tests.Orgs;
 
@@ -36,6 +37,23 @@ public sealed class OrgQuotaTests : IAsyncLifetime
         var decision = await org.TryAcquireSendAsync();
 
         Assert.Equal(new QuotaDecision(true, 30_000, 29_999, new DateTimeOffset(2026, 11, 28, 11, 0, 0, TimeSpan.Zero)), decision);
+    }
+
+    [Fact]
+    public async Task Usage_is_this_hours_count_and_reads_as_zero_once_the_next_hour_starts()
+    {
+        var org = await OrgWithLimitAsync(10);
+        await org.TryAcquireSendAsync();
+        await org.TryAcquireSendAsync(new CampaignSend(Guid.NewGuid(), 0.5));
+
+        var now = await org.GetQuotaUsageAsync();
+        _time.Advance(TimeSpan.FromHours(1));
+        var next = await org.GetQuotaUsageAsync();
+
+        var hour = new DateTimeOffset(2026, 11, 28, 10, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new QuotaUsage(10, 2, 1, hour, hour.AddHours(1)), now);
+        Assert.Equal(new QuotaUsage(10, 0, 0, hour.AddHours(1), hour.AddHours(2)), next);
+        Assert.True((await org.TryAcquireSendAsync()).Allowed);
     }
 
     [Fact]

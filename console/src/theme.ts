@@ -11,6 +11,8 @@ export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    // Field errors in red 9: the default red 6 is under 4.5:1 on white.
+    "--mantine-color-error": "var(--mantine-color-red-9)",
     // Light variants (active navigation link, light badges and buttons) draw text in shade 9 on their tint: AA contrast.
     "--mantine-primary-color-light-color": "var(--mantine-color-blue-9)",
     // The active navigation link keeps its tint under the pointer, where a darker one would fail contrast.

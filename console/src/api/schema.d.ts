@@ -432,6 +432,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the org's messages
+         * @description Messages accepted in a time window (at most 92 days; default the last week), newest first, a page at a time, optionally by number, current status and configuration. Each page reads a bounded part of the activity index, whatever the org's size: follow nextCursor while it is present, even past a short or empty page. By number, only the customer's timeline index is read, so only messages of configurations that show in the timeline (and replies) are found.
+         */
+        get: operations["SearchMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/org/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get this hour's quota use
+         * @description Send requests counted in the current UTC clock hour against the org's hourly limit, and when the count starts again. Reading it takes nothing from the quota.
+         */
+        get: operations["GetOrgUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settings/keywords": {
         parameters: {
             query?: never;
@@ -1993,6 +2033,41 @@ export interface components {
              */
             notBefore?: null | string;
         };
+        MessageSearchResponse: {
+            /** @description Newest first. */
+            items: components["schemas"]["MessageSummaryResponse"][];
+            /**
+             * @description Pass as `cursor` (with the same filters) for the next page; absent when nothing more matches. A page reads a
+             *     bounded part of the index, so it may hold fewer than `pageSize` items, even none, while this is present.
+             */
+            nextCursor?: null | string;
+        };
+        /** @description A message as a search lists it: enough for a row; `GET /v1/messages/{messageId}` has the rest. */
+        MessageSummaryResponse: {
+            messageId: string;
+            toContactId: string;
+            /**
+             * Format: uuid
+             * @description The outbound configuration that sent it; absent for a direct message (an agent's reply, an auto-reply).
+             */
+            configurationId?: null | string;
+            /** @description The current status. */
+            status: string;
+            /** Format: date-time */
+            acceptedAt: string;
+            /**
+             * Format: date-time
+             * @description When the status last changed.
+             */
+            updatedAt: string;
+            /**
+             * @description The channel type that carried it (`sms`, `whatsapp`).
+             * @enum {null|string}
+             */
+            channelType?: "sms" | "whatsapp" | null;
+            /** @description The provider's code when it failed. */
+            errorCode?: null | string;
+        };
         OrgQuietHoursResponse: {
             quietHours?: null | components["schemas"]["QuietHoursBody"];
         };
@@ -2047,6 +2122,39 @@ export interface components {
         OrgStatusRequest: {
             /** @description False disables the org: its keys stop authenticating and its send requests are refused; true enables it again. */
             enabled: null | boolean;
+        };
+        /** @description This hour's use of the org's send quota. */
+        OrgUsageResponse: {
+            /**
+             * Format: int32
+             * @description Send requests counted in the current UTC clock hour.
+             */
+            used: number;
+            /**
+             * Format: int32
+             * @description Send requests allowed per UTC clock hour.
+             */
+            limit: number;
+            /**
+             * Format: int32
+             * @description Requests left this hour (a hint: other requests may take them first).
+             */
+            remaining: number;
+            /**
+             * Format: int32
+             * @description Of Used, the requests campaigns sent.
+             */
+            campaignUsed: number;
+            /**
+             * Format: date-time
+             * @description The start of the current hour.
+             */
+            windowStart: string;
+            /**
+             * Format: date-time
+             * @description When the count starts again.
+             */
+            resetAt: string;
         };
         OutboundReportResponse: {
             /** Format: uuid */
@@ -4867,6 +4975,159 @@ export interface operations {
             };
             /** @description The key's scope does not reach this operation, or its org is disabled. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    SearchMessages: {
+        parameters: {
+            query?: {
+                /** @description Optional: only messages to this E.164 number. Found through the customer's timeline index: messages of configurations that show in the timeline, and direct messages (replies); a configuration that does not show in the timeline is not indexed by number. */
+                number?: string;
+                /** @description Optional: only messages whose current status is this one (accepted, scheduled, sending, sent, delivered, undelivered, failed, read, unknown). */
+                status?: string;
+                /** @description Optional: only messages of this outbound configuration (a GUID). */
+                configurationId?: string;
+                /** @description Optional: messages accepted at or after this ISO 8601 instant; default: a week before until. */
+                from?: string;
+                /** @description Optional: messages accepted before this ISO 8601 instant; default: now. The window spans at most 92 days. */
+                until?: string;
+                /** @description Optional: items per page, 1 to 100; default 25. */
+                pageSize?: number;
+                /** @description Optional: nextCursor from the previous page, with the same filters. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageSearchResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetOrgUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUsageResponse"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Nothing of that id exists in the org. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
