@@ -18,8 +18,6 @@ export const cssVariables: CSSVariablesResolver = () => ({
     // The active navigation link keeps its tint under the pointer, where a darker one would fail contrast.
     "--mantine-primary-color-light-hover": "var(--mantine-primary-color-light)",
     ...Object.fromEntries(["blue", "teal", "orange", "red", "violet", "gray", "green"].map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
-    // Red 6, the default colour of a field's error, is below AA contrast on white; red 9 passes.
-    "--mantine-color-error": "var(--mantine-color-red-9)",
   },
   dark: {},
 });
