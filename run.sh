@@ -45,9 +45,13 @@ if [[ $USE_REAL_PROVIDERS != 1 ]]; then
 fi
 
 CONFIG=Release
-DATA_DIR=.data
+# RUN_DATA_DIR puts a second system's data, logs and pid files elsewhere (the browser tests run one on other ports).
+DATA_DIR=${RUN_DATA_DIR:-.data}
 LOG_DIR=$DATA_DIR/logs
 RUN_DIR=.run
+if [[ -n ${RUN_DATA_DIR:-} ]]; then
+    RUN_DIR=$DATA_DIR/run
+fi
 SILO_LOG=$LOG_DIR/silo.log
 FAKE_LOG=$LOG_DIR/provider-fake.log
 GATEWAY_LOG=$LOG_DIR/gateway.log
@@ -144,9 +148,15 @@ STORAGE_CONNECTION_STRING=$(azurite_connection_string "$AZURITE_BLOB_PORT" \
 export STORAGE_CONNECTION_STRING
 
 # --- 3. build -----------------------------------------------------------------------------
+# The gateway serves the built console at /; it is rebuilt only when its sources changed.
+build_console || exit 1
+export CONSOLE_DIR=$PWD/console/dist
 log "Building Orleans.sln ($CONFIG; log: $BUILD_LOG)..."
 # Quiet build; on failure show just the errors (the whole output is in the log).
-if ! dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$BUILD_LOG" 2>&1; then
+# RUN_SKIP_BUILD=1 (the browser tests, after test.sh built the solution) uses the build that is there.
+if [[ ${RUN_SKIP_BUILD:-0} == 1 ]]; then
+    log "RUN_SKIP_BUILD=1: using the existing $CONFIG build"
+elif ! dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$BUILD_LOG" 2>&1; then
     err "build failed (full output: $BUILD_LOG):"
     errors=$(grep -E ': error [A-Z]+[0-9]+' "$BUILD_LOG" | sort -u) || true
     if [[ -n $errors ]]; then
@@ -204,6 +214,7 @@ cat <<EOF
 
   Outbound messaging platform is running.
 
+  Console      http://127.0.0.1:$GATEWAY_PORT/   (sign in with an org's admin or agent API key)
   API          http://127.0.0.1:$GATEWAY_PORT/v1/
   OpenAPI      http://127.0.0.1:$GATEWAY_PORT/openapi/v1.json
   Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)

@@ -91,6 +91,47 @@ if ((rc != 0 && failed == 0)); then
     failed=1
 fi
 
+# --- the web console: component tests (Vitest), then browser tests (Playwright, Chromium) ---------------------
+# Run with the whole suite; a filtered run (extra arguments) is for dotnet tests only. SKIP_CONSOLE_TESTS=1 skips them.
+add_counts() {
+    local p f sk
+    read -r p f sk <<<"$1"
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + sk))
+}
+if (($# == 0)) && [[ ${SKIP_CONSOLE_TESTS:-0} != 1 ]]; then
+    if ensure_console_packages; then
+        log "Running the console's component tests (Vitest; log: $LOG_DIR/console-unit.log)"
+        (cd console && npx vitest run --reporter=default --reporter=json --outputFile="$PWD/../$RESULTS_DIR/vitest.json") \
+            >"$LOG_DIR/console-unit.log" 2>&1 || true
+        if counts=$(vitest_counts "$RESULTS_DIR/vitest.json"); then
+            add_counts "$counts"
+            log "Vitest: $(tail -n 6 "$LOG_DIR/console-unit.log" | grep -E 'Tests' | sed 's/\x1b\[[0-9;]*m//g' | xargs)"
+        else
+            err "Vitest produced no report; see $LOG_DIR/console-unit.log"
+            failed=$((failed + 1))
+        fi
+
+        if ensure_chromium; then
+            # The solution is built (Release) by the run above; the browser tests' system reuses that build.
+            log "Running the console's browser tests (Playwright on Chromium; log: $LOG_DIR/console-e2e.log)"
+            (cd console && RUN_SKIP_BUILD=1 PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/../$RESULTS_DIR/playwright.json" \
+                npx playwright test --reporter=list,json) >"$LOG_DIR/console-e2e.log" 2>&1 || true
+            if counts=$(playwright_counts "$RESULTS_DIR/playwright.json"); then
+                add_counts "$counts"
+                grep -E '^\s+[0-9]+ (passed|failed|flaky|skipped)' "$LOG_DIR/console-e2e.log" | sed 's/^ */[test] Playwright: /' || true
+            else
+                err "Playwright produced no report; last lines of $LOG_DIR/console-e2e.log:"
+                tail -n 30 "$LOG_DIR/console-e2e.log" >&2
+                failed=$((failed + 1))
+            fi
+        else
+            failed=$((failed + 1))
+        fi
+    else
+        failed=$((failed + 1))
+    fi
+fi
+
 summary="$passed passed, $failed failed"
 if ((skipped > 0)); then
     summary+=", $skipped skipped"

@@ -21,6 +21,12 @@ public sealed record GatewaySettings(
     /// <summary><c>FAILED_AUTH_LIMIT_PER_MINUTE</c>: API keys that are not valid a client address may present per minute before it gets 429.</summary>
     public int FailedAuthLimitPerMinute { get; init; } = DefaultFailedAuthLimitPerMinute;
 
+    /// <summary>
+    /// <c>SESSION_COOKIE_SECURE</c>: mark the console's session cookie Secure even when the gateway itself is reached over
+    /// plain HTTP, as it is behind a proxy that ends TLS. A request made over HTTPS always gets a Secure cookie.
+    /// </summary>
+    public bool SessionCookieSecure { get; init; }
+
     public static GatewaySettings From(IConfiguration configuration) => new(
         StorageConnectionString: configuration["STORAGE_CONNECTION_STRING"] is { Length: > 0 } s ? s : "UseDevelopmentStorage=true",
         ClusterId: configuration["ORLEANS_CLUSTER_ID"] ?? "local",
@@ -32,6 +38,7 @@ public sealed record GatewaySettings(
     {
         ReadRateLimitPerMinute = Positive(configuration, "READ_RATE_LIMIT_PER_MINUTE", DefaultReadRateLimitPerMinute),
         FailedAuthLimitPerMinute = Positive(configuration, "FAILED_AUTH_LIMIT_PER_MINUTE", DefaultFailedAuthLimitPerMinute),
+        SessionCookieSecure = configuration.GetValue("SESSION_COOKIE_SECURE", false),
     };
 
     private static int Positive(IConfiguration configuration, string key, int defaultValue) =>

@@ -14,12 +14,14 @@ using Outbound.Gateway.Keywords;
 using Outbound.Gateway.QuietHours;
 using Outbound.Gateway.Limits;
 using Outbound.Gateway.Configurations;
+using Outbound.Gateway.WebConsole;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Gateway.Reports;
 using Outbound.Gateway.Routing;
 using Outbound.Gateway.Schedules;
 using Outbound.Gateway.Sending;
+using Outbound.Gateway.Sessions;
 using Outbound.Gateway.Templates;
 using Outbound.Gateway.Timeline;
 using Outbound.Gateway.Triggers;
@@ -83,11 +85,13 @@ public static class Program
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
         builder.Services.AddLifecycleHealth();
         builder.Services.AddCampaignAudiences(settings, builder.Configuration);
+        builder.Services.AddWebConsole();
 
         var app = builder.Build();
         app.UseExceptionHandler();
         // Empty 401/404/405 responses get an RFC 9457 body too.
         app.UseStatusCodePages();
+        app.UseConsole();
         app.UseAuthentication();
         app.UseAuthorization();
         // After authorization: reads are counted per org, which only an authenticated request names.
@@ -100,6 +104,7 @@ public static class Program
         var v1 = app.MapGroup("/v1").WithBodyLimit(BodyLimits.Default).RequireBody();
         v1.MapOrgAdministration(AdminPolicy);
         v1.MapCallbacks(builder.Configuration);
+        v1.MapSessions(settings.SessionCookieSecure);
         // Each API key scope reaches its own routes (Auth/Scopes.cs); an admin key reaches them all.
         var anyKey = v1.MapGroup("").RequireAuthorization(Scopes.AnyKeyPolicy).RequireRateLimiting(ReadRateLimits.Policy);
         anyKey.MapOrgProfile();

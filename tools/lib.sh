@@ -41,6 +41,72 @@ ensure_node_tools() {
     fi
 }
 
+# Installs the web console's packages (npm ci in console/) when its lock file changed since the last install.
+ensure_console_packages() {
+    local stamp=console/node_modules/.package-lock.json
+    if [[ -f $stamp && ! $stamp -ot console/package-lock.json ]]; then
+        return 0
+    fi
+    local npm_log=.data/logs/npm-ci-console.log
+    mkdir -p "$(dirname "$npm_log")"
+    log "Installing the web console's packages (npm ci in console/, log: $npm_log)..."
+    if ! npm ci --prefix console --no-audit --no-fund >"$npm_log" 2>&1; then
+        err "npm ci in console/ failed; last lines of $npm_log:"
+        tail -n 30 "$npm_log" >&2
+        return 1
+    fi
+}
+
+# Builds the web console into console/dist unless a build newer than every source is there already.
+build_console() {
+    ensure_console_packages || return 1
+    local built=console/dist/index.html
+    if [[ -f $built ]] && [[ -z $(find console/src console/public console/index.html console/package-lock.json \
+        console/vite.config.ts console/tsconfig.json -newer "$built" -print -quit 2>/dev/null) ]]; then
+        return 0
+    fi
+    local build_log=.data/logs/console-build.log
+    log "Building the web console (log: $build_log)..."
+    if ! (cd console && npm run build) >"$build_log" 2>&1; then
+        err "the web console did not build; last lines of $build_log:"
+        tail -n 30 "$build_log" >&2
+        return 1
+    fi
+}
+
+# Makes sure a Chromium for the browser tests is there: Debian's package, installed when missing and we may.
+ensure_chromium() {
+    if [[ -n ${CHROMIUM_PATH:-} && -x $CHROMIUM_PATH ]] || [[ -x /usr/lib/chromium/chromium ]] || command -v chromium >/dev/null 2>&1; then
+        return 0
+    fi
+    if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
+        err "the browser tests need Chromium: apt-get install chromium (or set CHROMIUM_PATH)"
+        return 1
+    fi
+    local apt_log=.data/logs/apt-chromium.log
+    mkdir -p "$(dirname "$apt_log")"
+    log "Installing Chromium for the browser tests (apt-get, log: $apt_log)..."
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; } >"$apt_log" 2>&1; then
+        err "apt-get install chromium failed; last lines of $apt_log:"
+        tail -n 20 "$apt_log" >&2
+        return 1
+    fi
+}
+
+# Counts of a Vitest JSON report as "PASSED FAILED SKIPPED", or nothing when there is no report.
+vitest_counts() {
+    [[ -s $1 ]] || return 1
+    node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorTestSuites || 0), r.numPendingTests + r.numTodoTests)' "$1"
+}
+
+# Counts of a Playwright JSON report as "PASSED FAILED SKIPPED" (errors outside tests count as failures).
+playwright_counts() {
+    [[ -s $1 ]] || return 1
+    node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        const s = r.stats; console.log(s.expected + s.flaky, s.unexpected + (r.errors || []).length, s.skipped)' "$1"
+}
+
 # --- processes and ports ----------------------------------------------------------------
 
 # True when PID runs and is not a zombie (kill -0 alone also succeeds on an unreaped zombie).

@@ -77,6 +77,14 @@ internal sealed class RefusalResponses : IAuthorizationMiddlewareResultHandler
             return refusal switch
             {
                 AuthRefusal.TooManyFailures tooMany => TooManyFailures(context, tooMany.RetryAfter),
+                AuthRefusal.SessionEnded => TypedResults.Problem(
+                    statusCode: StatusCodes.Status401Unauthorized,
+                    title: "The session has ended.",
+                    detail: "The session cookie has expired or is not valid: sign in again (POST /v1/session).").ExecuteAsync(context),
+                AuthRefusal.CsrfTokenMissing => TypedResults.Problem(
+                    statusCode: StatusCodes.Status403Forbidden,
+                    title: "The CSRF token is missing or wrong.",
+                    detail: "A write made with the session cookie must carry the session's csrfToken (GET /v1/session) in the X-CSRF-Token header.").ExecuteAsync(context),
                 _ => TypedResults.Problem(
                     statusCode: StatusCodes.Status403Forbidden,
                     title: "The org is disabled.",

@@ -7,7 +7,7 @@ import "@mantine/core/styles.css";
 import { App } from "./App";
 import { SessionProvider } from "./session/SessionContext";
 import { ApiError } from "./api/problem";
-import { theme } from "./theme";
+import { cssVariables, theme } from "./theme";
 
 // A 401 on any read means the session ended (expired, or its key was revoked): back to sign-in.
 const onSessionEnded = new EventTarget();
@@ -24,7 +24,7 @@ const queries = new QueryClient({
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariables}>
       <QueryClientProvider client={queries}>
         <BrowserRouter>
           <SessionProvider sessionEnded={onSessionEnded}>

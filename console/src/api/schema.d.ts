@@ -148,6 +148,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the current session
+         * @description Who the session cookie (or API key) is, and the session's csrfToken: the console calls it on load. 401 once the session has ended.
+         */
+        get: operations["GetSession"];
+        put?: never;
+        /**
+         * Sign in to the console
+         * @description Exchanges the API key in the Authorization header (an admin or agent key) for a session cookie: HttpOnly, SameSite=Strict, ending after 8 hours or as soon as the key is revoked. Writes made with the cookie must carry the answer's csrfToken in X-CSRF-Token.
+         */
+        post: operations["CreateSession"];
+        /**
+         * Sign out of the console
+         * @description Removes the session cookie from the browser (a write: it needs the session's X-CSRF-Token). To end every session of a key at once, revoke the key.
+         */
+        delete: operations["DeleteSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/org": {
         parameters: {
             query?: never;
@@ -2374,6 +2402,31 @@ export interface components {
         SendResponse: {
             results: components["schemas"]["ContactResultResponse"][];
         };
+        /** @description The console's session: who signed in and the token its writes carry. */
+        SessionResponse: {
+            /** Format: uuid */
+            orgId: string;
+            /**
+             * @description The scope of the key the session was made from: `admin` or `agent`.
+             * @enum {string}
+             */
+            scope: "admin" | "send" | "agent";
+            /**
+             * Format: uuid
+             * @description With an agent key: the agent the session acts as.
+             */
+            agentId?: null | string;
+            /**
+             * Format: date-time
+             * @description When the session ends; absent when the request was made with an API key instead of the cookie.
+             */
+            expiresAt?: null | string;
+            /**
+             * @description Sent back in the `X-CSRF-Token` header of every write made with the session cookie; absent when the request
+             *     was made with an API key.
+             */
+            csrfToken?: null | string;
+        };
         StatusChangeResponse: {
             /** @enum {string} */
             status: "accepted" | "sending" | "sent" | "failed" | "delivered" | "undelivered" | "read" | "unknown" | "received" | "scheduled";
@@ -3183,6 +3236,180 @@ export interface operations {
             };
             /** @description Nothing of that id exists in the org. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    GetSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    CreateSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Too many requests: repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    DeleteSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done; there is no body. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

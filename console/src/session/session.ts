@@ -1,57 +1,35 @@
-import { ApiError, type Problem } from "../api/problem";
-import { setCsrfToken } from "../api/client";
+import { api, setCsrfToken, unwrap } from "../api/client";
+import { ApiError } from "../api/problem";
+import type { components } from "../api/schema";
 
-/** Who is signed in: the org, the key's scope and, for an agent key, the agent. */
-export interface Session {
-  orgId: string;
-  scope: "admin" | "send" | "agent";
-  agentId?: string | null;
-  expiresAt: string;
-  csrfToken?: string | null;
+/** Who is signed in: the org, the key's scope and, for an agent key, the agent; and the token writes carry. */
+export type Session = components["schemas"]["SessionResponse"];
+
+function keep(session: Session): Session {
+  setCsrfToken(session.csrfToken ?? undefined);
+  return session;
 }
 
-async function call(method: string, body?: unknown): Promise<Response> {
-  return fetch("/v1/session", {
-    method,
-    credentials: "same-origin",
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
-
-async function problem(response: Response): Promise<ApiError> {
-  let p: Problem | undefined;
-  try {
-    p = (await response.json()) as Problem;
-  } catch {
-    p = undefined;
-  }
-  return new ApiError(response.status, p);
-}
-
-/** The current session, or null when the browser has none (or it expired). */
+/** The current session, or null when the browser has none (or it ended). */
 export async function loadSession(): Promise<Session | null> {
-  const response = await call("GET");
-  if (response.status === 401) {
-    setCsrfToken(undefined);
-    return null;
+  try {
+    return keep(unwrap(await api.GET("/v1/session", { cache: "no-store" })));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      setCsrfToken(undefined);
+      return null;
+    }
+    throw e;
   }
-  if (!response.ok) throw await problem(response);
-  const session = (await response.json()) as Session;
-  setCsrfToken(session.csrfToken ?? undefined);
-  return session;
 }
 
-/** Exchanges an API key for a session cookie; the key itself is kept nowhere in the browser. */
+/** Exchanges an API key for a session cookie: the key goes in this one request and is kept nowhere in the browser. */
 export async function signIn(apiKey: string): Promise<Session> {
-  const response = await call("POST", { apiKey });
-  if (!response.ok) throw await problem(response);
-  const session = (await response.json()) as Session;
-  setCsrfToken(session.csrfToken ?? undefined);
-  return session;
+  return keep(unwrap(await api.POST("/v1/session", { headers: { Authorization: `Bearer ${apiKey}` } })));
 }
 
+/** Removes the cookie; an already ended session has nothing to remove, so a refusal is not an error here. */
 export async function signOut(): Promise<void> {
-  await call("DELETE");
+  await api.DELETE("/v1/session");
   setCsrfToken(undefined);
 }
