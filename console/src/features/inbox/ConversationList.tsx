@@ -15,7 +15,7 @@ export function ConversationList({ openId }: { openId?: string }) {
         <Text fw={600} size="sm">
           Conversations <Text span c="dimmed" size="sm">({state.conversations.length})</Text>
         </Text>
-        <Text size="xs" c={stream === "live" ? "teal.8" : "dimmed"} aria-live="polite">
+        <Text size="xs" c={stream === "live" ? "teal.9" : "dimmed"} aria-live="polite">
           {stream === "live" ? "Live" : stream === "connecting" ? "Connecting…" : "Reconnecting…"}
         </Text>
       </Group>

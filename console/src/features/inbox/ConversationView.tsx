@@ -41,9 +41,11 @@ export function ConversationView() {
   }, [dispatch, conversationId, through]);
   useEffect(() => () => dispatch({ type: "opened", id: undefined }), [dispatch]);
 
-  const end$ = useRef<HTMLDivElement>(null);
+  // The transcript scrolls in its own box, kept at its newest message, so the reply box stays in view.
+  const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    end$.current?.scrollIntoView?.({ block: "nearest" });
+    const box = scroller.current;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [through]);
 
   if (conversation.isLoading) return <Loader aria-label="Loading the conversation" />;
@@ -66,7 +68,7 @@ export function ConversationView() {
         <div>
           <Title order={2} size="h3">{data.profileName ? `${data.profileName} · ${data.customer}` : data.customer}</Title>
           <Group gap={6} mt={4}>
-            <Badge variant="light" color={data.channelType === "whatsapp" ? "teal" : "blue"}>{data.channelType === "whatsapp" ? "WhatsApp" : "SMS"}</Badge>
+            <Badge variant="filled" color={data.channelType === "whatsapp" ? "teal.9" : "blue.8"}>{data.channelType === "whatsapp" ? "WhatsApp" : "SMS"}</Badge>
             <Badge variant="outline" color={data.status === "closed" ? "gray" : "blue"}>{data.status}</Badge>
           </Group>
         </div>
@@ -78,9 +80,9 @@ export function ConversationView() {
         ) : null}
       </Group>
       <AnswersCard answers={data.answers} />
-      <Paper withBorder radius="md" p="sm">
+      <Paper withBorder radius="md" p="sm" ref={scroller} tabIndex={0} role="region" aria-label="Conversation history"
+        style={{ maxHeight: "max(240px, calc(100dvh - 560px))", overflowY: "auto" }}>
         <Transcript entries={data.transcript} />
-        <div ref={end$} />
       </Paper>
       <Paper withBorder radius="md" p="sm">
         <ReplyBox key={data.conversationId} conversation={data} />
@@ -97,7 +99,7 @@ export function ConversationView() {
           }}
         />
       ) : null}
-      <Modal opened={closing} onClose={() => setClosing(false)} title="Close the conversation?">
+      <Modal opened={closing} onClose={() => setClosing(false)} title="Close the conversation?" closeButtonProps={{ "aria-label": "Cancel" }}>
         <Stack>
           <Text size="sm">You stop answering this customer here; their next message opens a new conversation.</Text>
           <ProblemAlert error={end.error} />

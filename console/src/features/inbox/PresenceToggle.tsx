@@ -5,10 +5,10 @@ import { ApiError } from "../../api/problem";
 import { getMe, inboxKeys, setPresence, type Presence } from "./api";
 
 const words: Record<Presence, string> = {
-  available: "Available: new conversations come to you",
-  busy: "Busy: you keep your conversations and take no new ones",
-  away: "Away: you keep your conversations and take no new ones",
-  offline: "Offline: your conversations go back to their queues after a grace period",
+  available: "New conversations come to you.",
+  busy: "Busy: you keep your conversations; no new ones come.",
+  away: "Away: you keep your conversations; no new ones come.",
+  offline: "Offline: switch on to take conversations.",
 };
 
 /** Available or away: only an available agent is given new conversations. */

@@ -26,7 +26,7 @@ function useNow(): Date {
 }
 
 function WindowLine({ window }: { window: ReplyWindow }) {
-  if (window.kind === "none") return <Text size="xs" c="dimmed">SMS: reply any time.</Text>;
+  if (window.kind === "none") return null; // SMS: reply any time
   if (window.kind === "open") {
     return (
       <Text size="xs" c="dimmed" data-testid="reply-window">
@@ -192,7 +192,7 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
             {asTemplate ? "Send template" : "Send"}
           </Button>
         </Group>
-        {send.isSuccess ? <Text size="xs" c="teal.8" role="status">Sent.</Text> : null}
+        {send.isSuccess ? <Text size="xs" c="teal.9" role="status">Sent.</Text> : null}
       </Stack>
     </form>
   );

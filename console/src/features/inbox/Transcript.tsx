@@ -16,14 +16,16 @@ export function AnswersCard({ answers }: { answers: Conversation["answers"] }) {
   }
   return (
     <Paper withBorder radius="md" p="sm" bg="var(--mantine-color-gray-0)" component="section" aria-label="The message this conversation answers">
-      <Text size="xs" c="dimmed" fw={700} tt="uppercase">In reply to</Text>
+      <Group justify="space-between" gap="xs" wrap="wrap">
+        <Text size="xs" c="dimmed" fw={700} tt="uppercase">In reply to</Text>
+        <Text size="xs" c="dimmed">Sent {formatWhen(answers.sentAt)}</Text>
+      </Group>
       {answers.body ? <Text size="sm" mt={4} style={{ whiteSpace: "pre-wrap" }}>{answers.body}</Text> : null}
       {answers.contentSid ? <Text size="sm" mt={4}>WhatsApp template <Code>{answers.contentSid}</Code></Text> : null}
-      <Group gap="lg" mt="xs" wrap="wrap">
-        <Text size="xs"><Text span c="dimmed" size="xs">Regarding </Text>{answers.entityrelationshipname ?? "nothing named"}</Text>
-        <Text size="xs"><Text span c="dimmed" size="xs">Configuration </Text><Code>{answers.configurationId}</Code></Text>
-        <Text size="xs"><Text span c="dimmed" size="xs">Sent </Text>{formatWhen(answers.sentAt)}</Text>
-      </Group>
+      <Text size="xs" mt={6} style={{ overflowWrap: "anywhere" }}>
+        <Text span c="dimmed" size="xs">Regarding </Text>{answers.entityrelationshipname ?? "nothing named"}
+        <Text span c="dimmed" size="xs"> · Configuration </Text><Code>{answers.configurationId}</Code>
+      </Text>
     </Paper>
   );
 }

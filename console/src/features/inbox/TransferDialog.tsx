@@ -66,7 +66,7 @@ export function TransferDialog({ conversation, opened, onClose, onTransferred }:
   });
   const chosen = target === "queue" ? queueId : agentId;
   return (
-    <Modal opened={opened} onClose={onClose} title="Transfer the conversation" size="md">
+    <Modal opened={opened} onClose={onClose} title="Transfer the conversation" size="md" closeButtonProps={{ "aria-label": "Cancel the transfer" }}>
       <form onSubmit={(e) => { e.preventDefault(); if (chosen) move.mutate(); }}>
         <Stack>
           <SegmentedControl
