@@ -150,7 +150,7 @@ public static class AgentsApi
         .ProducesProblem(StatusCodes.Status404NotFound);
 
         me.MapAgentEvents();
-        me.MapTransferTargets();
+        me.MapAgentChoices();
         return agent;
     }
 

@@ -5,7 +5,7 @@ const twilio = { accountSid: "AC00000000000000000000000000000000", authToken: "d
 const business = "+14155550100";
 const customer = "+14155550142";
 
-interface LedgerEntry { to: string; body?: string | null }
+interface LedgerEntry { to: string; body?: string | null; contentSid?: string | null }
 
 /** The provider fake plays the customer's handset: it posts a signed inbound webhook to the channel's URL. */
 async function customerWrites(webhookUrl: string, body: string) {
@@ -100,6 +100,10 @@ test("on WhatsApp the agent sees until when free text is allowed, and transfers 
   const channel = await admin.post<{ id: string; inboundWebhookUrl: string }>("/v1/channels", {
     name: "Support WhatsApp", type: "whatsapp", provider: "twilio", from: `whatsapp:${business}`, twilio,
   });
+  await admin.post("/v1/templates", {
+    name: "Appointment options", channelType: "whatsapp", defaultLocale: "en-US",
+    versions: { "en-US": { contentSid: "HX0123456789abcdef0123456789abcdef", variables: { "1": "CustomerName" } } },
+  });
   const queue = await admin.post<{ id: string }>("/v1/queues", { name: "WhatsApp support", channelIds: [channel.id], strategy: "round-robin" });
   const ana = await admin.post<{ id: string }>("/v1/agents", { name: "Ana", queueIds: [queue.id], capacity: 5 });
   const bob = await admin.post<{ id: string }>("/v1/agents", { name: "Bob", queueIds: [queue.id], capacity: 5 });
@@ -119,9 +123,17 @@ test("on WhatsApp the agent sees until when free text is allowed, and transfers 
   await item.click();
   await expect(page.getByRole("heading", { name: `Zoë · ${customer}` })).toBeVisible();
   await expect(page.getByTestId("reply-window")).toContainText(/free text until .* \(23 h \d+ min left\)/);
+
+  // A template may go at any time: the agent picks one of the org's WhatsApp templates and fills its variable.
   await page.getByRole("button", { name: "Send a template instead" }).click();
-  await expect(page.getByLabel(/Content SID/)).toBeVisible();
-  await page.getByRole("button", { name: "Write text instead" }).click();
+  await page.getByPlaceholder("Pick a template").click();
+  await page.getByRole("option", { name: "Appointment options (en-US)" }).click();
+  await expect(page.getByLabel(/Content SID/)).toHaveValue("HX0123456789abcdef0123456789abcdef");
+  await page.getByLabel("Variable 1 value").fill("Zoë");
+  await page.getByRole("button", { name: "Send template" }).click();
+  await expect(page.getByRole("status")).toHaveText("Sent.");
+  await expect.poll(async () => (await ledger()).some((m) => m.to === `whatsapp:${customer}` && m.contentSid === "HX0123456789abcdef0123456789abcdef"))
+    .toBe(true);
 
   // Bob comes in; Ana hands the conversation over to him.
   await admin.put(`/v1/agents/${bob.id}/presence`, { status: "available" });

@@ -1196,6 +1196,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/me/reply-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the WhatsApp templates to reply with
+         * @description The org's WhatsApp templates, oldest first, a page at a time (pass nextCursor as cursor; a page may hold fewer than limit, as SMS templates are left out): the Content SID and variables of each locale, to reply outside the 24-hour window.
+         */
+        get: operations["ListMyReplyTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agents/me/transfer-targets/queues": {
         parameters: {
             query?: never;
@@ -2130,6 +2150,11 @@ export interface components {
             nextCursor?: null | string;
         };
         /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfReplyTemplateResponse: {
+            items: components["schemas"]["ReplyTemplateResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
         PageOfScheduleResponse: {
             items: components["schemas"]["ScheduleResponse"][];
             nextCursor?: null | string;
@@ -2261,6 +2286,23 @@ export interface components {
         /** @description The reply was accepted by the send path: follow its delivery with GetMessage. */
         ReplyResponse: {
             messageId: string;
+        };
+        /** @description A WhatsApp template an agent may answer with outside the 24-hour window. */
+        ReplyTemplateResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            defaultLocale: string;
+            /** @description Locale → its Content SID and variables (content-variable key → the slug it stands for). */
+            versions: {
+                [key: string]: components["schemas"]["ReplyTemplateVersionResponse"];
+            };
+        };
+        ReplyTemplateVersionResponse: {
+            contentSid: string;
+            variables: {
+                [key: string]: string;
+            };
         };
         ReportBucketResponse: {
             /**
@@ -9195,6 +9237,78 @@ export interface operations {
                 };
             };
             /** @description Too many requests: repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMyReplyTemplates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfReplyTemplateResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before repeating the request. */

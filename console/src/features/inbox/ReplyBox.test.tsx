@@ -3,16 +3,15 @@ import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import type { Conversation } from "./api";
+import type { Conversation, ReplyTemplate } from "./api";
 
 const reply = vi.fn();
 let failWith: unknown;
+let templates: ReplyTemplate[] = [];
 vi.mock("./api", async (original) => ({
   ...(await original<typeof import("./api")>()),
   reply: (...args: unknown[]) => (failWith ? Promise.reject(failWith) : reply(...args)),
-}));
-vi.mock("../../session/SessionContext", () => ({
-  useSignedIn: () => ({ orgId: "o", scope: "agent", agentId: "a", expiresAt: "2099-01-01T00:00:00Z" }),
+  listReplyTemplates: () => Promise.resolve({ items: templates, nextCursor: null }),
 }));
 
 const { ReplyBox } = await import("./ReplyBox");
@@ -41,6 +40,7 @@ const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
 beforeEach(() => {
   reply.mockReset();
   failWith = undefined;
+  templates = [];
 });
 
 describe("the reply box", () => {
@@ -93,6 +93,26 @@ describe("the reply box", () => {
     await userEvent.click(screen.getByRole("button", { name: "Send" }));
     await waitFor(() => expect(reply).toHaveBeenLastCalledWith("c", { text: "Done" }, expect.any(String)));
     expect(keys.has(reply.mock.lastCall?.[2])).toBe(false);
+  });
+
+  it("outside the window, fills in a template the agent picks from the org's WhatsApp templates", async () => {
+    reply.mockResolvedValue({ messageId: "m5" });
+    templates = [{
+      id: "t", name: "Follow-up", defaultLocale: "en-US",
+      versions: { "en-US": { contentSid: "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", variables: { "1": "CustomerName" } } },
+    }];
+    show(conversation({ replyWindowEndsAt: "2026-12-01T00:00:00Z" }));
+
+    await userEvent.click(await screen.findByPlaceholderText("Pick a template"));
+    await userEvent.click(await screen.findByRole("option", { name: "Follow-up (en-US)", hidden: true }));
+    expect(screen.getByLabelText(/Content SID/)).toHaveValue("HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const value = screen.getByLabelText("Variable 1 value");
+    expect(value).toHaveAttribute("placeholder", "CustomerName");
+    await userEvent.type(value, "Zoë");
+    await userEvent.click(screen.getByRole("button", { name: "Send template" }));
+
+    await waitFor(() => expect(reply).toHaveBeenCalledWith(
+      "c", { contentSid: "HXaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", contentVariables: { "1": "Zoë" } }, expect.any(String)));
   });
 
   it("shows the gateway's problem next to the text", async () => {

@@ -1,11 +1,11 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { ActionIcon, Alert, Button, Group, Select, Stack, Text, TextInput, Textarea } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { fieldError } from "../../api/problem";
+import { Pager } from "../../components/Pager";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { useSignedIn } from "../../session/SessionContext";
-import { inboxKeys, reply, type Conversation, type Reply } from "./api";
+import { useCursorPages } from "../../components/useCursorPages";
+import { inboxKeys, listReplyTemplates, reply, type Conversation, type Reply } from "./api";
 import { formatRemaining, replyWindow, type ReplyWindow } from "./replyWindow";
 import { formatWhen } from "./format";
 
@@ -44,28 +44,28 @@ function WindowLine({ window }: { window: ReplyWindow }) {
 
 interface Variable { key: string; value: string; hint?: string }
 
-/** The org's WhatsApp templates, for a session that may read them (an admin key); an agent key enters the SID. */
+/** The org's WhatsApp templates, a page at a time; without any (or when they cannot be read) the agent enters the SID. */
 function TemplateChoice({ onPick }: { onPick(contentSid: string, variables: Variable[]): void }) {
-  const templates = useQuery({
-    queryKey: ["inbox", "whatsapp-templates"],
-    queryFn: async () => unwrap(await api.GET("/v1/templates", { params: { query: { limit: 100 } } })),
-  });
-  const whatsapp = (templates.data?.items ?? []).filter((t) => t.channelType === "whatsapp");
-  const options = whatsapp.flatMap((t) => Object.entries(t.versions)
-    .filter(([, v]) => v.contentSid)
-    .map(([locale, v]) => ({ value: `${t.id}/${locale}`, label: `${t.name} (${locale})`, sid: v.contentSid!, variables: v.variables ?? {} })));
-  if (templates.isError || (templates.isSuccess && options.length === 0)) return null;
+  const pages = useCursorPages(["inbox", "reply-templates"], listReplyTemplates);
+  const options = pages.items.flatMap((t) => Object.entries(t.versions).map(([locale, v]) => ({
+    value: `${t.id}/${locale}`, label: `${t.name} (${locale})`, sid: v.contentSid, variables: v.variables,
+  })));
+  if (pages.error || (!pages.isLoading && options.length === 0 && !pages.hasPrevious)) return null;
   return (
-    <Select
-      label="WhatsApp template"
-      placeholder={templates.isLoading ? "Loading templates…" : "Pick a template"}
-      data={options.map(({ value, label }) => ({ value, label }))}
-      searchable
-      onChange={(value) => {
-        const o = options.find((x) => x.value === value);
-        if (o) onPick(o.sid, Object.entries(o.variables).map(([key, slug]) => ({ key, value: "", hint: slug })));
-      }}
-    />
+    <>
+      <Select
+        label="WhatsApp template"
+        description="Fills in its Content SID and variables."
+        placeholder={pages.isLoading ? "Loading templates…" : "Pick a template"}
+        data={options.map(({ value, label }) => ({ value, label }))}
+        searchable
+        onChange={(value) => {
+          const o = options.find((x) => x.value === value);
+          if (o) onPick(o.sid, Object.entries(o.variables).map(([key, slug]) => ({ key, value: "", hint: slug })));
+        }}
+      />
+      <Pager {...pages} />
+    </>
   );
 }
 
@@ -74,7 +74,6 @@ function TemplateChoice({ onPick }: { onPick(contentSid: string, variables: Vari
  * One Idempotency-Key per draft, so a double click or a retry sends it once.
  */
 export function ReplyBox({ conversation }: { conversation: Conversation }) {
-  const session = useSignedIn();
   const queries = useQueryClient();
   const now = useNow();
   const window = replyWindow(conversation, now);
@@ -126,9 +125,7 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
         <WindowLine window={window} />
         {asTemplate ? (
           <Stack gap="xs">
-            {session.scope === "admin" ? (
-              <TemplateChoice onPick={(sid, vars) => { edit(setContentSid)(sid); setVariables(vars); }} />
-            ) : null}
+            <TemplateChoice onPick={(sid, vars) => { edit(setContentSid)(sid); setVariables(vars); }} />
             <TextInput
               label="Content SID"
               description="The Twilio content template to send (HX followed by 32 hexadecimal characters)."

@@ -64,3 +64,9 @@ export async function listTransferQueues(cursor: string | undefined) {
 export async function listTransferAgents(queueId: string | undefined, cursor: string | undefined) {
   return unwrap(await api.GET("/v1/agents/me/transfer-targets/agents", { params: { query: { queueId, limit: 50, cursor } } }));
 }
+
+export type ReplyTemplate = components["schemas"]["ReplyTemplateResponse"];
+
+export async function listReplyTemplates(cursor: string | undefined) {
+  return unwrap(await api.GET("/v1/agents/me/reply-templates", { params: { query: { limit: 100, cursor } } }));
+}

@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 
 namespace Outbound.Tests.Routing;
 
-/// <summary>An agent key names where it may transfer a conversation, without reading the admin's queue and agent settings.</summary>
-public sealed class TransferTargetsTests(RoutingSystem system) : IClassFixture<RoutingSystem>
+/// <summary>
+/// An agent key reads what it chooses from in a conversation (where to transfer it, which WhatsApp template to answer
+/// with) without reading the admin's queue, agent and template settings.
+/// </summary>
+public sealed class AgentChoicesTests(RoutingSystem system) : IClassFixture<RoutingSystem>
 {
     [Fact]
     public async Task An_agent_lists_the_queues_and_the_colleagues_of_a_queue_and_transfers_to_one_of_them()
@@ -52,5 +55,35 @@ public sealed class TransferTargetsTests(RoutingSystem system) : IClassFixture<R
 
         Assert.Equal(queues, first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(q => q!["id"]!.GetValue<Guid>()));
         Assert.Null(second["nextCursor"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_agent_lists_the_whatsapp_templates_to_answer_with_outside_the_window()
+    {
+        var org = await system.CreateOrgAsync();
+        await org.Http.CreateAsync("/v1/templates", new
+        {
+            name = "Case created", channelType = "sms", defaultLocale = "en-US", versions = new Dictionary<string, object> { ["en-US"] = new { body = "Hi {CustomerName}" } },
+        });
+        var whatsapp = await org.Http.CreateAsync("/v1/templates", new
+        {
+            name = "Follow-up", channelType = "whatsapp", defaultLocale = "en-US",
+            versions = new Dictionary<string, object>
+            {
+                ["en-US"] = new { contentSid = "HX0123456789abcdef0123456789abcdef", variables = new Dictionary<string, string> { ["1"] = "CustomerName" } },
+            },
+        });
+        var queue = await org.Http.CreateQueueAsync([]);
+        var agent = await org.Http.CreateAgentAsync([queue], capacity: 1);
+        using var asAgent = system.WithBearer(await org.Http.CreateAgentKeyAsync(agent));
+
+        var items = (await (await asAgent.GetAsync("/v1/agents/me/reply-templates")).Json(HttpStatusCode.OK))["items"]!.AsArray();
+
+        var only = Assert.Single(items);
+        Assert.Equal(whatsapp, only!["id"]!.GetValue<Guid>());
+        var version = only["versions"]!["en-US"]!;
+        Assert.Equal("HX0123456789abcdef0123456789abcdef", version["contentSid"]!.GetValue<string>());
+        Assert.Equal("CustomerName", version["variables"]!["1"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Forbidden, (await asAgent.GetAsync("/v1/templates")).StatusCode);
     }
 }
