@@ -9,8 +9,8 @@ export type StreamStatus = "connecting" | "live" | "reconnecting";
 /**
  * The agent's live events (server-sent events; the session cookie authenticates, same origin). The browser
  * reconnects by itself with Last-Event-ID, so the gateway replays what was missed; a stream the gateway refused
- * (the browser then gives up) is opened again after a pause. `onOpen` runs on every (re)connection, to re-read
- * the record in case more was missed than the gateway keeps.
+ * (the browser then gives up) is opened again after a pause. `onOpen` runs on every (re)connection and refusal, to
+ * re-read the record in case more was missed than the gateway keeps.
  */
 export function useAgentEvents(onEvent: (type: AgentEventType, data: AgentEventData) => void, onOpen: () => void, url = "/v1/agents/me/events"): StreamStatus {
   const [status, setStatus] = useState<StreamStatus>("connecting");
@@ -32,6 +32,9 @@ export function useAgentEvents(onEvent: (type: AgentEventType, data: AgentEventD
         if (stopped) return;
         setStatus("reconnecting");
         if (source?.readyState === EventSource.CLOSED) {
+          // The gateway refused the stream (an ended session, too many streams): re-reading the list shows why
+          // (a 401 there signs the console out), and the stream is tried again.
+          handlers.current.onOpen();
           retry = setTimeout(connect, 5_000);
         }
       };
