@@ -198,7 +198,27 @@ fi
 # --- 6. gateway ---------------------------------------------------------------------------
 start_service gateway GATEWAY_PID Gateway Gateway.dll "$GATEWAY_LOG" gateway.pid "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90
 
-# --- 7. ready -------------------------------------------------------------------------------
+# --- 7. a development org, so the console can be used at once ------------------------------------
+# Made once per data folder with the operator key; its first admin key is kept beside the data (a development
+# convenience, like ADMIN_KEY: RUN_DEV_ORG=0 makes none). Elsewhere an operator makes orgs with POST /v1/orgs.
+DEV_ORG_FILE=$DATA_DIR/dev-org.json
+DEV_ORG_KEY=""
+if [[ ${RUN_DEV_ORG:-1} == 1 ]]; then
+    if [[ ! -s $DEV_ORG_FILE ]]; then
+        (umask 077 && curl -fsS -X POST "http://127.0.0.1:$GATEWAY_PORT/v1/orgs" -H "Authorization: Bearer $ADMIN_KEY" \
+            -H 'Content-Type: application/json' -d '{"name":"Development"}' >"$DEV_ORG_FILE.tmp") &&
+            mv "$DEV_ORG_FILE.tmp" "$DEV_ORG_FILE" || log "warning: could not create the development org"
+    fi
+    DEV_ORG_KEY=$(sed -n 's/.*"apiKey":"\([^"]*\)".*/\1/p' "$DEV_ORG_FILE" 2>/dev/null) || true
+fi
+if [[ -n $DEV_ORG_KEY ]]; then
+    CONSOLE_INFO="  Console      http://127.0.0.1:$GATEWAY_PORT/   sign in with the development org's admin key:
+               $DEV_ORG_KEY   (kept in $DEV_ORG_FILE)"
+else
+    CONSOLE_INFO="  Console      http://127.0.0.1:$GATEWAY_PORT/   (sign in with an org's admin or agent API key)"
+fi
+
+# --- 8. ready -------------------------------------------------------------------------------
 if [[ -n $FAKE_PID ]]; then
     # The fake's development credentials (tools/ProviderFake/README.md), unless overridden.
     twilio_account=${FAKE_TWILIO_ACCOUNTS:-AC00000000000000000000000000000000:dev-twilio-token}
@@ -214,7 +234,7 @@ cat <<EOF
 
   Outbound messaging platform is running.
 
-  Console      http://127.0.0.1:$GATEWAY_PORT/   (sign in with an org's admin or agent API key)
+$CONSOLE_INFO
   API          http://127.0.0.1:$GATEWAY_PORT/v1/
   OpenAPI      http://127.0.0.1:$GATEWAY_PORT/openapi/v1.json
   Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)
@@ -231,7 +251,7 @@ $PROVIDERS_INFO
 
 EOF
 
-# --- 8. stay in the foreground ----------------------------------------------------------------
+# --- 9. stay in the foreground ----------------------------------------------------------------
 # Returns when one of our processes dies (or on Ctrl-C, through the traps).
 watch_pids=("$SILO_PID" "$GATEWAY_PID")
 if [[ -n $FAKE_PID ]]; then

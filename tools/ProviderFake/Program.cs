@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Outbound.ProviderFake.Acs;
 using Outbound.ProviderFake.Faults;
+using Outbound.ProviderFake.Handset;
 using Outbound.ProviderFake.Inbound;
 using Outbound.ProviderFake.Ledger;
 using Outbound.ProviderFake.Twilio;
@@ -51,6 +52,7 @@ public static class Program
         app.MapTwilio();
         app.MapAcs();
         app.MapInbound();
+        app.MapHandset();
         app.MapLedger();
         app.MapFaults();
         return app;
