@@ -42,7 +42,7 @@ export function ConversationList({ openId }: { openId?: string }) {
                 label={<Text size="sm" fw={count > 0 ? 700 : 500}>{c.customer}</Text>}
                 description={
                   <Text size="xs" c="dimmed" lineClamp={1} component="span">
-                    {formatWhen(c.lastActivityAt)}{c.lastText ? ` · ${c.lastText}` : ""}
+                    {formatWhen(c.lastActivityAt)}{c.lastText ? ` · ${c.lastText}` : c.answered ? "" : " · waiting for your answer"}
                   </Text>
                 }
                 rightSection={count > 0 ? (

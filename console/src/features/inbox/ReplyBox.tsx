@@ -82,6 +82,7 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
   const [variables, setVariables] = useState<Variable[]>([]);
   const [key, setKey] = useState(newKey);
   const [useTemplate, setUseTemplate] = useState(false);
+  const [sentCount, setSentCount] = useState(0);
   const templateOnly = window.kind === "closed";
   const asTemplate = templateOnly || (useTemplate && conversation.channelType === "whatsapp");
 
@@ -92,6 +93,8 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
       setContentSid("");
       setVariables([]);
       setKey(newKey());
+      setUseTemplate(false);
+      setSentCount((n) => n + 1);
       void queries.invalidateQueries({ queryKey: inboxKeys.conversation(conversation.conversationId) });
     },
   });
@@ -125,7 +128,7 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
         <WindowLine window={window} />
         {asTemplate ? (
           <Stack gap="xs">
-            <TemplateChoice onPick={(sid, vars) => { edit(setContentSid)(sid); setVariables(vars); }} />
+            <TemplateChoice key={sentCount} onPick={(sid, vars) => { edit(setContentSid)(sid); setVariables(vars); }} />
             <TextInput
               label="Content SID"
               description="The Twilio content template to send (HX followed by 32 hexadecimal characters)."
