@@ -96,6 +96,7 @@ export function ReplyBox({ conversation }: { conversation: Conversation }) {
       setUseTemplate(false);
       setSentCount((n) => n + 1);
       void queries.invalidateQueries({ queryKey: inboxKeys.conversation(conversation.conversationId) });
+      void queries.invalidateQueries({ queryKey: inboxKeys.conversations }); // now answered
     },
   });
 
