@@ -25,7 +25,7 @@ const InboxPage = lazy(() => import("./features/inbox/InboxPage"));
 export function App() {
   const { session } = useSession();
   if (session === undefined) {
-    return <Center mih="100vh"><Loader aria-label="Loading" /></Center>;
+    return <Center mih="100vh"><Loader role="status" aria-label="Loading" /></Center>;
   }
   if (session === null) {
     return <SignInPage />;

@@ -9,6 +9,13 @@ export const theme = createTheme({
 
 export const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" },
+  light: {
+    "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    // Light variants (active navigation link, light badges and buttons) draw text in shade 9 on their tint: AA contrast.
+    "--mantine-primary-color-light-color": "var(--mantine-color-blue-9)",
+    // The active navigation link keeps its tint under the pointer, where a darker one would fail contrast.
+    "--mantine-primary-color-light-hover": "var(--mantine-primary-color-light)",
+    ...Object.fromEntries(["blue", "teal", "orange", "red", "violet", "gray", "green"].map((c) => [`--mantine-color-${c}-light-color`, `var(--mantine-color-${c}-9)`])),
+  },
   dark: {},
 });

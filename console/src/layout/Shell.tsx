@@ -49,7 +49,7 @@ export function Shell() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Suspense fallback={<Loader aria-label="Loading" />}>
+        <Suspense fallback={<Loader role="status" aria-label="Loading" />}>
           <Outlet />
         </Suspense>
       </AppShell.Main>

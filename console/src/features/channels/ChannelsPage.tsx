@@ -1,5 +1,13 @@
-import { PageHeader } from "../../components/PageHeader";
+import { Route, Routes } from "react-router";
+import { ChannelList } from "./ChannelList";
+import { ChannelEditor } from "./ChannelEditor";
 
 export default function ChannelsPage() {
-  return <PageHeader title="Channels" description="The org's Twilio and Azure Communication Services senders." />;
+  return (
+    <Routes>
+      <Route index element={<ChannelList />} />
+      <Route path="new" element={<ChannelEditor />} />
+      <Route path=":id" element={<ChannelEditor />} />
+    </Routes>
+  );
 }

@@ -1,5 +1,13 @@
-import { PageHeader } from "../../components/PageHeader";
+import { Route, Routes } from "react-router";
+import { ConfigurationList } from "./ConfigurationList";
+import { ConfigurationEditor } from "./ConfigurationEditor";
 
 export default function ConfigurationsPage() {
-  return <PageHeader title="Outbound configurations" description="Each binds a channel and a template; its Configuration ID is what an integrator sends with." />;
+  return (
+    <Routes>
+      <Route index element={<ConfigurationList />} />
+      <Route path="new" element={<ConfigurationEditor />} />
+      <Route path=":id" element={<ConfigurationEditor />} />
+    </Routes>
+  );
 }

@@ -1,5 +1,13 @@
-import { PageHeader } from "../../components/PageHeader";
+import { Route, Routes } from "react-router";
+import { TemplateList } from "./TemplateList";
+import { TemplateEditor } from "./TemplateEditor";
 
 export default function TemplatesPage() {
-  return <PageHeader title="Templates" description="Message templates with their localized versions." />;
+  return (
+    <Routes>
+      <Route index element={<TemplateList />} />
+      <Route path="new" element={<TemplateEditor />} />
+      <Route path=":id" element={<TemplateEditor />} />
+    </Routes>
+  );
 }
