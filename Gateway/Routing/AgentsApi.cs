@@ -150,6 +150,7 @@ public static class AgentsApi
         .ProducesProblem(StatusCodes.Status404NotFound);
 
         me.MapAgentEvents();
+        me.MapAgentChoices();
         return agent;
     }
 

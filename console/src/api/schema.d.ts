@@ -1236,6 +1236,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agents/me/reply-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the WhatsApp templates to reply with
+         * @description The org's WhatsApp templates, oldest first, a page at a time (pass nextCursor as cursor; a page may hold fewer than limit, as SMS templates are left out): the Content SID and variables of each locale, to reply outside the 24-hour window.
+         */
+        get: operations["ListMyReplyTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/me/transfer-targets/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the queues to transfer to
+         * @description The org's queues, oldest first, a page at a time (pass nextCursor as cursor): where the key's agent may transfer a conversation, to wait for an agent there.
+         */
+        get: operations["ListMyTransferQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agents/me/transfer-targets/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the colleagues to transfer to
+         * @description The org's other agents, oldest first, a page at a time (pass nextCursor as cursor), with their presence and free capacity; with queueId, only those serving that queue (a page may then hold fewer than limit). A conversation goes to an agent of its queue who is available with free capacity.
+         */
+        get: operations["ListMyTransferAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/{conversationId}": {
         parameters: {
             query?: never;
@@ -2200,6 +2260,11 @@ export interface components {
             nextCursor?: null | string;
         };
         /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfReplyTemplateResponse: {
+            items: components["schemas"]["ReplyTemplateResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
         PageOfScheduleResponse: {
             items: components["schemas"]["ScheduleResponse"][];
             nextCursor?: null | string;
@@ -2207,6 +2272,16 @@ export interface components {
         /** @description A page of items and the cursor for the next one (null on the last page). */
         PageOfTemplateResponse: {
             items: components["schemas"]["TemplateResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfTransferAgentResponse: {
+            items: components["schemas"]["TransferAgentResponse"][];
+            nextCursor?: null | string;
+        };
+        /** @description A page of items and the cursor for the next one (null on the last page). */
+        PageOfTransferQueueResponse: {
+            items: components["schemas"]["TransferQueueResponse"][];
             nextCursor?: null | string;
         };
         /** @description A page of items and the cursor for the next one (null on the last page). */
@@ -2321,6 +2396,23 @@ export interface components {
         /** @description The reply was accepted by the send path: follow its delivery with GetMessage. */
         ReplyResponse: {
             messageId: string;
+        };
+        /** @description A WhatsApp template an agent may answer with outside the 24-hour window. */
+        ReplyTemplateResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            defaultLocale: string;
+            /** @description Locale → its Content SID and variables (content-variable key → the slug it stands for). */
+            versions: {
+                [key: string]: components["schemas"]["ReplyTemplateVersionResponse"];
+            };
+        };
+        ReplyTemplateVersionResponse: {
+            contentSid: string;
+            variables: {
+                [key: string]: string;
+            };
         };
         ReportBucketResponse: {
             /**
@@ -2602,6 +2694,32 @@ export interface components {
              * @description A reply: who sent it (absent for an admin); an event: the agent it concerns.
              */
             agentId?: null | string;
+        };
+        /** @description A colleague a conversation may be transferred to: one serving its queue, available with free capacity, takes it. */
+        TransferAgentResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description The queues they serve. */
+            queueIds: string[];
+            /** @description `available`, `busy`, `away` or `offline`. */
+            presence: string;
+            /**
+             * Format: int32
+             * @description How many more conversations they may hold now.
+             */
+            freeCapacity: number;
+        };
+        /** @description A queue a conversation may be transferred to. */
+        TransferQueueResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /**
+             * Format: int32
+             * @description Conversations waiting in it now.
+             */
+            waiting: number;
         };
         /** @description Where the conversation goes: `agentId` (an agent of its queue) or `queueId`, exactly one. */
         TransferRequest: {
@@ -9394,6 +9512,223 @@ export interface operations {
                 };
             };
             /** @description Too many requests: repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMyReplyTemplates: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfReplyTemplateResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMyTransferQueues: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfTransferQueueResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The service is overloaded; nothing was changed. Repeat after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before repeating the request. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ListMyTransferAgents: {
+        parameters: {
+            query?: {
+                queueId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done: the answer is in the body. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOfTransferAgentResponse"];
+                };
+            };
+            /** @description The request is not valid: the problem's errors name each field at fault. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
+                };
+            };
+            /** @description No API key was given, or it is not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The key's scope does not reach this operation, or its org is disabled. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The org has made too many reads this minute; repeat after Retry-After seconds. */
             429: {
                 headers: {
                     /** @description Seconds to wait before repeating the request. */
