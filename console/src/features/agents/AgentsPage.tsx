@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Badge, Button, Group, Loader, Modal, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
+import { Anchor, Badge, Button, Group, Loader, Modal, MultiSelect, NumberInput, Paper, Select, Stack, Text, TextInput, Title } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import type { components } from "../../api/schema";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { MoreChoices } from "../../components/MoreChoices";
@@ -46,34 +46,18 @@ function AgentList() {
     <>
       <PageHeader title="Agents" description="The people who answer customers: they take conversations from their queues while available."
         actions={<Button component={Link} to="new">Create an agent</Button>} />
-      <ProblemAlert error={agents.error} />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Presence</Table.Th>
-              <Table.Th>Queues</Table.Th>
-              <Table.Th>Conversations</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {agents.items.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td><Anchor component={Link} to={a.id}>{a.name}</Anchor></Table.Td>
-                <Table.Td><PresenceBadge agent={a} /></Table.Td>
-                <Table.Td>{a.queueIds.map((q) => queueName.get(q) ?? q).join(", ") || "—"}</Table.Td>
-                <Table.Td>{a.activeConversations} of {a.capacity}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!agents.isLoading && agents.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={4}><Text c="dimmed" size="sm">No agents yet.</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {agents.isLoading ? <Loader aria-label="Loading agents" /> : null}
-      <Pager {...agents} />
+      <PagedTable
+        pages={agents}
+        rowKey={(a) => a.id}
+        loadingLabel="Loading agents"
+        empty="No agents yet."
+        columns={[
+          { header: "Name", cell: (a) => <Anchor component={Link} to={a.id}>{a.name}</Anchor> },
+          { header: "Presence", cell: (a) => <PresenceBadge agent={a} /> },
+          { header: "Queues", cell: (a) => a.queueIds.map((q) => queueName.get(q) ?? q).join(", ") || "—" },
+          { header: "Conversations", cell: (a) => `${a.activeConversations} of ${a.capacity}` },
+        ]}
+      />
     </>
   );
 }

@@ -1,10 +1,10 @@
 import { useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import { Badge, Button, Group, Paper, Select, Stack, Table, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
+import { Badge, Button, Group, Paper, Select, Stack, Text, TextInput, Title, VisuallyHidden } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { ShownOnceKey, type NewKey } from "../../components/ShownOnceKey";
@@ -35,49 +35,38 @@ export default function ApiKeysPage() {
         <CreateKeyForm onCreated={(k) => { setCreated(k); void refresh(); }} />
         <Paper withBorder p="md">
           <Title order={2} size="h4" mb="sm">Keys</Title>
-          <ProblemAlert error={keys.error} />
-          <Table.ScrollContainer minWidth={640}>
-            <Table striped highlightOnHover>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Name</Table.Th>
-                  <Table.Th>Scope</Table.Th>
-                  <Table.Th>Prefix</Table.Th>
-                  <Table.Th>Created</Table.Th>
-                  <Table.Th>Last used</Table.Th>
-                  <Table.Th><VisuallyHidden>Actions</VisuallyHidden></Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {keys.items.map((k) => (
-                  <Table.Tr key={k.id}>
-                    <Table.Td>{k.name}</Table.Td>
-                    <Table.Td><Badge component="span" miw="max-content" variant="dot" color={k.scope === "admin" ? "red" : k.scope === "agent" ? "violet" : "blue"}>{k.scope}</Badge></Table.Td>
-                    <Table.Td><Text ff="monospace" size="sm">{k.prefix}…</Text></Table.Td>
-                    <Table.Td>{formatDateTime(k.createdAt)}</Table.Td>
-                    <Table.Td>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</Table.Td>
-                    <Table.Td>
-                      <ConfirmButton
-                        label="Revoke"
-                        buttonProps={{ "aria-label": `Revoke ${k.name}` }}
-                        title={`Revoke the key "${k.name}"?`}
-                        message="Requests with this key are refused at once, and any console session signed in with it ends. This cannot be undone."
-                        confirmLabel="Revoke the key"
-                        onConfirm={async () => {
-                          unwrap(await api.DELETE("/v1/api-keys/{id}", { params: { path: { id: k.id } } }));
-                          await refresh();
-                        }}
-                      />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-                {!keys.isLoading && keys.items.length === 0 ? (
-                  <Table.Tr><Table.Td colSpan={6}><Text c="dimmed" size="sm">The org has no API keys.</Text></Table.Td></Table.Tr>
-                ) : null}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-          <Pager {...keys} />
+          <PagedTable
+            pages={keys}
+            rowKey={(k) => k.id}
+            loadingLabel="Loading keys"
+            empty="The org has no API keys."
+            columns={[
+              { header: "Name", cell: (k) => k.name },
+              {
+                header: "Scope",
+                cell: (k) => <Badge component="span" miw="max-content" variant="dot" color={k.scope === "admin" ? "red" : k.scope === "agent" ? "violet" : "blue"}>{k.scope}</Badge>,
+              },
+              { header: "Prefix", cell: (k) => <Text ff="monospace" size="sm">{k.prefix}…</Text> },
+              { header: "Created", cell: (k) => formatDateTime(k.createdAt) },
+              { header: "Last used", cell: (k) => (k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never") },
+              {
+                header: <VisuallyHidden>Actions</VisuallyHidden>,
+                cell: (k) => (
+                  <ConfirmButton
+                    label="Revoke"
+                    buttonProps={{ "aria-label": `Revoke ${k.name}` }}
+                    title={`Revoke the key "${k.name}"?`}
+                    message="Requests with this key are refused at once, and any console session signed in with it ends. This cannot be undone."
+                    confirmLabel="Revoke the key"
+                    onConfirm={async () => {
+                      unwrap(await api.DELETE("/v1/api-keys/{id}", { params: { path: { id: k.id } } }));
+                      await refresh();
+                    }}
+                  />
+                ),
+              },
+            ]}
+          />
         </Paper>
       </Stack>
       <ShownOnceKey created={created} onClose={() => setCreated(undefined)} />

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
-import { Anchor, Button, Group, Loader, NumberInput, Paper, Progress, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, NumberInput, Paper, Progress, Select, Stack, Text, TextInput } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { MoreChoices } from "../../components/MoreChoices";
 import { useCursorPages } from "../../components/useCursorPages";
@@ -35,42 +35,28 @@ function CampaignList() {
     <>
       <PageHeader title="Campaigns" description="Sends to an uploaded audience, paced within a share of the hourly quota."
         actions={<Button component={Link} to="new">Create a campaign</Button>} />
-      <ProblemAlert error={campaigns.error} />
-      <Table.ScrollContainer minWidth={720}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th w="30%">Progress</Table.Th>
-              <Table.Th>Contacts</Table.Th>
-              <Table.Th>Delivered</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {campaigns.items.map((c) => {
+      <PagedTable
+        pages={campaigns}
+        rowKey={(c) => c.id}
+        loadingLabel="Loading campaigns"
+        minWidth={720}
+        empty="No campaigns yet."
+        columns={[
+          { header: "Name", cell: (c) => <Anchor component={Link} to={c.id}>{c.name}</Anchor> },
+          { header: "Status", cell: (c) => <StatusBadge status={c.status} /> },
+          {
+            header: "Progress",
+            width: "30%",
+            cell: (c) => {
               const p = campaignProgress(c);
-              return (
-                <Table.Tr key={c.id}>
-                  <Table.Td><Anchor component={Link} to={c.id}>{c.name}</Anchor></Table.Td>
-                  <Table.Td><StatusBadge status={c.status} /></Table.Td>
-                  <Table.Td>
-                    <Progress value={p * 100} aria-label={`${c.name}: ${Math.round(p * 100)}% sent`} animated={c.status === "running"} />
-                  </Table.Td>
-                  <Table.Td>{c.total.toLocaleString()}</Table.Td>
-                  <Table.Td>{c.delivered.toLocaleString()}</Table.Td>
-                </Table.Tr>
-              );
-            })}
-            {!campaigns.isLoading && campaigns.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">No campaigns yet.</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {campaigns.isLoading ? <Loader aria-label="Loading campaigns" /> : null}
+              return <Progress value={p * 100} aria-label={`${c.name}: ${Math.round(p * 100)}% sent`} animated={c.status === "running"} />;
+            },
+          },
+          { header: "Contacts", cell: (c) => c.total.toLocaleString() },
+          { header: "Delivered", cell: (c) => c.delivered.toLocaleString() },
+        ]}
+      />
       {anyRunning ? <Text size="xs" c="dimmed" mt="xs">Open a running campaign to follow it live.</Text> : null}
-      <Pager {...campaigns} />
     </>
   );
 }

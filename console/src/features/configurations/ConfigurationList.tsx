@@ -1,10 +1,9 @@
 import { useState } from "react";
 import { Link } from "react-router";
-import { Anchor, Badge, Button, Code, Loader, SegmentedControl, Table, Text } from "@mantine/core";
+import { Anchor, Badge, Button, Code, SegmentedControl } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
-import { ProblemAlert } from "../../components/ProblemAlert";
+import { PagedTable } from "../../components/PagedTable";
 import { useCursorPages } from "../../components/useCursorPages";
 
 type Shown = "active" | "inactive" | "all";
@@ -28,38 +27,19 @@ export function ConfigurationList() {
         onChange={(v) => { setShown(v as Shown); pages.reset(); }}
         data={[{ value: "active", label: "Active" }, { value: "inactive", label: "Inactive" }, { value: "all", label: "All" }]}
       />
-      <ProblemAlert error={pages.error} />
-      {pages.isLoading ? <Loader role="status" aria-label="Loading configurations" /> : pages.items.length === 0 && !pages.error ? (
-        <Text c="dimmed">
-          {shown === "inactive" ? "No inactive configurations." : "No outbound configurations yet. Create a channel and a template first, then bind them here."}
-        </Text>
-      ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Channel type</Table.Th>
-                <Table.Th>Show in timeline</Table.Th>
-                <Table.Th>State</Table.Th>
-                <Table.Th>Configuration ID</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {pages.items.map((c) => (
-                <Table.Tr key={c.configurationId}>
-                  <Table.Td><Anchor component={Link} to={c.configurationId}>{c.name}</Anchor></Table.Td>
-                  <Table.Td>{c.channelType === "sms" ? "SMS" : "WhatsApp"}</Table.Td>
-                  <Table.Td>{c.showInTimeline ? "Yes" : "No"}</Table.Td>
-                  <Table.Td><Badge variant="dot" color={c.active ? "teal" : "gray"}>{c.active ? "Active" : "Inactive"}</Badge></Table.Td>
-                  <Table.Td><Code>{c.configurationId}</Code></Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
-      <Pager {...pages} />
+      <PagedTable
+        pages={pages}
+        rowKey={(c) => c.configurationId}
+        loadingLabel="Loading configurations"
+        empty={shown === "inactive" ? "No inactive configurations." : "No outbound configurations yet. Create a channel and a template first, then bind them here."}
+        columns={[
+          { header: "Name", cell: (c) => <Anchor component={Link} to={c.configurationId}>{c.name}</Anchor> },
+          { header: "Channel type", cell: (c) => (c.channelType === "sms" ? "SMS" : "WhatsApp") },
+          { header: "Show in timeline", cell: (c) => (c.showInTimeline ? "Yes" : "No") },
+          { header: "State", cell: (c) => <Badge variant="dot" color={c.active ? "teal" : "gray"}>{c.active ? "Active" : "Inactive"}</Badge> },
+          { header: "Configuration ID", cell: (c) => <Code>{c.configurationId}</Code> },
+        ]}
+      />
     </>
   );
 }

@@ -1,12 +1,12 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Button, Group, Loader, MultiSelect, NumberInput, Paper, Select, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Group, Loader, MultiSelect, NumberInput, Paper, Select, Stack, TextInput } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import type { components } from "../../api/schema";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { MoreChoices } from "../../components/MoreChoices";
@@ -39,36 +39,19 @@ function QueueList() {
     <>
       <PageHeader title="Queues" description="Where customers' replies wait for an agent: each queue takes the new conversations of its channels."
         actions={<Button component={Link} to="new">Create a queue</Button>} />
-      <ProblemAlert error={queues.error} />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Channels</Table.Th>
-              <Table.Th>Routing</Table.Th>
-              <Table.Th>Waiting</Table.Th>
-              <Table.Th>Agents</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {queues.items.map((q) => (
-              <Table.Tr key={q.id}>
-                <Table.Td><Anchor component={Link} to={q.id}>{q.name}</Anchor></Table.Td>
-                <Table.Td>{q.channelIds.map((c) => channelName.get(c) ?? c).join(", ") || "—"}</Table.Td>
-                <Table.Td>{q.strategy}</Table.Td>
-                <Table.Td>{q.waiting}</Table.Td>
-                <Table.Td>{q.agents}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!queues.isLoading && queues.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">No queues yet: create one for the channels customers reply on.</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {queues.isLoading ? <Loader aria-label="Loading queues" /> : null}
-      <Pager {...queues} />
+      <PagedTable
+        pages={queues}
+        rowKey={(q) => q.id}
+        loadingLabel="Loading queues"
+        empty="No queues yet: create one for the channels customers reply on."
+        columns={[
+          { header: "Name", cell: (q) => <Anchor component={Link} to={q.id}>{q.name}</Anchor> },
+          { header: "Channels", cell: (q) => q.channelIds.map((c) => channelName.get(c) ?? c).join(", ") || "—" },
+          { header: "Routing", cell: (q) => q.strategy },
+          { header: "Waiting", cell: (q) => q.waiting },
+          { header: "Agents", cell: (q) => q.agents },
+        ]}
+      />
     </>
   );
 }

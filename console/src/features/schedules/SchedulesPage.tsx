@@ -6,7 +6,7 @@ import { useMediaQuery } from "@mantine/hooks";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { MoreChoices } from "../../components/MoreChoices";
@@ -37,36 +37,20 @@ function ScheduleList() {
     <>
       <PageHeader title="Schedules" description="Messages and campaigns sent at a time, on a cron or after a delay."
         actions={<Button component={Link} to="new">Create a schedule</Button>} />
-      <ProblemAlert error={schedules.error} />
-      <Table.ScrollContainer minWidth={720}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>When</Table.Th>
-              <Table.Th>Next run</Table.Th>
-              <Table.Th>Last run</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {schedules.items.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td><Anchor component={Link} to={s.id}>{s.name}</Anchor></Table.Td>
-                <Table.Td><StatusBadge status={s.status} /></Table.Td>
-                <Table.Td>{describeTiming(s, formatDateTime)}</Table.Td>
-                <Table.Td>{s.nextRunAt ? formatDateTime(s.nextRunAt) : "—"}</Table.Td>
-                <Table.Td>{s.runs[0] ? `${formatDateTime(s.runs[0].ranAt)}: ${s.runs[0].outcome}` : "Never"}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!schedules.isLoading && schedules.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">No schedules yet.</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {schedules.isLoading ? <Loader aria-label="Loading schedules" /> : null}
-      <Pager {...schedules} />
+      <PagedTable
+        pages={schedules}
+        rowKey={(s) => s.id}
+        loadingLabel="Loading schedules"
+        minWidth={720}
+        empty="No schedules yet."
+        columns={[
+          { header: "Name", cell: (s) => <Anchor component={Link} to={s.id}>{s.name}</Anchor> },
+          { header: "Status", cell: (s) => <StatusBadge status={s.status} /> },
+          { header: "When", cell: (s) => describeTiming(s, formatDateTime) },
+          { header: "Next run", cell: (s) => (s.nextRunAt ? formatDateTime(s.nextRunAt) : "—") },
+          { header: "Last run", cell: (s) => (s.runs[0] ? `${formatDateTime(s.runs[0].ranAt)}: ${s.runs[0].outcome}` : "Never") },
+        ]}
+      />
     </>
   );
 }

@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
 import { Link, Route, Routes, useNavigate, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { Anchor, Button, Fieldset, Group, Loader, Paper, Select, SimpleGrid, Stack, Table, Text, TextInput } from "@mantine/core";
+import { Anchor, Button, Fieldset, Group, Loader, Paper, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
 import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
-import { Pager } from "../../components/Pager";
+import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { MoreChoices } from "../../components/MoreChoices";
@@ -31,36 +31,19 @@ function TriggerList() {
     <>
       <PageHeader title="Triggers" description="Messages sent when an event of your systems arrives (POST /v1/events): to whom, with what, and when."
         actions={<Button component={Link} to="new">Create a trigger</Button>} />
-      <ProblemAlert error={triggers.error} />
-      <Table.ScrollContainer minWidth={640}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Event type</Table.Th>
-              <Table.Th>Outbound configuration</Table.Th>
-              <Table.Th>Conditions</Table.Th>
-              <Table.Th>Delay</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {triggers.items.map((t) => (
-              <Table.Tr key={t.id}>
-                <Table.Td><Anchor component={Link} to={t.id}>{t.name}</Anchor></Table.Td>
-                <Table.Td><Text ff="monospace" size="sm">{t.eventType}</Text></Table.Td>
-                <Table.Td>{configurationName.get(t.configurationId) ?? t.configurationId}</Table.Td>
-                <Table.Td>{t.filter.length}</Table.Td>
-                <Table.Td>{t.delay ?? "None"}</Table.Td>
-              </Table.Tr>
-            ))}
-            {!triggers.isLoading && triggers.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={5}><Text c="dimmed" size="sm">No triggers yet.</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {triggers.isLoading ? <Loader aria-label="Loading triggers" /> : null}
-      <Pager {...triggers} />
+      <PagedTable
+        pages={triggers}
+        rowKey={(t) => t.id}
+        loadingLabel="Loading triggers"
+        empty="No triggers yet."
+        columns={[
+          { header: "Name", cell: (t) => <Anchor component={Link} to={t.id}>{t.name}</Anchor> },
+          { header: "Event type", cell: (t) => <Text ff="monospace" size="sm">{t.eventType}</Text> },
+          { header: "Outbound configuration", cell: (t) => configurationName.get(t.configurationId) ?? t.configurationId },
+          { header: "Conditions", cell: (t) => t.filter.length },
+          { header: "Delay", cell: (t) => t.delay ?? "None" },
+        ]}
+      />
     </>
   );
 }
