@@ -1,6 +1,7 @@
 import { useState, type ReactNode } from "react";
 import { Button, Group, Modal, Stack, Text, type ButtonProps } from "@mantine/core";
 import { ProblemAlert } from "./ProblemAlert";
+import { useAction } from "./useAction";
 
 /**
  * A button for an action that cannot be undone (revoke, delete, cancel): it asks first, runs the action with
@@ -15,20 +16,13 @@ export function ConfirmButton({ label, title, message, confirmLabel, onConfirm, 
   buttonProps?: ButtonProps & { "aria-label"?: string };
 }) {
   const [opened, setOpened] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, setError, run } = useAction();
 
   async function confirm() {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await onConfirm();
       setOpened(false);
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

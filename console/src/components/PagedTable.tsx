@@ -24,28 +24,30 @@ export function PagedTable<T>({ pages, columns, rowKey, empty, loadingLabel, min
   loadingLabel: string;
   minWidth?: number;
 }) {
+  // An empty list is a line, not an empty table: a table wider than a phone scrolls, and a scrolling region with
+  // nothing to focus in it cannot be reached from the keyboard.
+  const isEmpty = !pages.isLoading && !pages.error && pages.items.length === 0;
   return (
     <>
       <ProblemAlert error={pages.error} />
-      <Table.ScrollContainer minWidth={minWidth}>
-        <Table striped highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              {columns.map((c, i) => <Table.Th key={i} w={c.width}>{c.header}</Table.Th>)}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {pages.items.map((item) => (
-              <Table.Tr key={rowKey(item)}>
-                {columns.map((c, i) => <Table.Td key={i}>{c.cell(item)}</Table.Td>)}
+      {isEmpty ? <Text c="dimmed" size="sm">{empty}</Text> : (
+        <Table.ScrollContainer minWidth={minWidth}>
+          <Table striped highlightOnHover>
+            <Table.Thead>
+              <Table.Tr>
+                {columns.map((c, i) => <Table.Th key={i} w={c.width}>{c.header}</Table.Th>)}
               </Table.Tr>
-            ))}
-            {!pages.isLoading && !pages.error && pages.items.length === 0 ? (
-              <Table.Tr><Table.Td colSpan={columns.length}><Text c="dimmed" size="sm">{empty}</Text></Table.Td></Table.Tr>
-            ) : null}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+            </Table.Thead>
+            <Table.Tbody>
+              {pages.items.map((item) => (
+                <Table.Tr key={rowKey(item)}>
+                  {columns.map((c, i) => <Table.Td key={i}>{c.cell(item)}</Table.Td>)}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
       {pages.isLoading ? <Loader role="status" aria-label={loadingLabel} /> : null}
       <Pager {...pages} />
     </>

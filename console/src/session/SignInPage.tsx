@@ -2,25 +2,19 @@ import { useState, type FormEvent } from "react";
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from "@mantine/core";
 import { useSession } from "./SessionContext";
 import { ApiError, fieldError } from "../api/problem";
+import { useAction } from "../components/useAction";
 
 /** Sign-in by API key: the key goes once to POST /v1/session, which answers with an HttpOnly cookie. */
 export default function SignInPage() {
   const { signIn } = useSession();
   const [apiKey, setApiKey] = useState("");
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await signIn(apiKey.trim());
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const keyError = fieldError(error, "apiKey");

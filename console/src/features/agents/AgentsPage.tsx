@@ -14,6 +14,7 @@ import { ShownOnceKey, type NewKey } from "../../components/ShownOnceKey";
 import { useCursorPages } from "../../components/useCursorPages";
 import { useQueueOptions } from "../../components/pickers";
 import { formatDateTime } from "../../components/dates";
+import { useAction } from "../../components/useAction";
 
 type Agent = components["schemas"]["AgentResponse"];
 
@@ -80,16 +81,13 @@ function AgentForm({ agent }: { agent?: Agent }) {
   const [name, setName] = useState(agent?.name ?? "");
   const [queueIds, setQueueIds] = useState<string[]>(agent?.queueIds ?? []);
   const [capacity, setCapacity] = useState<number | string>(agent?.capacity ?? 5);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const queues = useQueueOptions(queueIds);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = { name, queueIds, capacity: typeof capacity === "number" ? capacity : null };
-    try {
+    await run(async () => {
       if (agent) {
         unwrap(await api.PUT("/v1/agents/{id}", { params: { path: { id: agent.id } }, body }));
         await queries.invalidateQueries({ queryKey: ["agents"] });
@@ -100,11 +98,7 @@ function AgentForm({ agent }: { agent?: Agent }) {
         // On to the agent's page, where their API key is made.
         navigate(`/agents/${made.id}`);
       }
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -156,21 +150,14 @@ const presences: { value: Agent["presence"]; label: string }[] = [
 /** An admin sets an agent's presence, e.g. offline for one who left without signing out. */
 function PresenceControl({ agent }: { agent: Agent }) {
   const queries = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   async function change(status: Agent["presence"]) {
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const updated = unwrap(await api.PUT("/v1/agents/{id}/presence", { params: { path: { id: agent.id } }, body: { status } }));
       queries.setQueryData(["agents", agent.id], updated);
       await queries.invalidateQueries({ queryKey: ["agents", "page"] });
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -189,24 +176,17 @@ function AgentKey({ agent }: { agent: Agent }) {
   const queries = useQueryClient();
   const [opened, setOpened] = useState(false);
   const [name, setName] = useState(`${agent.name}'s console`);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<NewKey>();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const made = unwrap(await api.POST("/v1/agents/{id}/api-keys", { params: { path: { id: agent.id } }, body: { name } }));
       setOpened(false);
       setCreated({ name: made.name, scope: made.scope, key: made.key });
       await queries.invalidateQueries({ queryKey: ["api-keys"] });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

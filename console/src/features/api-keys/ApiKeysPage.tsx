@@ -10,6 +10,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { ShownOnceKey, type NewKey } from "../../components/ShownOnceKey";
 import { useCursorPages } from "../../components/useCursorPages";
 import { formatDateTime } from "../../components/dates";
+import { useAction } from "../../components/useAction";
 
 type Scope = "admin" | "send" | "agent";
 
@@ -77,22 +78,15 @@ export default function ApiKeysPage() {
 function CreateKeyForm({ onCreated }: { onCreated(key: NewKey): void }) {
   const [name, setName] = useState("");
   const [scope, setScope] = useState<Scope>("send");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const made = unwrap(await api.POST("/v1/api-keys", { body: { name, scope } }));
       setName("");
       onCreated({ name: made.name, scope: made.scope, key: made.key });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

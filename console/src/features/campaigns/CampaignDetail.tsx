@@ -12,6 +12,7 @@ import { formatDateTime } from "../../components/dates";
 import { campaignProgress, ended, formatEta, type Campaign } from "./progress";
 import { uploadAudience, type UploadProgress } from "./uploadAudience";
 import { StatusBadge } from "./StatusBadge";
+import { useAction } from "../../components/useAction";
 
 /** While a campaign runs its page reads its progress this often. */
 const pollMs = 2_000;
@@ -137,25 +138,18 @@ function SettingsSection({ campaign: c, onSaved }: { campaign: Campaign; onSaved
   const [name, setName] = useState(c.name);
   const [configurationId, setConfigurationId] = useState<string | null>(c.configurationId);
   const [sharePercent, setSharePercent] = useState<number | string>(Math.round(c.quotaShare * 100));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const configurations = useConfigurationOptions(configurationId ? [configurationId] : []);
   const started = c.startedAt !== null && c.startedAt !== undefined;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       onSaved(unwrap(await api.PUT("/v1/campaigns/{campaignId}", {
         params: { path: { campaignId: c.id } },
         body: { name, configurationId, quotaShare: typeof sharePercent === "number" ? sharePercent / 100 : null },
       })));
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -13,6 +13,7 @@ import { useConfigurationOptions } from "../../components/pickers";
 import { campaignProgress } from "./progress";
 import { StatusBadge } from "./StatusBadge";
 import { CampaignDetail } from "./CampaignDetail";
+import { useAction } from "../../components/useAction";
 
 // Listing campaigns reads each one's progress from the reports: pages stay small.
 const pageSize = 25;
@@ -67,25 +68,18 @@ function CreateCampaign() {
   const [name, setName] = useState("");
   const [configurationId, setConfigurationId] = useState<string | null>(null);
   const [sharePercent, setSharePercent] = useState<number | string>(80);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const configurations = useConfigurationOptions(configurationId ? [configurationId] : []);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const made = unwrap(await api.POST("/v1/campaigns", {
         body: { name, configurationId, quotaShare: typeof sharePercent === "number" ? sharePercent / 100 : null },
       }));
       await queries.invalidateQueries({ queryKey: ["campaigns"] });
       navigate(`/campaigns/${made.id}`);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -12,6 +12,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { MoreChoices } from "../../components/MoreChoices";
 import { useCursorPages } from "../../components/useCursorPages";
 import { useChannelOptions } from "../../components/pickers";
+import { useAction } from "../../components/useAction";
 
 type Queue = components["schemas"]["QueueResponse"];
 type Strategy = Queue["strategy"];
@@ -75,30 +76,23 @@ function QueueForm({ queue }: { queue?: Queue }) {
   const [channelIds, setChannelIds] = useState<string[]>(queue?.channelIds ?? []);
   const [strategy, setStrategy] = useState<Strategy>(queue?.strategy ?? "round-robin");
   const [reassign, setReassign] = useState<number | string>(queue?.unansweredReassignSeconds || "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const channels = useChannelOptions(channelIds);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = {
       name,
       channelIds,
       strategy,
       unansweredReassignSeconds: typeof reassign === "number" ? reassign : null,
     };
-    try {
+    await run(async () => {
       if (queue) unwrap(await api.PUT("/v1/queues/{id}", { params: { path: { id: queue.id } }, body }));
       else unwrap(await api.POST("/v1/queues", { body }));
       await queries.invalidateQueries({ queryKey: ["queues"] });
       navigate("/queues");
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const shown = ["name", "channelIds", "strategy", "unansweredReassignSeconds"];

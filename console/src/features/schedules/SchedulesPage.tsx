@@ -14,6 +14,7 @@ import { useCursorPages } from "../../components/useCursorPages";
 import { useCampaignOptions, useConfigurationOptions } from "../../components/pickers";
 import { formatDateTime } from "../../components/dates";
 import { describeTiming, emptySchedule, fromSchedule, toScheduleRequest, type Schedule, type ScheduleForm } from "./scheduleForm";
+import { useAction } from "../../components/useAction";
 
 const statusColor: Record<string, string> = { active: "green", disabled: "gray", completed: "teal" };
 
@@ -76,8 +77,7 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const [form, setForm] = useState<ScheduleForm>(() => (schedule ? fromSchedule(schedule) : emptySchedule()));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const configurations = useConfigurationOptions(form.configurationId ? [form.configurationId] : []);
   const campaigns = useCampaignOptions(form.campaignId ? [form.campaignId] : []);
   // Three choices side by side do not fit a phone's width.
@@ -88,10 +88,8 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = toScheduleRequest(form);
-    try {
+    await run(async () => {
       const saved = schedule
         ? unwrap(await api.PUT("/v1/schedules/{scheduleId}", { params: { path: { scheduleId: schedule.id } }, body }))
         : unwrap(await api.POST("/v1/schedules", { body }));
@@ -99,11 +97,7 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
       await queries.invalidateQueries({ queryKey: ["schedules"] });
       // Stay on the schedule's page: it shows the next run the API computed.
       navigate(`/schedules/${saved.id}`, { replace: schedule !== undefined });
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const shown = ["name", "configurationId", "campaignId", "contacts", "at", "cron", "timeZone", "after", "enabled",

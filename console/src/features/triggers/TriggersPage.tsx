@@ -12,6 +12,7 @@ import { MoreChoices } from "../../components/MoreChoices";
 import { useCursorPages } from "../../components/useCursorPages";
 import { useConfigurationOptions } from "../../components/pickers";
 import { emptyTrigger, fromTrigger, toTriggerRequest, type ConditionRow, type Trigger, type TriggerForm } from "./triggerForm";
+import { useAction } from "../../components/useAction";
 
 export default function TriggersPage() {
   return (
@@ -70,8 +71,7 @@ function TriggerFormView({ trigger }: { trigger?: Trigger }) {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const [form, setForm] = useState<TriggerForm>(trigger ? fromTrigger(trigger) : emptyTrigger);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, run } = useAction();
   const configurations = useConfigurationOptions(form.configurationId ? [form.configurationId] : []);
   const set = (patch: Partial<TriggerForm>) => setForm((f) => ({ ...f, ...patch }));
   const setCondition = (i: number, patch: Partial<ConditionRow>) =>
@@ -80,19 +80,13 @@ function TriggerFormView({ trigger }: { trigger?: Trigger }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
     const body = toTriggerRequest(form);
-    try {
+    await run(async () => {
       if (trigger) unwrap(await api.PUT("/v1/triggers/{triggerId}", { params: { path: { triggerId: trigger.id } }, body }));
       else unwrap(await api.POST("/v1/triggers", { body }));
       await queries.invalidateQueries({ queryKey: ["triggers"] });
       navigate("/triggers");
-    } catch (x) {
-      setError(x);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   const shown = [
