@@ -30,7 +30,8 @@ export default defineConfig({
     // The whole system, as a user runs it, with throw-away data; run.sh builds the console first (cached).
     command: `rm -rf '${dataDir}' && ../run.sh`,
     url: `${gatewayUrl}/health/ready`,
-    timeout: 300_000,
+    // run.sh builds the solution first unless RUN_SKIP_BUILD=1: a cold build on two busy cores takes minutes.
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",

@@ -13,7 +13,10 @@ async function scriptsOf(page: Page, load: () => Promise<void>) {
   await page.waitForLoadState("networkidle");
   page.off("response", onResponse);
   const gzipped = await Promise.all(scripts.map(async (r) => gzipSync(await r.body()).length));
-  return { scripts, bytes: gzipped.reduce((a, b) => a + b, 0) };
+  const bytes = gzipped.reduce((a, b) => a + b, 0);
+  // The figure docs/design/console.md quotes: printed with the test's output.
+  console.log(`${page.url()}: ${scripts.length} scripts, ${(bytes / 1024).toFixed(1)} KiB of gzipped JavaScript`);
+  return { scripts, bytes };
 }
 
 test("the sign-in page loads at most 300 KB of gzipped JavaScript, served compressed", async ({ page }) => {
