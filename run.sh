@@ -224,6 +224,7 @@ if [[ -n $FAKE_PID ]]; then
     twilio_account=${FAKE_TWILIO_ACCOUNTS:-AC00000000000000000000000000000000:dev-twilio-token}
     acs_key=${FAKE_ACS_KEYS:-ZGV2LWFjcy1hY2Nlc3Mta2V5LWZvci10aGUtcHJvdmlkZXItZmFrZQ==}
     PROVIDERS_INFO="  Providers    http://127.0.0.1:$PROVIDER_FAKE_PORT   (fake Twilio + ACS: /_ledger, /_faults, /_inbound/...)
+               http://127.0.0.1:$PROVIDER_FAKE_PORT/ is a customer's phone: what they received, and a reply from them
                Twilio AccountSid:AuthToken ${twilio_account%%,*}
                ACS    endpoint=http://127.0.0.1:$PROVIDER_FAKE_PORT/;accesskey=${acs_key%%,*}
                       delivery reports: PUT /_acs/events-subscription once an ACS channel has an eventsSecret (README)"
