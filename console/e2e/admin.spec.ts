@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectNoSeriousA11yViolations, shot, signIn, test } from "./fixtures";
+import { api, expect, expectNoSeriousA11yViolations, shot, signIn, test } from "./fixtures";
 
 /** The input labelled exactly `label` (a required one's label ends with an asterisk). */
 const field = (page: Page, label: string) => page.getByLabel(new RegExp(`^${label.replace(/[()]/g, "\\$&")}( \\*)?$`));
@@ -117,4 +117,38 @@ test("an admin sets up a channel, a template and a configuration, and sends a te
     await expect(page.getByRole("link", { name: row })).toBeVisible();
     await expectNoSeriousA11yViolations(page);
   }
+});
+
+test("a template in use is not deleted and the console names what uses it; once its configuration is gone it is", async ({ page, org }) => {
+  const admin = api(org.adminKey);
+  const channel = await admin.post("/v1/channels", {
+    name: "Support SMS", type: "sms", provider: "twilio", from: "+14155550100",
+    twilio: { accountSid: "AC00000000000000000000000000000000", authToken: "dev-twilio-token" },
+  });
+  const template = await admin.post("/v1/templates", {
+    name: "Shipping delay", channelType: "sms", defaultLocale: "en", versions: { en: { body: "Your parcel is late." } },
+  });
+  const configuration = await admin.post("/v1/outbound-configurations", {
+    name: "Delay notice", showInTimeline: true, channelType: "sms", channelId: channel.id, templateId: template.id,
+  });
+  await signIn(page, org.adminKey);
+
+  await page.goto(`/templates/${template.id}`);
+  await page.getByRole("button", { name: "Delete the template" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Outbound configurations use this");
+  await expectNoSeriousA11yViolations(page);
+  await dialog.getByRole("button", { name: "Close" }).first().click();
+
+  await page.goto(`/configurations/${configuration.configurationId}`);
+  await page.getByRole("button", { name: "Delete the configuration" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+  await expect(page).toHaveURL(/\/configurations$/);
+  await page.goto(`/templates/${template.id}`);
+  await page.getByRole("button", { name: "Delete the template" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete", exact: true }).click();
+
+  await expect(page).toHaveURL(/\/templates$/);
+  await expect(page.getByRole("link", { name: "Shipping delay" })).toHaveCount(0);
 });
