@@ -8,7 +8,7 @@ import type { components } from "../../api/schema";
 import { PageHeader } from "../../components/PageHeader";
 import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { MoreChoices } from "../../components/MoreChoices";
 import { ShownOnceKey, type NewKey } from "../../components/ShownOnceKey";
 import { useCursorPages } from "../../components/useCursorPages";
@@ -106,14 +106,9 @@ function AgentForm({ agent }: { agent?: Agent }) {
       <PageHeader title={agent ? `Agent: ${agent.name}` : "Create an agent"}
         description={agent ? <>Presence: <PresenceBadge agent={agent} /> since {formatDateTime(agent.presenceSince)}; {agent.activeConversations} of {agent.capacity} conversations.</> : "A new agent starts offline and takes conversations once available."}
         actions={agent ? (
-          <ConfirmButton label="Delete the agent" title={`Delete the agent "${agent.name}"?`}
+          <DeleteButton noun="agent" name={agent.name} listKey="agents" listPath="/agents"
             message="Their conversations go back to their queues and their API keys stop working."
-            confirmLabel="Delete" buttonProps={{ size: "sm" }}
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/agents/{id}", { params: { path: { id: agent.id } } }));
-              await queries.invalidateQueries({ queryKey: ["agents"] });
-              navigate("/agents");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/agents/{id}", { params: { path: { id: agent.id } } }))} />
         ) : undefined} />
       <Stack maw={720}>
         <Paper withBorder p="md" component="form" onSubmit={submit}>

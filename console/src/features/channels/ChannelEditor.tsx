@@ -8,7 +8,7 @@ import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { channelFields, fromChannel, newChannelDraft, toChannelRequest, type ChannelDraft, type ChannelResponse } from "./channelDraft";
 
 /** A new channel (`/channels/new`) or a stored one (`/channels/:id`). */
@@ -72,14 +72,9 @@ function ChannelForm({ stored }: { stored?: ChannelResponse }) {
         title={id === undefined ? "New channel" : draft.name || "Channel"}
         description="A sender: the number or Messaging Service messages go out from, with the provider account that sends them."
         actions={id !== undefined ? (
-          <ConfirmButton label="Delete the channel" title={`Delete the channel "${draft.name}"?`}
+          <DeleteButton noun="channel" name={draft.name} listKey="channels" listPath="/channels"
             message="A channel that outbound configurations use cannot be deleted: the gateway names them."
-            confirmLabel="Delete" buttonProps={{ size: "sm" }}
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/channels/{id}", { params: { path: { id } } }));
-              await queries.invalidateQueries({ queryKey: ["channels"] });
-              navigate("/channels");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/channels/{id}", { params: { path: { id } } }))} />
         ) : undefined}
       />
       <form onSubmit={(e) => { e.preventDefault(); save.mutate(draft); }} noValidate>

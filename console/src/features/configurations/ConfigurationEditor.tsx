@@ -9,7 +9,7 @@ import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { TestSend } from "./TestSend";
 
 type ConfigurationResponse = components["schemas"]["ConfigurationResponse"];
@@ -104,14 +104,9 @@ function ConfigurationForm({ stored }: { stored?: ConfigurationResponse }) {
         title={id === undefined ? "New outbound configuration" : draft.name || "Outbound configuration"}
         description="What an outbound message is sent with: the channel it goes out on and the template it says."
         actions={id !== undefined ? (
-          <ConfirmButton label="Delete the configuration" title={`Delete the configuration "${draft.name}"?`}
+          <DeleteButton noun="configuration" name={draft.name} listKey="outbound-configurations" listPath="/configurations"
             message="Send requests naming its Configuration ID are refused from then on; messages it already accepted are still delivered. To stop it for a while, make it inactive instead."
-            confirmLabel="Delete" buttonProps={{ size: "sm" }}
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/outbound-configurations/{configurationId}", { params: { path: { configurationId: id } } }));
-              await queries.invalidateQueries({ queryKey: ["outbound-configurations"] });
-              navigate("/configurations");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/outbound-configurations/{configurationId}", { params: { path: { configurationId: id } } }))} />
         ) : undefined}
       />
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="lg">

@@ -8,7 +8,7 @@ import type { components } from "../../api/schema";
 import { PageHeader } from "../../components/PageHeader";
 import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { MoreChoices } from "../../components/MoreChoices";
 import { useCursorPages } from "../../components/useCursorPages";
 import { useChannelOptions } from "../../components/pickers";
@@ -101,14 +101,9 @@ function QueueForm({ queue }: { queue?: Queue }) {
       <PageHeader title={queue ? `Queue: ${queue.name}` : "Create a queue"}
         description={queue ? `${queue.waiting} conversations waiting, ${queue.agents} agents serving it.` : "A queue assigns the new conversations of its channels to its available agents."}
         actions={queue ? (
-          <ConfirmButton label="Delete the queue" title={`Delete the queue "${queue.name}"?`}
+          <DeleteButton noun="queue" name={queue.name} listKey="queues" listPath="/queues"
             message="Its channels' new conversations then wait without a queue. A queue in which conversations wait cannot be deleted; conversations already assigned stay with their agents."
-            confirmLabel="Delete" buttonProps={{ size: "sm" }}
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/queues/{id}", { params: { path: { id: queue.id } } }));
-              await queries.invalidateQueries({ queryKey: ["queues"] });
-              navigate("/queues");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/queues/{id}", { params: { path: { id: queue.id } } }))} />
         ) : undefined} />
       <Paper withBorder p="md" component="form" onSubmit={submit} maw={720}>
         <Stack>

@@ -8,7 +8,7 @@ import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
 import { PagedTable } from "../../components/PagedTable";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { MoreChoices } from "../../components/MoreChoices";
 import { useCursorPages } from "../../components/useCursorPages";
 import { useCampaignOptions, useConfigurationOptions } from "../../components/pickers";
@@ -109,14 +109,9 @@ function ScheduleFormView({ schedule }: { schedule?: Schedule }) {
           <>Status: <StatusBadge status={schedule.status} /> · next run: <b data-testid="next-run">{schedule.nextRunAt ? formatDateTime(schedule.nextRunAt) : "none"}</b></>
         ) : "Each run is one send request of the hourly quota, with the send API's consent and tracking; or it starts a campaign."}
         actions={schedule ? (
-          <ConfirmButton label="Delete the schedule" title={`Delete the schedule "${schedule.name}"?`} buttonProps={{ size: "sm" }}
+          <DeleteButton noun="schedule" name={schedule.name} listKey="schedules" listPath="/schedules"
             message="It fires no more, and its runs are forgotten. Messages it already sent are not affected."
-            confirmLabel="Delete"
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/schedules/{scheduleId}", { params: { path: { scheduleId: schedule.id } } }));
-              await queries.invalidateQueries({ queryKey: ["schedules"] });
-              navigate("/schedules");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/schedules/{scheduleId}", { params: { path: { scheduleId: schedule.id } } }))} />
         ) : undefined} />
       <Stack maw={860} gap="lg">
         <Paper withBorder p="md" component="form" onSubmit={submit}>

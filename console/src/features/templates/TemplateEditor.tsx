@@ -9,7 +9,7 @@ import { api, unwrap } from "../../api/client";
 import { fieldError } from "../../api/problem";
 import { PageHeader } from "../../components/PageHeader";
 import { ProblemAlert } from "../../components/ProblemAlert";
-import { ConfirmButton } from "../../components/ConfirmButton";
+import { DeleteButton } from "../../components/DeleteButton";
 import { SlugHighlight } from "./SlugHighlight";
 import { TemplatePreview } from "./TemplatePreview";
 import { parseBody } from "../../components/slugs";
@@ -122,14 +122,9 @@ function TemplateForm({ id, initial }: { id?: string; initial: TemplateDraft }) 
         title={id === undefined ? "New template" : draft.name || "Template"}
         description="The default language is sent when a contact's locale has no version of its own. Put {Slug} placeholders in the text; a send fills them from its context values."
         actions={id !== undefined ? (
-          <ConfirmButton label="Delete the template" title={`Delete the template "${draft.name}"?`}
+          <DeleteButton noun="template" name={draft.name} listKey="templates" listPath="/templates"
             message="A template that outbound configurations use cannot be deleted: the gateway names them."
-            confirmLabel="Delete" buttonProps={{ size: "sm" }}
-            onConfirm={async () => {
-              unwrap(await api.DELETE("/v1/templates/{id}", { params: { path: { id } } }));
-              await queries.invalidateQueries({ queryKey: ["templates"] });
-              navigate("/templates");
-            }} />
+            remove={async () => unwrap(await api.DELETE("/v1/templates/{id}", { params: { path: { id } } }))} />
         ) : undefined}
       />
       <form onSubmit={(e) => { e.preventDefault(); save.mutate(draft); }} noValidate>
