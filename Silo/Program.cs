@@ -129,7 +129,7 @@ public static class Program
         // Plain JSON without CLR type names: renaming a state type or the Grains assembly keeps stored state readable.
         silo.UseSystemTextJsonGrainStorageSerializer();
         // Absent reads back as null anyway; a batch's messages have a dozen mostly-null fields each, and every
-        // byte of a batch is written several times (about a fifth of its size, issue #6).
+        // byte of a batch is written several times (docs/benchmarks.md has what it saves).
         silo.Services.Configure<SystemTextJsonGrainStorageSerializerOptions>(o => o.JsonSerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
         // A storage failure reaches callers as one exception type they answer with 503, never a 500.
         silo.AddIncomingGrainCallFilter<StorageFaultFilter>();

@@ -80,9 +80,9 @@ public static class MessageProviderServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Opens only when the provider is mostly failing. The default (10% of requests) trips on the ordinary error
-    /// rate of a busy provider — 10% of 503s opened it in the benchmark and refused every tenant's sends — and a
-    /// breaker is shared by all the tenants on the host.
+    /// Opens only when the provider is mostly failing. Polly's default ratio trips on the ordinary error rate of a
+    /// busy provider (in the benchmark's faults scenario it refused every tenant's sends), and a breaker is shared by
+    /// all the tenants on the host.
     /// </summary>
     private static HttpCircuitBreakerStrategyOptions OutageBreaker() => new()
     {

@@ -9,7 +9,7 @@ namespace Outbound.Grains.Sending;
 /// share of the limit (<see cref="LimitKey"/>) an org's send request is refused (503 + Retry-After, nothing stored)
 /// instead of accepted into a queue that grows without bound: acceptance then keeps pace with delivery, the time
 /// from acceptance to the provider stays in seconds and the send request's latency in milliseconds at any offered
-/// load (issue #6). Messages waiting out a retry back-off do not count: a provider outage must not stop other
+/// load. Messages waiting out a retry back-off do not count: a provider outage must not stop other
 /// channels' sends.
 /// </summary>
 /// <remarks>

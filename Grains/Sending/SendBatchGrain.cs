@@ -35,7 +35,7 @@ namespace Outbound.Grains.Sending;
 /// </para>
 /// </remarks>
 // A completed batch only waits for status reports; a later one reactivates it. Orleans' default of 15 minutes
-// would keep every batch of a busy tenant in memory (about 2.5 GiB for a million contacts, docs/benchmarks.md).
+// would keep every batch of a busy tenant in memory (docs/benchmarks.md measured it after a million contacts).
 [CollectionAgeLimit(Minutes = 2)]
 public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
 {

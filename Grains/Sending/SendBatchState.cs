@@ -163,7 +163,7 @@ public sealed class OutboundMessage
 /// <summary>
 /// The batch's progress, stored apart from <see cref="SendBatchState"/>: that entity is written once, at
 /// acceptance, with the rendered messages; every later write (provider rounds, status reports, completion) stores
-/// only this, well under half the bytes (issue #6). Absent, the batch entity's own statuses are current: the batch
+/// only this, well under half the bytes. Absent, the batch entity's own statuses are current: the batch
 /// is fresh, or was stored before the split.
 /// </summary>
 [GenerateSerializer]

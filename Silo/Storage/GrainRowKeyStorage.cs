@@ -9,8 +9,8 @@ namespace Outbound.Silo.Storage;
 /// it by the state name alone. Orleans' Azure Table storage writes partition = service + grain, row = state name,
 /// so every send batch's <c>batch</c> row has the same RowKey. Table storage looks a row up by both keys and does
 /// not mind; Azurite (local runs, CI, the benchmark) looks it up by RowKey first and then scans for the partition,
-/// so each read and write cost time in proportion to the batches stored: 38 µs at 5,000 rows, 1.5 ms at 60,000,
-/// enough to stall it within minutes at the benchmark's rate (issue #6).
+/// so each read and write costs time in proportion to the batches stored, enough to stall it within minutes at the
+/// benchmark's rate (docs/benchmarks.md).
 /// </summary>
 /// <remarks>
 /// Rows written before this layout (row key = state name) stay readable: when <paramref name="legacyRows"/> says
