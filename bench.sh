@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the send path (issue #6): starts a fresh Azurite, the provider fake, one silo and one gateway
+# Benchmark of the send path: starts a fresh Azurite, the provider fake, one silo and one gateway
 # (Release builds, separate processes, ports of their own), runs a scenario with the load generator in bench/,
 # stops everything, and writes the results as markdown.
 #
