@@ -1,5 +1,5 @@
-// Checks rendered Kubernetes manifests against the Kubernetes API schemas, offline:
-//   node tools/manifests/validate.mjs rendered.yaml [more.yaml ...]
+// Checks rendered Kubernetes manifests against the Kubernetes API schemas, offline, and lints Dockerfiles:
+//   node tools/manifests/validate.mjs rendered.yaml [more.yaml ...] [deploy/Dockerfile]
 // Two passes per resource, because neither catches everything alone:
 // - the schema validators of kubernetes-models: required fields, types, enums and formats;
 // - the same models' TypeScript types, compiled: a field the API does not know (a typo such as
@@ -7,6 +7,7 @@
 // Prints one line per resource, then "counts: PASSED FAILED" for test.sh. Exit code 1 if any failed.
 import { parseAllDocuments } from "yaml";
 import ts from "typescript";
+import { validate as lintDockerfile } from "dockerfile-utils";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,7 +15,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const files = process.argv.slice(2);
 if (files.length === 0) {
-    console.error("usage: node validate.mjs rendered.yaml [more.yaml ...]");
+    console.error("usage: node validate.mjs rendered.yaml [more.yaml ...] [Dockerfile]");
     process.exit(2);
 }
 
@@ -26,6 +27,12 @@ function modelModule(apiVersion) {
 
 const resources = [];
 for (const file of files) {
+    if (/(^|\/)Dockerfile$/.test(file)) {
+        // Unknown instructions, missing arguments, bad flags: what `docker build` would stop on.
+        const errors = lintDockerfile(readFileSync(file, "utf8"), {}).map((d) => `line ${d.range.start.line + 1}: ${d.message}`);
+        resources.push({ file, name: "Dockerfile", errors });
+        continue;
+    }
     for (const doc of parseAllDocuments(readFileSync(file, "utf8"))) {
         if (doc.errors.length > 0) {
             resources.push({ file, name: "(unparsable YAML)", errors: doc.errors.map((e) => e.message) });
