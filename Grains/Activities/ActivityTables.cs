@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using Outbound.Activities;
-using Outbound.Sending;
 
 namespace Outbound.Grains.Activities;
 
