@@ -3,6 +3,8 @@
 # The LAST line printed is always "N passed, N failed" (", N skipped" when some were).
 # Exit 0 only when nothing failed and at least one test passed.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter Templates
+# --fast runs the unit layer only (no Azurite, no processes, no console tests): every test class without the
+# Integration trait; a --filter given with it narrows that further.
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=tools/lib.sh
@@ -18,6 +20,36 @@ TEST_AZURITE_TABLE_PORT=${TEST_AZURITE_TABLE_PORT:-10102}
 # A single test running longer than this is taken as hung: the test host is killed and the
 # run fails, instead of eating CI's whole time budget.
 TEST_HANG_TIMEOUT=${TEST_HANG_TIMEOUT:-5m}
+
+FAST=0
+args=()
+while (($# > 0)); do
+    case $1 in
+    --fast) FAST=1 ;;
+    --filter)
+        args+=("$1" "${2:-}")
+        shift
+        ;;
+    *) args+=("$1") ;;
+    esac
+    shift
+done
+if ((FAST)); then
+    filter='Category!=Integration'
+    rest=()
+    for ((i = 0; i < ${#args[@]}; i++)); do
+        if [[ ${args[$i]} == --filter ]]; then
+            i=$((i + 1))
+            filter="($filter)&(${args[$i]})"
+        else
+            rest+=("${args[$i]}")
+        fi
+    done
+    args=("${rest[@]}" --filter "$filter")
+    # Whatever reaches for Azurite or starts a process fails at once, naming the trait its class lacks.
+    export TEST_UNIT_LAYER_ONLY=1
+fi
+set -- "${args[@]}"
 
 LOG_DIR=.data/logs
 RESULTS_DIR=.data/test-results
@@ -52,17 +84,20 @@ fail_setup() {
     exit 1
 }
 
-ensure_node_tools || fail_setup "could not install the node tools (Azurite)"
 # The deployment tests render deploy/kubernetes with kubectl's kustomize; without one they fail, saying so.
 KUBECTL=$(ensure_kubectl) && export KUBECTL || err "no usable kubectl: the deployment manifest tests will fail"
 
-AZURITE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/outbound-test-azurite.XXXXXX")
-start_azurite "$AZURITE_DIR" "$TEST_AZURITE_BLOB_PORT" "$TEST_AZURITE_QUEUE_PORT" \
-    "$TEST_AZURITE_TABLE_PORT" "$LOG_DIR/test-azurite.log" TEST_AZURITE ||
-    fail_setup "could not start the test Azurite"
-STORAGE_CONNECTION_STRING=$(azurite_connection_string "$TEST_AZURITE_BLOB_PORT" \
-    "$TEST_AZURITE_QUEUE_PORT" "$TEST_AZURITE_TABLE_PORT")
-export STORAGE_CONNECTION_STRING
+if ((!FAST)); then
+    ensure_node_tools || fail_setup "could not install the node tools (Azurite)"
+
+    AZURITE_DIR=$(mktemp -d "${TMPDIR:-/tmp}/outbound-test-azurite.XXXXXX")
+    start_azurite "$AZURITE_DIR" "$TEST_AZURITE_BLOB_PORT" "$TEST_AZURITE_QUEUE_PORT" \
+        "$TEST_AZURITE_TABLE_PORT" "$LOG_DIR/test-azurite.log" TEST_AZURITE ||
+        fail_setup "could not start the test Azurite"
+    STORAGE_CONNECTION_STRING=$(azurite_connection_string "$TEST_AZURITE_BLOB_PORT" \
+        "$TEST_AZURITE_QUEUE_PORT" "$TEST_AZURITE_TABLE_PORT")
+    export STORAGE_CONNECTION_STRING
+fi
 
 # Old trx files would be counted again: start from an empty results folder.
 rm -rf "$RESULTS_DIR"
@@ -100,7 +135,7 @@ add_counts() {
     read -r p f sk <<<"$1"
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + sk))
 }
-if (($# == 0)) && [[ ${SKIP_CONSOLE_TESTS:-0} != 1 ]]; then
+if (($# == 0)) && ((!FAST)) && [[ ${SKIP_CONSOLE_TESTS:-0} != 1 ]]; then
     if ensure_console_packages; then
         log "Running the console's component tests (Vitest; log: $LOG_DIR/console-unit.log)"
         (cd console && npx vitest run --reporter=default --reporter=json --outputFile="$PWD/../$RESULTS_DIR/vitest.json") \

@@ -11,6 +11,6 @@ public static class ActivitiesServiceCollectionExtensions
     public static IServiceCollection AddActivities(this IServiceCollection services, IConfiguration configuration, TableServiceClient tables) =>
         services
             .AddSingleton<TableGroupCommit>()
-            .AddSingleton(provider => new ActivityTables(tables, provider.GetRequiredService<TableGroupCommit>()))
+            .AddSingleton<IActivityStore>(provider => new TableActivityStore(tables, provider.GetRequiredService<TableGroupCommit>()))
             .AddSingleton(ActivitySettings.From(configuration));
 }

@@ -6,13 +6,13 @@ using Outbound.Sending;
 namespace Outbound.Grains.Activities;
 
 /// <summary>
-/// Answers timeline and report queries for the org in its key: index scans in Azure Tables, then the current
+/// Answers timeline and report queries for the org in its key: index scans (<see cref="IActivityStore"/>), then the current
 /// status from each request's batch grain (one call per request, never per message, and a bounded number per
 /// query). Stateless, so queries of one org spread over the silos and never queue behind each other.
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed partial class ActivityQueryGrain(ActivityTables activities) : Grain, IActivityQueryGrain
+public sealed partial class ActivityQueryGrain(IActivityStore activities) : Grain, IActivityQueryGrain
 {
     /// <summary>Requests whose messages a recipients page reads at most: the batch grain calls one page may cost.</summary>
     public const int MaxRequestsPerPage = 100;

@@ -1,14 +1,12 @@
 using Azure;
 using Azure.Data.Tables;
 using Outbound.Activities;
-using Outbound.Grains.Storage;
-using Outbound.Sending;
 
 namespace Outbound.Grains.Activities;
 
 /// <summary>
 /// The two indexes over the activity records, which themselves live in their request's <c>SendBatchGrain</c>
-/// state (one entity per request):
+/// state (one entity per request), and the layout of their keys, which every <see cref="IActivityStore"/> keeps:
 /// <list type="bullet">
 /// <item><c>ActivityBatches</c>: one row per request, partition = org, row = acceptance time + batch id, with the
 /// configuration and (once the request is settled) its counts per status. Reports, reconciliation and retention
@@ -20,7 +18,7 @@ namespace Outbound.Grains.Activities;
 /// writes, and a timeline page is one range query: row = key + inverted time (newest first) + message id.</item>
 /// </list>
 /// </summary>
-public sealed class ActivityTables(TableServiceClient service, TableGroupCommit commits)
+public static class ActivityTables
 {
     public const string BatchesTable = "ActivityBatches";
     public const string TimelineTable = "ActivityTimeline";
@@ -28,147 +26,34 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
     /// <summary>Hash buckets per org and index: the number of transactions a request costs at most, per index.</summary>
     public const int TimelinePartitions = 4;
 
-    private const int MaxTransactionSize = 100;
-
-    private readonly Lazy<Task<TableClient>> _batches = new(() => CreateAsync(service, BatchesTable));
-    private readonly Lazy<Task<TableClient>> _timeline = new(() => CreateAsync(service, TimelineTable));
-
     public static string BatchRowKey(DateTimeOffset acceptedAt, Guid batchId) => $"{acceptedAt.UtcTicks:D19}-{batchId:N}";
 
     /// <summary>The first row key at or after <paramref name="at"/>: the bound of a time range scan.</summary>
     public static string BatchRowKeyBound(DateTimeOffset at) => $"{at.UtcTicks:D19}";
 
-    public async Task UpsertBatchAsync(BatchRow row) =>
-        await (await _batches.Value).UpsertEntityAsync(row, TableUpdateMode.Replace);
-
-    public async Task DeleteBatchAsync(Guid orgId, string rowKey)
-    {
-        try
-        {
-            await (await _batches.Value).DeleteEntityAsync(OrgPartition(orgId), rowKey);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // Already gone: retention is idempotent.
-        }
-    }
-
-    /// <summary>The org's request rows accepted in [<paramref name="fromRowKey"/>, <paramref name="toRowKey"/>), oldest first.</summary>
-    public async IAsyncEnumerable<BatchRow> QueryBatchesAsync(
-        Guid orgId, string fromRowKey, string toRowKey, Guid? configurationId = null, bool unsettledOnly = false, Guid? campaignId = null)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {OrgPartition(orgId)} and RowKey ge {fromRowKey} and RowKey lt {toRowKey}");
-        if (configurationId is { } id)
-        {
-            filter += " and " + TableClient.CreateQueryFilter($"ConfigurationId eq {id}");
-        }
-
-        if (campaignId is { } campaign)
-        {
-            // Rows of requests no campaign sent have no CampaignId, so they never match.
-            filter += " and " + TableClient.CreateQueryFilter($"CampaignId eq {campaign}");
-        }
-
-        if (unsettledOnly)
-        {
-            filter += " and Settled eq false";
-        }
-
-        await foreach (var row in (await _batches.Value).QueryAsync<BatchRow>(filter))
-        {
-            yield return row;
-        }
-    }
-
-    /// <summary>Adds the entries, one transaction per partition and hundred rows.</summary>
-    public async Task UpsertTimelineAsync(IEnumerable<TimelineRow> rows)
-    {
-        var table = await _timeline.Value;
-        await Task.WhenAll(Transactions(rows, TableTransactionActionType.UpsertReplace).Select(actions => table.SubmitTransactionAsync(actions)));
-    }
-
-    /// <summary>Adds one entry in a transaction shared with other writers' entries of its partition (a customer's message, say).</summary>
-    public async Task UpsertTimelineRowAsync(TimelineRow row) => await commits.UpsertAsync(await _timeline.Value, row);
-
-    /// <summary>Removes the entries, one transaction per partition and hundred rows (row by row where some are already gone).</summary>
-    public async Task DeleteTimelineAsync(IEnumerable<TimelineRow> rows)
-    {
-        var table = await _timeline.Value;
-        await Task.WhenAll(Transactions(rows, TableTransactionActionType.Delete).Select(async actions =>
-        {
-            try
-            {
-                await table.SubmitTransactionAsync(actions);
-            }
-            catch (TableTransactionFailedException)
-            {
-                // A transaction fails whole if one row is missing (a retried expiry): delete what is left one by one.
-                foreach (var action in actions)
-                {
-                    await table.DeleteEntityAsync(action.Entity.PartitionKey, action.Entity.RowKey);
-                }
-            }
-        }));
-    }
+    /// <summary>The partition of the org's request rows.</summary>
+    public static string OrgPartition(Guid orgId) => orgId.ToString("N");
 
     /// <summary>
-    /// Up to <paramref name="take"/> shown entries of one timeline after <paramref name="afterRowKey"/>, newest
-    /// first (row keys hold the inverted time). Hidden rows are passed over, so a page still fills.
+    /// Where one timeline's rows are: its partition and the row keys in [<see cref="KeyRange.From"/>,
+    /// <see cref="KeyRange.End"/>), newest first.
     /// </summary>
-    public async Task<List<TimelineRow>> QueryTimelineAsync(Guid orgId, TimelineKind kind, string key, string? afterRowKey, int take)
+    public static KeyRange TimelineRange(Guid orgId, TimelineKind kind, string key)
     {
-        var partition = TimelinePartition(orgId, kind, key);
         var prefix = TimelinePrefix(key);
         // '}' follows '|' in ASCII: the end of every row key that starts with the prefix.
-        var end = prefix[..^1] + "}";
-        var filter = afterRowKey is not null && string.CompareOrdinal(afterRowKey, prefix) > 0
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {afterRowKey} and RowKey lt {end}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {end}");
-        var rows = new List<TimelineRow>(take);
-        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter, maxPerPage: take))
-        {
-            // Filtered here rather than in the query: rows written before the column existed have no Hidden.
-            if (row.Hidden)
-            {
-                continue;
-            }
-
-            rows.Add(row);
-            if (rows.Count == take)
-            {
-                break;
-            }
-        }
-
-        return rows;
+        return new KeyRange(TimelinePartition(orgId, kind, key), prefix, prefix[..^1] + "}");
     }
 
     /// <summary>
-    /// Up to <paramref name="take"/> rows of a customer's timeline for messages accepted in [<paramref name="from"/>,
-    /// <paramref name="until"/>), newest first, after <paramref name="afterRowKey"/>: one range query in one partition.
-    /// Hidden rows (messages of configurations not shown, stored by older versions) are included: a search wants them.
+    /// Where a customer's timeline rows of messages accepted in [<paramref name="from"/>, <paramref name="until"/>)
+    /// are: a row at exactly <paramref name="until"/> is outside, one at <paramref name="from"/> inside.
     /// </summary>
-    public async Task<List<TimelineRow>> QueryContactRangeAsync(Guid orgId, string number, DateTimeOffset from, DateTimeOffset until, string? afterRowKey, int take)
+    public static KeyRange ContactRange(Guid orgId, string number, DateTimeOffset from, DateTimeOffset until)
     {
-        var partition = TimelinePartition(orgId, TimelineKind.Contact, number);
         var prefix = TimelinePrefix(number);
-        // Inverted times: the newest bound is the lowest key. A row at exactly `until` is excluded, one at `from` kept.
-        var lowest = prefix + Inverted(until.AddTicks(-1));
-        var end = prefix + Inverted(from) + "}";
-        var filter = afterRowKey is not null && string.CompareOrdinal(afterRowKey, lowest) >= 0
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {afterRowKey} and RowKey lt {end}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {lowest} and RowKey lt {end}");
-        var rows = new List<TimelineRow>(take);
-        await foreach (var row in (await _timeline.Value).QueryAsync<TimelineRow>(filter, maxPerPage: take))
-        {
-            rows.Add(row);
-            if (rows.Count == take)
-            {
-                break;
-            }
-        }
-
-        return rows;
+        // Inverted times: the newest bound is the lowest key.
+        return new KeyRange(TimelinePartition(orgId, TimelineKind.Contact, number), prefix + Inverted(until.AddTicks(-1)), prefix + Inverted(from) + "}");
     }
 
     /// <summary>
@@ -187,41 +72,9 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
         Hidden = true,
     };
 
-    /// <summary>The last configuration message sent to the customer on the channel, if any is recorded.</summary>
-    public async Task<TimelineRow?> GetLastOutboundAsync(Guid orgId, string customer, Guid channelId)
-    {
-        var row = await (await _timeline.Value).GetEntityIfExistsAsync<TimelineRow>(
-            TimelinePartition(orgId, TimelineKind.Contact, customer), LastOutboundKey(customer, channelId));
-        return row.HasValue ? row.Value : null;
-    }
-
-    /// <summary>Removes the last-outbound rows that still name a message of <paramref name="batchId"/>; a newer message's row stays.</summary>
-    public async Task DeleteLastOutboundAsync(IEnumerable<TimelineRow> rows, Guid batchId)
-    {
-        var table = await _timeline.Value;
-        // A few reads at a time: expiry is background work and must not crowd the storage account.
-        using var slots = new SemaphoreSlim(8);
-        await Task.WhenAll(rows.Select(async row =>
-        {
-            await slots.WaitAsync();
-            try
-            {
-                var stored = await table.GetEntityIfExistsAsync<TimelineRow>(row.PartitionKey, row.RowKey);
-                if (stored is { HasValue: true, Value: { } current } && MessageIds.TryParse(current.MessageId, out var storedBatch, out _) && storedBatch == batchId)
-                {
-                    await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, current.ETag);
-                }
-            }
-            catch (RequestFailedException e) when (e.Status == 412)
-            {
-                // A newer message took the row meanwhile: it stays.
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }));
-    }
+    /// <summary>The partition and row key of <see cref="LastOutbound"/>'s row.</summary>
+    public static (string PartitionKey, string RowKey) LastOutboundAddress(Guid orgId, string customer, Guid channelId) =>
+        (TimelinePartition(orgId, TimelineKind.Contact, customer), LastOutboundKey(customer, channelId));
 
     /// <summary>
     /// The row of a conversation's transcript entry (a customer's message) in the customer's timeline, beside the
@@ -242,8 +95,6 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
         RowKey = $"{TimelinePrefix(key)}{Inverted(acceptedAt)}|{messageId}",
         MessageId = messageId,
     };
-
-    private static string OrgPartition(Guid orgId) => orgId.ToString("N");
 
     private static string LastOutboundKey(string customer, Guid channelId) => $"{TimelineKeys.Encode(customer)}*{channelId:N}";
 
@@ -269,19 +120,10 @@ public sealed class ActivityTables(TableServiceClient service, TableGroupCommit 
 
         return hash;
     }
-
-    private static IEnumerable<List<TableTransactionAction>> Transactions(IEnumerable<TimelineRow> rows, TableTransactionActionType type) =>
-        rows.GroupBy(r => r.PartitionKey)
-            .SelectMany(partition => partition.DistinctBy(r => r.RowKey).Chunk(MaxTransactionSize))
-            .Select(chunk => chunk.Select(r => new TableTransactionAction(type, r, ETag.All)).ToList());
-
-    private static async Task<TableClient> CreateAsync(TableServiceClient service, string name)
-    {
-        var table = service.GetTableClient(name);
-        await table.CreateIfNotExistsAsync();
-        return table;
-    }
 }
+
+/// <summary>Row keys in [<paramref name="From"/>, <paramref name="End"/>) of one partition.</summary>
+public readonly record struct KeyRange(string Partition, string From, string End);
 
 /// <summary>One request in the <c>ActivityBatches</c> index.</summary>
 public sealed class BatchRow : ITableEntity

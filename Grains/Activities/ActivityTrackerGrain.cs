@@ -20,7 +20,7 @@ public sealed class ActivityTrackerState
 /// </summary>
 public sealed class ActivityTrackerGrain(
     [PersistentState("tracker", StorageNames.Messages)] IPersistentState<ActivityTrackerState> state,
-    ActivityTables activities,
+    IActivityStore activities,
     ActivitySettings settings,
     TimeProvider time,
     ILogger<ActivityTrackerGrain> logger)

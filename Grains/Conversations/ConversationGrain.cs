@@ -35,7 +35,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
     private readonly IPersistentState<ConversationState> state;
     private readonly TimeProvider time;
     private readonly ConversationIndex index;
-    private readonly ActivityTables activities;
+    private readonly IActivityStore activities;
     private readonly ILogger<ConversationGrain> logger;
     private readonly CoalescingWriter _writer;
     private Guid _orgId;
@@ -45,7 +45,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain
         [PersistentState("conversation", StorageNames.Conversations)] IPersistentState<ConversationState> state,
         TimeProvider time,
         ConversationIndex index,
-        ActivityTables activities,
+        IActivityStore activities,
         ILogger<ConversationGrain> logger)
     {
         this.state = state;

@@ -50,7 +50,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
     private readonly IPersistentState<SendBatchProgress> progress;
     private readonly TimeProvider time;
     private readonly CallbackUrls callbackUrls;
-    private readonly ActivityTables activities;
+    private readonly IActivityStore activities;
     private readonly ActivitySettings activitySettings;
     private readonly DeliveryBacklog backlog;
     private readonly MessageProviders providers;
@@ -84,7 +84,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         [PersistentState("progress", StorageNames.Messages)] IPersistentState<SendBatchProgress> progress,
         TimeProvider time,
         CallbackUrls callbackUrls,
-        ActivityTables activities,
+        IActivityStore activities,
         ActivitySettings activitySettings,
         DeliveryBacklog backlog,
         MessageProviders providers,

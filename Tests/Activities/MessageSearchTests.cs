@@ -10,6 +10,7 @@ namespace Outbound.Tests.Activities;
 
 /// <summary>Admins find messages by number, status, configuration and time, newest first and a page at a time.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class MessageSearchTests(OutboundSystem system)
 {
     private static async Task<JsonObject> SearchAsync(HttpClient http, string query = "") =>

@@ -5,6 +5,7 @@ namespace Outbound.Tests.Activities;
 
 /// <summary>Admins see what was delivered and what failed, per hour or day and per recipient.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ReportTests(OutboundSystem system)
 {
     [Fact]

@@ -4,6 +4,7 @@ namespace Outbound.Tests.Activities;
 
 /// <summary>Agents see, newest first, what a customer was sent through configurations shown in the timeline.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TimelineTests(OutboundSystem system)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Outbound.Tests.Activities;
 
 /// <summary>No message stays "sent" forever, and activity records go away after the retention.</summary>
 [Collection(TrackingCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TrackingTests(TrackingSystem system)
 {
     [Fact]

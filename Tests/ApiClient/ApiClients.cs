@@ -176,6 +176,7 @@ internal static class ApiClients
 
     private static async Task<string> RunToolAsync(string tool, string workingDirectory, params string[] arguments)
     {
+        TestEnvironment.RequireIntegrationLayer($"runs {tool}");
         var path = Path.Combine(ToolsBin, tool);
         if (!File.Exists(path))
         {

@@ -1,6 +1,7 @@
 namespace Outbound.Tests.ApiClient;
 
 /// <summary>How the C# client's generation reads shapes NSwag would otherwise get wrong.</summary>
+[Trait("Category", "Integration")]
 public sealed class ClientGeneratorSettingsTests
 {
     private const string ChannelsDocument = """

@@ -2,6 +2,7 @@ namespace Outbound.Tests.ApiClient;
 
 /// <summary>An integrator's first day with the client generated from the document: every call is the generated one.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class GeneratedClientTests(OutboundSystem system)
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Outbound.Tests.ApiClient;
 /// here, and a regenerated one that breaks a caller fails the build (the tests' C# client, the console's types).
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class GeneratedClientsTests(OutboundSystem system)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Outbound.Tests.Bench;
 /// every accepted message must reach the provider fake exactly once. Numbers are not asserted: they belong to
 /// <c>./bench.sh</c> on an idle machine.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 150_000)]

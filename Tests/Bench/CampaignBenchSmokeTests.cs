@@ -8,6 +8,7 @@ namespace Outbound.Tests.Bench;
 /// must upload, send to the end and find every valid contact exactly once in the fake's ledger, each clock hour within
 /// the share. Numbers are not asserted.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CampaignBenchSmokeTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 150_000)]

@@ -9,6 +9,7 @@ namespace Outbound.Tests.Bench;
 /// webhook is answered 200 and ends as exactly one assigned conversation, no agent over capacity, and the agents'
 /// event streams show the assignments. Numbers are not asserted: they belong to <c>./bench.sh</c>.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ConversationsBenchSmokeTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 150_000)]

@@ -18,6 +18,7 @@ public sealed class AudienceSystem : OutboundSystem
 /// A campaign's audience, uploaded as CSV or JSON Lines: its valid rows kept in order in part blobs, each refused
 /// row in the row-error report, replaced by a new upload until the campaign starts.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class AudienceUploadTests(AudienceSystem system) : IClassFixture<AudienceSystem>
 {
     [Fact]

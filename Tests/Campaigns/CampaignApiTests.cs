@@ -9,6 +9,7 @@ namespace Outbound.Tests.Campaigns;
 
 /// <summary>Campaigns as catalog items: created as drafts with a quota share, validated, listed, replaced and deleted.</summary>
 [Collection(CampaignCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CampaignApiTests(CampaignSystem system)
 {
     [Fact]

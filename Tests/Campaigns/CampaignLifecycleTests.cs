@@ -4,6 +4,7 @@ namespace Outbound.Tests.Campaigns;
 
 /// <summary>Which lifecycle command a campaign takes in which status, and what a refused one says.</summary>
 [Collection(CampaignCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CampaignLifecycleTests(CampaignSystem system)
 {
     private async Task<(OrgClient Org, Guid Id)> DraftAsync()

@@ -7,6 +7,7 @@ namespace Outbound.Tests.Campaigns;
 /// no contact missing and none sent twice. A system of its own, restarted before its clock moves (a silo restarted
 /// on a clock moved ahead would be declared dead by the membership of the one before it).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CampaignRestartTests(CampaignSystem system) : IClassFixture<CampaignSystem>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Outbound.Tests.Campaigns;
 
 /// <summary>A schedule that starts a campaign instead of sending to its own contacts.</summary>
 [Collection(CampaignCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CampaignScheduleTests(CampaignSystem system)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Outbound.Tests.Campaigns;
 /// hour's quota, resuming where it stopped. The clock is moved to the next hour instead of waiting for it.
 /// </summary>
 [Collection(CampaignCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CampaignSendingTests(CampaignSystem system)
 {
     private static string NewRun() => Guid.NewGuid().ToString("N")[..10];

@@ -4,6 +4,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Catalog;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ListingTests(OutboundSystem system)
 {
     [Fact]

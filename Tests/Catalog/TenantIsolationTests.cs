@@ -6,6 +6,7 @@ namespace Outbound.Tests.Catalog;
 
 /// <summary>Org B must not see, change or use anything of org A's: to B, A's ids do not exist.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TenantIsolationTests(OutboundSystem system)
 {
     [Theory]

@@ -5,6 +5,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Channels;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ChannelApiTests(OutboundSystem system)
 {
     private const string AcsKey = "c2VjcmV0LWFjcy1hY2Nlc3Mta2V5LWZvci10ZXN0cw==";

@@ -9,6 +9,7 @@ namespace Outbound.Tests.Configurations;
 
 /// <summary>Outbound configurations are active or inactive, as in the reference's "Active Outbound Configurations" list.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ActiveConfigurationTests(OutboundSystem system)
 {
     private static object Configuration(Guid channel, Guid template, bool? active) => new

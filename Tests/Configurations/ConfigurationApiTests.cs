@@ -5,6 +5,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Configurations;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConfigurationApiTests(OutboundSystem system)
 {
     [Fact]

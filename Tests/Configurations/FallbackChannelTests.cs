@@ -8,6 +8,7 @@ namespace Outbound.Tests.Configurations;
 
 /// <summary>A configuration's fallback channel: a second channel of its type that carries messages while its channel is down.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class FallbackChannelTests(OutboundSystem system)
 {
     private const string Configurations = "/v1/outbound-configurations";

@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Contacts;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConsentTests(OutboundSystem system)
 {
     /// <summary>Twilio's test number whose sends fail with 21610: the recipient unsubscribed.</summary>

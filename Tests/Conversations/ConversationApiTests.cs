@@ -9,6 +9,7 @@ namespace Outbound.Tests.Conversations;
 
 /// <summary>What an admin (and an agent) sees of a conversation and does with it through the conversations API.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConversationApiTests(OutboundSystem system)
 {
     [Fact]

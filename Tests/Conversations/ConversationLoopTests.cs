@@ -12,6 +12,7 @@ namespace Outbound.Tests.Conversations;
 /// available agent's screen linked to the notification, the agent replies, and a STOP ends the messages.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConversationLoopTests(OutboundSystem system)
 {
     [Fact]

@@ -16,6 +16,7 @@ namespace Outbound.Tests.Conversations;
 /// outbound message can be found as what a customer's reply answers.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DirectMessageTests(OutboundSystem system)
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Outbound.Tests.Events;
 /// the provider exactly once. The logs' and batchers' reminders bring the unsettled work back; the batch ids make a
 /// repeated send replay the send path's first receipt.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class EventCrashTests : IAsyncLifetime
 {
     private const int Requests = 5;

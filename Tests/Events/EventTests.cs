@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 
 namespace Outbound.Tests.Events;
 
+[Trait("Category", "Integration")]
 public sealed class EventTests(EventsSystem system) : IClassFixture<EventsSystem>
 {
     private async Task<(OrgClient Org, Guid Configuration)> SetupAsync()

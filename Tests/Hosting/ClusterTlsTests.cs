@@ -41,6 +41,7 @@ public sealed class TlsSystem : OutboundSystem
     }
 }
 
+[Trait("Category", "Integration")]
 public sealed class ClusterTlsTests(TlsSystem system) : IClassFixture<TlsSystem>
 {
     [Fact]

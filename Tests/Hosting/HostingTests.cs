@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Hosting;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class HostingTests(OutboundSystem system)
 {
     [Theory]

@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Hosting;
 
 /// <summary>Its own system, because it restarts the silo under the gateway.</summary>
+[Trait("Category", "Integration")]
 public sealed class RestartTests : IAsyncLifetime
 {
     private readonly OutboundSystem _system = new();

@@ -16,6 +16,7 @@ namespace Outbound.Tests.Inbound;
 /// channel's inboundWebhookUrl) and ACS's SMSReceived events are stored in the customer's conversation before they
 /// are acknowledged, once per provider message id; anything not the channel's is refused.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class InboundMessageTests(RecordingSystem system) : IClassFixture<RecordingSystem>
 {
     private const string Number = "+14155550100";

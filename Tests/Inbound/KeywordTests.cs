@@ -12,6 +12,7 @@ namespace Outbound.Tests.Inbound;
 /// them out, opts them in again or asks for help, and opens no conversation. The words and replies are the org's.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class KeywordTests(OutboundSystem system)
 {
     private const string Number = "+14155550100";

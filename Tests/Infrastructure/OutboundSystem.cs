@@ -66,6 +66,7 @@ public class OutboundSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        TestEnvironment.RequireIntegrationLayer("runs on the real system (Azurite)");
         Providers = await ProviderFake.FakeServer.StartAsync(("FAKE_TWILIO_ACCOUNTS", $"{Api.AccountSid}:{Api.TwilioAuthToken}"));
         await StartSiloAsync();
         _gateway = Gateway.Program.Create([], b => b.Configuration.AddInMemoryCollection(Settings([("GATEWAY_PORT", _gatewayPort), .. GatewaySettings])));

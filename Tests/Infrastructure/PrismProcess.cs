@@ -30,6 +30,8 @@ public sealed class PrismProcess : IAsyncDisposable
     /// <summary>Starts <c>prism mock &lt;spec&gt;</c> or <c>prism proxy &lt;document&gt; &lt;upstream&gt;</c> on a free port.</summary>
     public static async Task<PrismProcess> StartAsync(string command, params string[] operands)
     {
+        TestEnvironment.RequireIntegrationLayer("starts Prism");
+
         // Missing tools fail the tests (not skip them): a contract test that silently does not run proves nothing.
         if (!File.Exists(ProviderTestPaths.Prism))
         {

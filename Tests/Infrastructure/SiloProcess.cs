@@ -23,6 +23,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo with <paramref name="settings"/> as environment variables and waits until it is ready.</summary>
     public static async Task<SiloProcess> StartAsync(int httpPort, IReadOnlyDictionary<string, string> settings)
     {
+        TestEnvironment.RequireIntegrationLayer("starts a silo process");
         var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "Silo.dll"))
         {
             WorkingDirectory = AppContext.BaseDirectory,

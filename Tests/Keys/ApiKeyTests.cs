@@ -10,6 +10,7 @@ namespace Outbound.Tests.Keys;
 /// shown once, and the list tells keys apart by prefix and last use.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ApiKeyTests(OutboundSystem system)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Outbound.Tests.Keys;
 
 /// <summary>The operator disables an org: its keys stop and its sends are refused, until it is enabled again.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OrgDisableTests(OutboundSystem system)
 {
     [Fact]

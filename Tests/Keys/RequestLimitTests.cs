@@ -18,6 +18,7 @@ public sealed class LimitedSystem : OutboundSystem
 /// Bounded work per caller: an org's reads are limited per minute, and a client that keeps presenting keys that
 /// are not valid is refused for the rest of the minute; both answer 429 with Retry-After and hold back no one else.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RequestLimitTests(LimitedSystem system) : IClassFixture<LimitedSystem>
 {
     [Fact]

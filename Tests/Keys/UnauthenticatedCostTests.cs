@@ -18,6 +18,7 @@ public sealed class RecordingSystem : OutboundSystem
 /// A request with a key the cluster did not issue, a key already refused, or a callback URL the cluster did not
 /// sign costs no grain call: the gateway refuses it on its own.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class UnauthenticatedCostTests(RecordingSystem system) : IClassFixture<RecordingSystem>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Outbound.Tests.OpenApi;
 /// response against the document the gateway serves: whatever the API answers, the document says it can.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ConformanceTests(OutboundSystem system) : IAsyncLifetime
 {
     private PrismProcess _prism = null!;

@@ -8,6 +8,7 @@ namespace Outbound.Tests.OpenApi;
 /// these check its truth where a generated client would otherwise refuse valid requests or miss a header.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OpenApiDocumentTests(OutboundSystem system)
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace Outbound.Tests.OpenApi;
 /// beside this class.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OpenApiLintTests(OutboundSystem system)
 {
     private static readonly TimeSpan LintTimeout = TimeSpan.FromMinutes(2);

@@ -10,6 +10,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Orgs;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OrgApiTests(OutboundSystem system)
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Outbound.Tests.Orgs;
 
 /// <summary>Admins see this hour's send requests against the hourly limit (the console's quota gauge).</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class OrgUsageTests(OutboundSystem system)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Outbound.Tests.Providers;
 /// validation (AccountSid and SID patterns, form field types and formats, Basic auth) and the SDK must read the
 /// spec's 201 example.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class TwilioContractTests(PrismFixture prism) : IClassFixture<PrismFixture>
 {
     private async Task AssertAcceptedByContractAsync(ProviderMessage message, Outbound.Channels.Channel channel)

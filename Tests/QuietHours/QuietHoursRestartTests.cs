@@ -9,6 +9,7 @@ namespace Outbound.Tests.QuietHours;
 /// own, restarted before its clock ever moves: a silo restarted on a clock moved days ahead is declared dead by the
 /// membership of the one before it.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class QuietHoursRestartTests(QuietHoursSystem system) : IClassFixture<QuietHoursSystem>
 {
     private const string LosAngeles = "+14155550142";

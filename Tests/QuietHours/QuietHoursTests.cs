@@ -13,6 +13,7 @@ namespace Outbound.Tests.QuietHours;
 /// Quiet hours: a message that would reach a customer in their night is accepted as <c>scheduled</c> and goes out
 /// when the window opens in every time zone the number may be in; transactional configurations are never held.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class QuietHoursTests(QuietHoursSystem system) : IClassFixture<QuietHoursSystem>
 {
     // Not the test channel's own number (+14155550100): the provider refuses a message to itself.

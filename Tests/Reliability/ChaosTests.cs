@@ -12,6 +12,7 @@ namespace Outbound.Tests.Reliability;
 /// failure: nothing lost, nothing left open, no ACS duplicate, Twilio duplicates only flagged ambiguous and rare.
 /// The long run and what each number means: tools/Chaos/README.md.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 270_000)]

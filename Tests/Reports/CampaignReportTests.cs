@@ -6,6 +6,7 @@ namespace Outbound.Tests.Reports;
 
 /// <summary>A campaign's report is the outbound report filtered by the campaign: only the messages it sent.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class CampaignReportTests(OutboundSystem system)
 {
     private static SendContact Contact(string to) =>

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 namespace Outbound.Tests.Routing;
 
 /// <summary>An agent key acts as its agent: their own conversations, their presence, their live events.</summary>
+[Trait("Category", "Integration")]
 public sealed class AgentApiTests(RoutingSystem system) : IClassFixture<RoutingSystem>
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace Outbound.Tests.Routing;
 /// An agent key reads what it chooses from in a conversation (where to transfer it, which WhatsApp template to answer
 /// with) without reading the admin's queue, agent and template settings.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class AgentChoicesTests(RoutingSystem system) : IClassFixture<RoutingSystem>
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Outbound.Tests.Routing;
 /// A new conversation goes to an available agent of its channel's queue with free capacity, or waits first in,
 /// first out; agents who go offline or leave a conversation unanswered lose it to the queue.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class AssignmentTests(RoutingSystem system) : IClassFixture<RoutingSystem>
 {
     private IGrainFactory Grains => system.Grains;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 namespace Outbound.Tests.Routing;
 
 /// <summary>An admin sets up queues and agents through the API; bad input is a problem naming the field.</summary>
+[Trait("Category", "Integration")]
 public sealed class QueuesAndAgentsTests(RoutingSystem system) : IClassFixture<RoutingSystem>
 {
     [Fact]

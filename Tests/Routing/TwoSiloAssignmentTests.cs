@@ -15,6 +15,7 @@ public sealed class TwoSilos : OutboundSystem, IAsyncLifetime
     }
 }
 
+[Trait("Category", "Integration")]
 public sealed class TwoSiloAssignmentTests(TwoSilos system) : IClassFixture<TwoSilos>
 {
     private const int Agents = 6;

@@ -12,6 +12,7 @@ namespace Outbound.Tests.Schedules;
 /// the timer call, invoked here directly.
 /// </summary>
 [Collection(ScheduleCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ScheduleTests(ScheduleSystem system)
 {
     private static string NewNumber() => $"+1415555{Random.Shared.Next(1000, 10000)}";

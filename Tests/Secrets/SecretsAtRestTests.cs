@@ -11,6 +11,7 @@ namespace Outbound.Tests.Secrets;
 /// after a restart, after a key-encryption key rotation, and when it was stored before sealing existed.
 /// Its own system, because it restarts the silo.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed partial class SecretsAtRestTests : IAsyncLifetime
 {
     private readonly OutboundSystem _system = new();

@@ -18,6 +18,7 @@ namespace Outbound.Tests.Security;
 /// wrong content type), the answer is a 4xx RFC 9457 problem naming the field, never a 5xx, and nothing is stored.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed partial class HostileRequestTests(OutboundSystem system)
 {
     private const string EventsSecret = "hostile-corpus-events-secret";

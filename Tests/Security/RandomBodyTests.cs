@@ -10,6 +10,7 @@ namespace Outbound.Tests.Security;
 /// never gets a 5xx: it is either taken or refused with a problem.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class RandomBodyTests(OutboundSystem system)
 {
     private static readonly string[] FieldNames =

@@ -12,6 +12,7 @@ namespace Outbound.Tests.Sending;
 /// secret, in either schema and casing, and move messages forward only.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class AcsDeliveryReportTests(OutboundSystem system)
 {
     private const string DeliveryReport = "Microsoft.Communication.SMSDeliveryReportReceived";

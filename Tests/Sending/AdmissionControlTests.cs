@@ -19,6 +19,7 @@ public sealed class AdmissionCollection : ICollectionFixture<AdmissionSystem>
 /// there is room; another org's send is not held back by it.
 /// </summary>
 [Collection(AdmissionCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class AdmissionControlTests(AdmissionSystem system)
 {
     [Fact]

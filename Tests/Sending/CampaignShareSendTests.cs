@@ -23,6 +23,7 @@ public sealed class CampaignShareSystem : OutboundSystem
 }
 
 /// <summary>The send path takes a campaign's request only within the campaigns' share of the org's hourly quota.</summary>
+[Trait("Category", "Integration")]
 public sealed class CampaignShareSendTests(CampaignShareSystem system) : IClassFixture<CampaignShareSystem>
 {
     private const int Limit = 4;

@@ -10,6 +10,7 @@ namespace Outbound.Tests.Sending;
 /// the org's share of the delivery backlog is given back meanwhile, and every message still reaches a final state.
 /// </summary>
 [Collection(DeliveryFaultsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DeliveryStallTests(DeliveryFaultsSystem system)
 {
     [Fact]

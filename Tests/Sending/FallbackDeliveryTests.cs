@@ -8,6 +8,7 @@ namespace Outbound.Tests.Sending;
 /// deduplication rules, and the message's activity record says which channel carried it.
 /// </summary>
 [Collection(DeliveryFaultsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class FallbackDeliveryTests(DeliveryFaultsSystem system)
 {
     [Fact]

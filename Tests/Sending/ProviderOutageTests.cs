@@ -9,6 +9,7 @@ namespace Outbound.Tests.Sending;
 /// deadline: retries go on until then, however many it takes.
 /// </summary>
 [Collection(DeliveryFaultsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ProviderOutageTests(DeliveryFaultsSystem system)
 {
     [Fact]

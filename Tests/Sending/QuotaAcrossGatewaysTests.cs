@@ -7,6 +7,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Sending;
 
 /// <summary>The hourly quota is one count per org, however many gateways and clients send at once.</summary>
+[Trait("Category", "Integration")]
 public sealed class QuotaAcrossGatewaysTests : IAsyncLifetime
 {
     private const int Limit = 300;

@@ -10,6 +10,7 @@ namespace Outbound.Tests.Sending;
 /// <c>tocontactid</c>, and <c>msdyn_ocoutboundconfigurationid</c> on each contact.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class ReferenceContactListTests(OutboundSystem system)
 {
     private async Task<(OrgClient Org, Guid Configuration)> SetupAsync()

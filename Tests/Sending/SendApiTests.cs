@@ -7,6 +7,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Sending;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SendApiTests(OutboundSystem system)
 {
     private static object Contact(string to = "+14155550142", bool? optin = true, string? caseName = null, string? locale = null) => new Dictionary<string, object?>

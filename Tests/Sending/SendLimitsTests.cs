@@ -7,6 +7,7 @@ namespace Outbound.Tests.Sending;
 
 /// <summary>What one send request may make the cluster store is bounded, and refused before anything is taken.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SendLimitsTests(OutboundSystem system)
 {
     private static object Contact(string to, string? regarding) => new

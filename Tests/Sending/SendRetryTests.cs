@@ -6,6 +6,7 @@ namespace Outbound.Tests.Sending;
 
 /// <summary>Provider errors and throttling delay messages; they never lose or duplicate them.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SendRetryTests(OutboundSystem system)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Outbound.Tests.Sending;
 /// Accepted means durable: kill the silo with SIGKILL while it is sending, start it again, and every accepted
 /// message still reaches the provider exactly once: what the kill interrupted is looked up before it is resent.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SiloCrashTests : IAsyncLifetime
 {
     private const int Requests = 20;

@@ -7,6 +7,7 @@ namespace Outbound.Tests.Sending;
 /// that waits for a free connection is deferred rather than counted as an attempt, and nothing is sent twice.
 /// </summary>
 [Collection(DeliveryFaultsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SlowProviderTests(DeliveryFaultsSystem system)
 {
     [Fact]

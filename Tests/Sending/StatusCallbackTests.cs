@@ -7,6 +7,7 @@ namespace Outbound.Tests.Sending;
 
 /// <summary>Twilio's status callbacks move messages forward, and only when Twilio really signed them.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StatusCallbackTests(OutboundSystem system)
 {
     private async Task<(OrgClient Org, string MessageId)> SendOneAsync()

@@ -10,6 +10,7 @@ namespace Outbound.Tests.Sending;
 /// accepted; a status report is acknowledged only once it is stored.
 /// </summary>
 [Collection(DeliveryFaultsCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StorageFaultTests(DeliveryFaultsSystem system)
 {
     [Fact]

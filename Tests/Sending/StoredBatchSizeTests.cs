@@ -10,6 +10,7 @@ namespace Outbound.Tests.Sending;
 
 /// <summary>The size check before acceptance never lets through a batch the storage would refuse.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class StoredBatchSizeTests(OutboundSystem system)
 {
     [Theory]

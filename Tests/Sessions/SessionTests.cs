@@ -10,6 +10,7 @@ namespace Outbound.Tests.Sessions;
 /// key never stays in the browser and scripts cannot read the session; its writes need the session's CSRF token.
 /// </summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SessionTests(OutboundSystem system)
 {
     [Fact]

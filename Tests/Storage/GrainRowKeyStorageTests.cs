@@ -9,6 +9,7 @@ namespace Outbound.Tests.Storage;
 /// The messages store keys each grain's row by state and grain, so Azurite's RowKey-first lookups stay short, and
 /// rows written before that layout stay readable and writable.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class GrainRowKeyStorageTests
 {
     private static readonly GrainId BatchA = GrainId.Create("sendbatch", "org/a");

@@ -13,6 +13,7 @@ namespace Outbound.Tests.Storage;
 /// The conversations store commits many grains' writes in shared table transactions, acknowledges each write only
 /// once committed, and keeps every row's ETag check of its own.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class GroupCommitTableStorageTests
 {
     private readonly CountingPolicy _requests = new();

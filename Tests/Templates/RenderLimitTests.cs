@@ -6,6 +6,7 @@ namespace Outbound.Tests.Templates;
 
 /// <summary>A render costs at most one SMS of work, however a template repeats a slug or a value is long.</summary>
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class RenderLimitTests(OutboundSystem system)
 {
     // 533 slugs and a 60,000-character value (near the render body limit) would render 32 million characters.

@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Templates;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TemplateApiTests(OutboundSystem system)
 {
     private static object Localized => new

@@ -6,6 +6,7 @@ using Outbound.Tests.Infrastructure;
 namespace Outbound.Tests.Triggers;
 
 [Collection(SystemCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class TriggerApiTests(OutboundSystem system)
 {
     [Fact]
