@@ -1,0 +1,183 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Trace;
+using Outbound.Tests.Sending;
+
+namespace Outbound.Tests.Telemetry;
+
+/// <summary>The system with every span its hosts start kept in memory, as an OTLP collector would get them.</summary>
+public sealed class TracedSystem : OutboundSystem
+{
+    public SpanLog Spans { get; } = new();
+
+    // Activity listeners are process-wide: the silo's tracer also sees the gateway's and the provider fake's spans,
+    // as separate processes would each export theirs to one collector.
+    protected override void ConfigureSiloServices(IServiceCollection services) =>
+        services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(Spans));
+}
+
+public sealed class TelemetryTests(TracedSystem system) : IClassFixture<TracedSystem>
+{
+    [Fact]
+    public async Task A_send_shows_in_the_scraped_counters_from_accepted_to_delivered()
+    {
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
+        var before = await ScrapeAsync(system.SiloUrl);
+
+        var ids = await org.SendTaggedAsync(configuration, run, 2);
+        await org.WaitUntilAllAsync(ids, m => m.Status() == "delivered");
+
+        var twilioSms = new[] { "provider=\"twilio\"", "channel_type=\"sms\"" };
+        var after = await Eventually.ReturnsAsync(
+            () => ScrapeAsync(system.SiloUrl),
+            now => now.Sum("outbound_messages_delivered_total", twilioSms) - before.Sum("outbound_messages_delivered_total", twilioSms) >= 2,
+            timeoutMs: 10_000, pollMs: 200, describe: now => now.Text);
+        Assert.True(after.Sum("outbound_messages_accepted_total", twilioSms) - before.Sum("outbound_messages_accepted_total", twilioSms) >= 2);
+        Assert.True(after.Sum("outbound_messages_sent_total", twilioSms) - before.Sum("outbound_messages_sent_total", twilioSms) >= 2);
+        Assert.True(after.Sum("outbound_quota_used_total") - before.Sum("outbound_quota_used_total") >= 1);
+        Assert.True(after.Sum("outbound_provider_duration_seconds_count", "provider=\"twilio\"", "outcome=\"accepted\"")
+            - before.Sum("outbound_provider_duration_seconds_count", "provider=\"twilio\"", "outcome=\"accepted\"") >= 2);
+        Assert.True(after.Has("outbound_delivery_backlog"), "the admission backlog gauge is scraped");
+    }
+
+    [Fact]
+    public async Task One_trace_follows_a_send_from_the_gateway_through_the_grains_to_the_provider_and_its_status_callback()
+    {
+        var (org, configuration, run) = await system.NewSmsSenderAsync();
+        var traceId = ActivityTraceId.CreateRandom();
+        using var send = new HttpRequestMessage(HttpMethod.Post, $"/v1/outbound-configurations/{configuration}/send")
+        {
+            Content = JsonContent.Create(Deliveries.Body(run, 1)),
+        };
+        // The caller's own trace: the gateway continues it, so this test can find it.
+        send.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        var accepted = await (await org.Http.SendAsync(send)).Json(HttpStatusCode.Accepted);
+        await org.Http.WaitForMessageAsync(accepted["results"]![0]!["messageId"]!.GetValue<string>(), "delivered");
+
+        var provider = system.Providers.BaseUrl;
+        var spans = await Eventually.ReturnsAsync(
+            () => Task.FromResult(system.Spans.Snapshot().Where(s => s.TraceId == traceId).ToList()),
+            trace => trace.Any(s => s.OperationName == "outbound.status_report"),
+            timeoutMs: 10_000, pollMs: 100, describe: Describe);
+        Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
+            && s.GetTagItem("url.path") is string path && path.EndsWith("/send", StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && s.Kind == ActivityKind.Server);
+        Assert.Contains(spans, s => s.OperationName == "outbound.deliver");
+        Assert.Contains(spans, s => s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client
+            && s.GetTagItem("server.port") is int port && port == provider.Port);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_scrape_endpoint_wants_the_admin_key(bool onTheSilo)
+    {
+        using var http = new HttpClient { BaseAddress = onTheSilo ? system.SiloUrl : system.GatewayUrl };
+        using var withAnOrgKey = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        withAnOrgKey.Headers.Authorization = new AuthenticationHeaderValue("Bearer", (await system.CreateOrgAsync()).ApiKey);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics")).StatusCode);
+        Assert.NotEqual(HttpStatusCode.OK, (await http.SendAsync(withAnOrgKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ScrapeResponseAsync(http)).StatusCode);
+    }
+
+    private static string Describe(List<Activity> spans) =>
+        $"the trace has only: {string.Join(", ", spans.Select(s => $"{s.Source.Name}/{s.OperationName}"))}";
+
+    private static async Task<HttpResponseMessage> ScrapeResponseAsync(HttpClient http)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", OutboundSystem.AdminKey);
+        return await http.SendAsync(request);
+    }
+
+    private static async Task<Scrape> ScrapeAsync(Uri host)
+    {
+        using var http = new HttpClient { BaseAddress = host };
+        var response = await ScrapeResponseAsync(http);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new Scrape(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A Prometheus text exposition: sums of a metric's samples whose labels include the given ones.</summary>
+    private sealed record Scrape(string Text)
+    {
+        public bool Has(string metric) => Samples(metric, []).Any();
+
+        public double Sum(string metric, params string[] labels) => Samples(metric, labels).Sum();
+
+        private IEnumerable<double> Samples(string metric, string[] labels) =>
+            from line in Text.Split('\n')
+            where line.StartsWith(metric + "{", StringComparison.Ordinal) || line.StartsWith(metric + " ", StringComparison.Ordinal)
+            let close = line.LastIndexOf('}')
+            let labelText = close < 0 ? "" : line[..close]
+            where labels.All(l => labelText.Contains(l, StringComparison.Ordinal))
+            let value = line[(close < 0 ? metric.Length : close + 1)..].Trim().Split(' ')[0]
+            select double.Parse(value, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The spans an in-memory exporter collects, safe to read while hosts keep adding to it.</summary>
+public sealed class SpanLog : ICollection<Activity>
+{
+    private readonly List<Activity> _spans = [];
+
+    public int Count
+    {
+        get
+        {
+            lock (_spans)
+            {
+                return _spans.Count;
+            }
+        }
+    }
+
+    public bool IsReadOnly => false;
+
+    public List<Activity> Snapshot()
+    {
+        lock (_spans)
+        {
+            return [.. _spans];
+        }
+    }
+
+    public void Add(Activity item)
+    {
+        lock (_spans)
+        {
+            _spans.Add(item);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_spans)
+        {
+            _spans.Clear();
+        }
+    }
+
+    public bool Contains(Activity item) => Snapshot().Contains(item);
+
+    public void CopyTo(Activity[] array, int arrayIndex) => Snapshot().CopyTo(array, arrayIndex);
+
+    public bool Remove(Activity item)
+    {
+        lock (_spans)
+        {
+            return _spans.Remove(item);
+        }
+    }
+
+    public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
