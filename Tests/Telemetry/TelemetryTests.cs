@@ -4,8 +4,11 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Trace;
+using Outbound.Hosting;
 using Outbound.Tests.Sending;
 
 namespace Outbound.Tests.Telemetry;
@@ -49,15 +52,16 @@ public sealed class TelemetryTests(TracedSystem system) : IClassFixture<TracedSy
     public async Task One_trace_follows_a_send_from_the_gateway_through_the_grains_to_the_provider_and_its_status_callback()
     {
         var (org, configuration, run) = await system.NewSmsSenderAsync();
-        var traceId = ActivityTraceId.CreateRandom();
-        using var send = new HttpRequestMessage(HttpMethod.Post, $"/v1/outbound-configurations/{configuration}/send")
+        // The caller's own trace: its HTTP client sends the context, the gateway continues it, and the test finds it by its id.
+        JsonObject accepted;
+        ActivityTraceId traceId;
+        using (var caller = new Activity("caller").SetIdFormat(ActivityIdFormat.W3C).Start())
         {
-            Content = JsonContent.Create(Deliveries.Body(run, 1)),
-        };
-        // The caller's own trace: the gateway continues it, so this test can find it.
-        send.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+            caller.ActivityTraceFlags = ActivityTraceFlags.Recorded;
+            traceId = caller.TraceId;
+            accepted = await (await org.Http.PostAsJsonAsync($"/v1/outbound-configurations/{configuration}/send", Deliveries.Body(run, 1))).Json(HttpStatusCode.Accepted);
+        }
 
-        var accepted = await (await org.Http.SendAsync(send)).Json(HttpStatusCode.Accepted);
         await org.Http.WaitForMessageAsync(accepted["results"]![0]!["messageId"]!.GetValue<string>(), "delivered");
 
         var provider = system.Providers.BaseUrl;
@@ -68,9 +72,22 @@ public sealed class TelemetryTests(TracedSystem system) : IClassFixture<TracedSy
         Assert.Contains(spans, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server
             && s.GetTagItem("url.path") is string path && path.EndsWith("/send", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) && s.Kind == ActivityKind.Server);
-        Assert.Contains(spans, s => s.OperationName == "outbound.deliver");
-        Assert.Contains(spans, s => s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client
-            && s.GetTagItem("server.port") is int port && port == provider.Port);
+        // The provider call is made by the delivery run, after the request has returned, yet in the request's trace.
+        var providerCalls = spans.Where(s => s.Source.Name == "System.Net.Http" && s.Kind == ActivityKind.Client
+            && s.GetTagItem("server.port") is int port && port == provider.Port).ToList();
+        Assert.NotEmpty(providerCalls);
+        Assert.All(providerCalls, call => Assert.Contains(Ancestors(call, spans), s => s.OperationName == "outbound.deliver"));
+        // The callback came in a request of its own: the report's span links to it.
+        Assert.Contains(spans, s => s.OperationName == "outbound.status_report" && s.Links.Any());
+    }
+
+    private static IEnumerable<Activity> Ancestors(Activity span, List<Activity> trace)
+    {
+        var byId = trace.GroupBy(s => s.SpanId).ToDictionary(g => g.Key, g => g.First());
+        for (var at = span; byId.TryGetValue(at.ParentSpanId, out var parent); at = parent)
+        {
+            yield return parent;
+        }
     }
 
     [Theory]
@@ -180,4 +197,34 @@ public sealed class SpanLog : ICollection<Activity>
     public IEnumerator<Activity> GetEnumerator() => Snapshot().GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
+
+/// <summary>What a host exports depends on whether an OTLP collector is configured.</summary>
+public sealed class TelemetrySetupTests
+{
+    [Fact]
+    public void Without_an_otlp_endpoint_no_tracer_runs_and_metrics_still_do()
+    {
+        using var host = Build([]);
+
+        Assert.Null(host.Services.GetService<TracerProvider>());
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Metrics.MeterProvider>());
+    }
+
+    [Fact]
+    public void With_an_otlp_endpoint_traces_and_logs_are_exported_too()
+    {
+        using var host = Build([new("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:4317")]);
+
+        Assert.NotNull(host.Services.GetService<TracerProvider>());
+        Assert.NotNull(host.Services.GetService<OpenTelemetry.Logs.LoggerProvider>());
+    }
+
+    private static Microsoft.Extensions.Hosting.IHost Build(KeyValuePair<string, string?>[] settings)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.AddServiceDefaults("outbound-test");
+        return builder.Build();
+    }
 }
