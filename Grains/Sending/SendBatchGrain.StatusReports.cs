@@ -127,8 +127,10 @@ public sealed partial class SendBatchGrain
 
         // A report's text comes from whoever holds the channel's callback secret: stored within bounds.
         errorCode = ErrorTexts.BoundCode(errorCode);
+        // WhatsApp may report read without delivered first: the message reached the customer all the same.
+        var delivered = next == MessageStatus.Delivered || (next == MessageStatus.Read && message.Status != MessageStatus.Delivered);
         message.MoveTo(next, time.GetUtcNow(), errorCode);
-        if (next == MessageStatus.Delivered)
+        if (delivered)
         {
             metrics.Delivered(ProviderOf(message), state.State.ChannelType);
         }

@@ -20,6 +20,7 @@ public sealed class OutboundMetrics
     /// <summary>The meter's name; the hosts' OpenTelemetry setup subscribes to it by this name.</summary>
     public const string MeterName = "Outbound";
 
+    private readonly Meter _meter;
     private readonly Counter<long> _accepted;
     private readonly Counter<long> _sent;
     private readonly Counter<long> _delivered;
@@ -35,7 +36,7 @@ public sealed class OutboundMetrics
 
     public OutboundMetrics(IMeterFactory meters)
     {
-        var meter = meters.Create(MeterName);
+        var meter = _meter = meters.Create(MeterName);
         _accepted = meter.CreateCounter<long>("outbound.messages.accepted", "{message}", "Messages accepted for delivery.");
         _sent = meter.CreateCounter<long>("outbound.messages.sent", "{message}", "Messages the provider took.");
         _delivered = meter.CreateCounter<long>("outbound.messages.delivered", "{message}", "Messages the provider reported delivered.");
@@ -49,10 +50,7 @@ public sealed class OutboundMetrics
         _inbound = meter.CreateCounter<long>("outbound.inbound.messages", "{message}", "Messages received from customers.");
         meter.CreateObservableGauge("outbound.conversations.waiting", () => (long)_waitingByQueue.Values.Sum(), "{conversation}",
             "Conversations waiting in the queues active on this silo.");
-        Meter = meter;
     }
-
-    internal Meter Meter { get; }
 
     public void Accepted(ProviderKind provider, ChannelType channel, int messages) => Add(_accepted, messages, provider, channel);
 
@@ -89,7 +87,7 @@ public sealed class OutboundMetrics
 
     /// <summary>The admission backlog (<c>DeliveryBacklog</c>) as a gauge.</summary>
     public void ObserveBacklog(Func<long> waiting) =>
-        Meter.CreateObservableGauge("outbound.delivery.backlog", waiting, "{message}", "Accepted messages on this silo whose first provider attempt is not over.");
+        _meter.CreateObservableGauge("outbound.delivery.backlog", waiting, "{message}", "Accepted messages on this silo whose first provider attempt is not over.");
 
     private static void Add(Counter<long> counter, int count, ProviderKind provider, ChannelType channel)
     {
