@@ -318,6 +318,8 @@ public sealed partial class SendBatchGrain
         switch (outcome.Status)
         {
             case SendStatus.Accepted:
+                // Counted whatever a status report already did meanwhile: the provider took it in this attempt.
+                metrics.Sent(ProviderOf(message), state.State.ChannelType);
                 message.ProviderMessageId ??= outcome.ProviderMessageId;
                 message.NextAttemptAt = null;
                 message.UnknownSince = null;
@@ -325,7 +327,6 @@ public sealed partial class SendBatchGrain
                 // Otherwise a status report already moved it further while the round ran, and its error stays.
                 if (message.Status == MessageStatus.Sending)
                 {
-                    metrics.Sent(ProviderOf(message), state.State.ChannelType);
                     message.MoveTo(MessageStatus.Sent, now);
                     message.ErrorCode = null;
                     message.ErrorMessage = null;
