@@ -48,6 +48,8 @@ public sealed class TelemetryTests(TracedSystem system) : IClassFixture<TracedSy
                 && now.Grew(before, "outbound_quota_used_total", 1),
             timeoutMs: 10_000, pollMs: 200, describe: now => now.Product);
         Assert.True(after.Has("outbound_delivery_backlog"), "the admission backlog gauge is scraped");
+        // Beside the product's: Orleans', the provider calls' HTTP client and the runtime's.
+        Assert.All(new[] { "\norleans_", "\nhttp_client_request_duration_seconds", "\ndotnet_" }, prefix => Assert.Contains(prefix, after.Text));
     }
 
     [Fact]
