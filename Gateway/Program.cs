@@ -50,6 +50,7 @@ public static class Program
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
         // Endpoints set their own limits (BodyLimits); this one covers any request that reaches none.
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = BodyLimits.Default);
+        builder.AddServiceDefaults("outbound-gateway");
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -58,6 +59,8 @@ public static class Program
                 o.ServiceId = settings.ServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+            // A request's trace context travels with its grain calls.
+            client.AddActivityPropagation();
             if (ClusterTls.From(builder.Configuration) is { } tls)
             {
                 client.UseTls(tls.Certificate, tls.Configure);
@@ -84,7 +87,6 @@ public static class Program
 
         builder.Services.AddCallerAuthentication(settings, AdminPolicy);
         builder.Services.AddReadRateLimits(settings.ReadRateLimitPerMinute);
-        builder.Services.AddLifecycleHealth();
         builder.Services.AddCampaignAudiences(settings, builder.Configuration);
         builder.Services.AddWebConsole();
 
@@ -99,7 +101,7 @@ public static class Program
         app.UseRateLimiter();
         app.UseUtf8JsonBodies();
 
-        app.MapLifecycleHealth();
+        app.MapDefaultEndpoints();
         app.MapOpenApi();
 
         var v1 = app.MapGroup("/v1").WithBodyLimit(BodyLimits.Default).RequireBody();

@@ -40,10 +40,13 @@ public static class Program
 
         builder.WebHost.UseUrls($"http://{(settings.ListenOnAnyAddress ? "0.0.0.0" : "127.0.0.1")}:{settings.HttpPort}");
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(120));
+        builder.AddServiceDefaults("outbound-silo");
         var tls = ClusterTls.From(builder.Configuration);
         builder.UseOrleans(silo =>
         {
             silo.AddOutboundSilo(settings);
+            // Grain calls carry the caller's trace context, so a send's spans form one trace across the cluster.
+            silo.AddActivityPropagation();
             if (tls is not null)
             {
                 silo.UseTls(tls.Certificate, tls.Configure);
@@ -62,7 +65,6 @@ public static class Program
         builder.Services.AddConversations(tables);
         builder.Services.AddCampaigns(settings.StorageConnectionString);
 
-        builder.Services.AddLifecycleHealth();
         builder.Services.AddAuthentication(AdminKeyAuthenticationHandler.SchemeName)
             .AddScheme<AdminKeyOptions, AdminKeyAuthenticationHandler>(AdminKeyAuthenticationHandler.SchemeName, o => o.AdminKey = settings.AdminKey);
         builder.Services.AddAuthorization();
@@ -70,7 +72,7 @@ public static class Program
         var app = builder.Build();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapLifecycleHealth();
+        app.MapDefaultEndpoints();
         // The dashboard has no switch for its grain-state view, which would show what activations hold in memory
         // (channel credentials, opened for sending): its endpoint is answered here, before the dashboard sees it.
         app.Use((context, next) => context.Request.Path.StartsWithSegments(DashboardGrainStatePath, StringComparison.OrdinalIgnoreCase)

@@ -3,6 +3,7 @@ using Orleans.Concurrency;
 using Outbound.Channels;
 using Outbound.Contacts;
 using Outbound.Conversations;
+using Outbound.Grains.Telemetry;
 
 namespace Outbound.Grains.Inbound;
 
@@ -11,7 +12,7 @@ namespace Outbound.Grains.Inbound;
 /// <see cref="InboundMessage"/>, and hands it to the customer's contact grain, which stores it.
 /// </summary>
 [StatelessWorker]
-public sealed class InboundGrain(TimeProvider time, ILogger<InboundGrain> logger) : Grain, IInboundGrain
+public sealed class InboundGrain(TimeProvider time, ILogger<InboundGrain> logger, OutboundMetrics? metrics = null) : Grain, IInboundGrain
 {
     private const string WhatsAppPrefix = "whatsapp:";
 
@@ -44,7 +45,7 @@ public sealed class InboundGrain(TimeProvider time, ILogger<InboundGrain> logger
 
         var profileName = Field(form, "ProfileName") is { Length: > 0 } name ? name : null;
         var message = new InboundMessage(sid, channelId, stored.Type, ProviderKind.Twilio, from, Field(form, "To"), Field(form, "Body"), profileName, time.GetUtcNow());
-        return await ContactOf(orgId, from).ReceiveAsync(message);
+        return Counted(await ContactOf(orgId, from).ReceiveAsync(message), message);
     }
 
     public async Task<ImmutableArray<InboundReceipt>> ReceiveAcsAsync(Guid orgId, Guid channelId, ImmutableArray<AcsReceivedSms> messages)
@@ -76,7 +77,18 @@ public sealed class InboundGrain(TimeProvider time, ILogger<InboundGrain> logger
         await Task.WhenAll(calls);
         return [.. receipts];
 
-        async Task StoreAsync(int index, InboundMessage message) => receipts[index] = await ContactOf(orgId, message.From).ReceiveAsync(message);
+        async Task StoreAsync(int index, InboundMessage message) => receipts[index] = Counted(await ContactOf(orgId, message.From).ReceiveAsync(message), message);
+    }
+
+    /// <summary>Counts a message received for the first time (a provider's retry of it is a duplicate).</summary>
+    private InboundReceipt Counted(InboundReceipt receipt, InboundMessage message)
+    {
+        if (receipt.Outcome != InboundOutcome.Duplicate && receipt.Outcome != InboundOutcome.Refused)
+        {
+            metrics?.InboundReceived(message.Provider, message.ChannelType);
+        }
+
+        return receipt;
     }
 
     private static InboundReceipt Refused => new(InboundOutcome.Refused, null);

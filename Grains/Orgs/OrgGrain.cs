@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Outbound.Grains.Storage;
+using Outbound.Grains.Telemetry;
 using Outbound.Orgs;
 using Outbound.QuietHours;
 using Outbound.Sending;
@@ -27,12 +28,14 @@ public sealed class OrgGrain : Grain, IOrgGrain
     private readonly CoalescingWriter _quotaWriter;
     private readonly TimeProvider _time;
     private readonly ILogger<OrgGrain> _logger;
+    private readonly OutboundMetrics? _metrics;
 
     public OrgGrain(
         [PersistentState("org", StorageNames.Catalog)] IPersistentState<OrgState> profile,
         [PersistentState("quota", StorageNames.Catalog)] IPersistentState<QuotaState> quota,
         TimeProvider time,
-        ILogger<OrgGrain> logger)
+        ILogger<OrgGrain> logger,
+        OutboundMetrics? metrics = null)
     {
         _profile = profile;
         _quota = quota;
@@ -40,6 +43,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         _quotaWriter = new CoalescingWriter(() => quota.WriteStateAsync(), time);
         _time = time;
         _logger = logger;
+        _metrics = metrics;
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -243,6 +247,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
 
         if (_profile.State.Disabled)
         {
+            _metrics?.QuotaRefused();
             return new QuotaDecision(false, limit, 0, resetAt, OrgDisabled: true);
         }
 
@@ -256,16 +261,19 @@ public sealed class OrgGrain : Grain, IOrgGrain
 
         if (_quota.State.Used >= limit)
         {
+            _metrics?.QuotaRefused();
             return new QuotaDecision(false, limit, 0, resetAt);
         }
 
         if (campaign is not null && _quota.State.CampaignUsed >= campaign.HourlyLimit(limit))
         {
             // The rest of the hour's quota is kept for event-based and instant sends.
+            _metrics?.QuotaRefused();
             return new QuotaDecision(false, limit, limit - _quota.State.Used, resetAt, CampaignShareUsed: true);
         }
 
         var remaining = limit - ++_quota.State.Used;
+        _metrics?.QuotaUsed();
         if (campaign is not null)
         {
             _quota.State.CampaignUsed++;

@@ -2,6 +2,7 @@ using Orleans.Concurrency;
 using Outbound.Channels;
 using Outbound.Conversations;
 using Outbound.Grains.Storage;
+using Outbound.Grains.Telemetry;
 using Outbound.Routing;
 
 namespace Outbound.Grains.Routing;
@@ -16,7 +17,8 @@ namespace Outbound.Grains.Routing;
 [Reentrant]
 public sealed class QueueGrain(
     [PersistentState("queue", StorageNames.Conversations)] IPersistentState<QueueState> state,
-    TimeProvider time)
+    TimeProvider time,
+    OutboundMetrics? metrics = null)
     : Grain, IQueueGrain, IRemindable
 {
     /// <summary>Conversations one queue holds waiting: bounds the row the queue is stored in.</summary>
@@ -41,10 +43,22 @@ public sealed class QueueGrain(
 
     private bool Exists => state.RecordExists && state.State.Settings is not null;
 
-    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(() => state.WriteOwnStateAsync(), time);
+    // Every change of the line is written, so the gauge follows the writes.
+    private CoalescingWriter Writer => _writer ??= new CoalescingWriter(() =>
+    {
+        metrics?.QueueWaiting(this.GetGrainId(), state.State.Waiting.Count);
+        return state.WriteOwnStateAsync();
+    }, time);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        metrics?.QueueWaiting(this.GetGrainId(), 0);
+        return Task.CompletedTask;
+    }
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        metrics?.QueueWaiting(this.GetGrainId(), state.State.Waiting.Count);
         if (state.State.Waiting.Count > 0)
         {
             Pump();

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
+using Outbound.Grains.Telemetry;
 
 namespace Outbound.Grains.Sending;
 
@@ -32,12 +32,11 @@ public sealed class DeliveryBacklog
     private long _waiting;
     private int _orgsWaiting;
 
-    public DeliveryBacklog(int limit, IMeterFactory? meters = null)
+    public DeliveryBacklog(int limit, OutboundMetrics? metrics = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         _limit = limit;
-        meters?.Create("Outbound.Sending").CreateObservableGauge(
-            "outbound.delivery.backlog", () => Waiting, "{message}", "Accepted messages on this silo whose first provider attempt is not over.");
+        metrics?.ObserveBacklog(() => Waiting);
     }
 
     public long Waiting => Volatile.Read(ref _waiting);

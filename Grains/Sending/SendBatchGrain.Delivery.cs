@@ -5,6 +5,7 @@ using Outbound.Contacts;
 using Outbound.Grains.Contacts;
 using Outbound.Grains.Providers;
 using Outbound.Grains.Storage;
+using Outbound.Grains.Telemetry;
 using Outbound.Providers;
 using Outbound.Sending;
 
@@ -30,6 +31,8 @@ public sealed partial class SendBatchGrain
     private async Task DeliverAsync(CancellationToken cancellationToken)
     {
         _deliveryDueAt = null;
+        // A timer runs outside the accepting request: its span continues the send's trace from the stored context.
+        using var span = OutboundTracing.StartUnder("outbound.deliver", state.State.TraceParent, _batchId);
         try
         {
             await DeliverRoundsAsync(cancellationToken);
@@ -130,6 +133,7 @@ public sealed partial class SendBatchGrain
             if (message.UnknownSince is not null)
             {
                 // It may have been sent: we cannot say failed.
+                metrics.Ambiguous(ProviderOf(message), state.State.ChannelType);
                 message.MoveTo(MessageStatus.Unknown, now, ExpiredCode);
                 message.ErrorCode = ExpiredCode;
                 message.ErrorMessage = $"Not settled by the delivery deadline ({deadline:u}): an attempt's outcome is unknown and the provider could not say.{lastError}";
@@ -187,6 +191,7 @@ public sealed partial class SendBatchGrain
             message.UnknownSince = null;
             message.ProviderMessageId = found.ProviderMessageId;
             message.MoveTo(MessageStatus.Sent, now);
+            metrics.Sent(ProviderOf(message), state.State.ChannelType);
             message.ErrorCode = null;
             message.ErrorMessage = null;
             message.NextAttemptAt = null;
@@ -205,6 +210,7 @@ public sealed partial class SendBatchGrain
         else
         {
             // Not there as far as the provider can tell: send it again, and say a duplicate is possible.
+            CountAmbiguous(message);
             message.UnknownSince = null;
             message.Ambiguous = true;
             message.NextAttemptAt = null;
@@ -312,6 +318,8 @@ public sealed partial class SendBatchGrain
         switch (outcome.Status)
         {
             case SendStatus.Accepted:
+                // Counted whatever a status report already did meanwhile: the provider took it in this attempt.
+                metrics.Sent(ProviderOf(message), state.State.ChannelType);
                 message.ProviderMessageId ??= outcome.ProviderMessageId;
                 message.NextAttemptAt = null;
                 message.UnknownSince = null;
@@ -400,8 +408,9 @@ public sealed partial class SendBatchGrain
     /// <summary>Up to a fifth more than asked, so messages told to wait the same time do not all come back at once.</summary>
     private static TimeSpan Jittered(TimeSpan wait) => wait + (wait * (Random.Shared.NextDouble() / 5));
 
-    private static void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
+    private void Fail(OutboundMessage message, DateTimeOffset now, string? code, string? reason)
     {
+        metrics.Failed(ProviderOf(message), state.State.ChannelType);
         // Bounded here too: whatever a provider answered, a stored message stays small.
         code = ErrorTexts.BoundCode(code);
         message.MoveTo(MessageStatus.Failed, now, code);
@@ -435,6 +444,7 @@ public sealed partial class SendBatchGrain
         }
 
         // Another provider cannot deduplicate what the first may have taken: if that is unsettled, say so.
+        CountAmbiguous(message, message.UnknownSince is not null);
         message.Ambiguous |= message.UnknownSince is not null;
         message.UnknownSince = null;
         message.FallbackChannelId = fallback.ChannelId;

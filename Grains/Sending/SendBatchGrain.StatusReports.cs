@@ -1,5 +1,6 @@
 using Outbound.Configurations;
 using Outbound.Grains.Providers;
+using Outbound.Grains.Telemetry;
 using Outbound.Sending;
 
 namespace Outbound.Grains.Sending;
@@ -25,6 +26,8 @@ public sealed partial class SendBatchGrain
         }
 
         var message = state.State.Messages.FirstOrDefault(m => m.Index == index);
+        // The callback is a request of its own: its span joins the send's trace, linked to that request.
+        using var span = OutboundTracing.StartUnder("outbound.status_report", state.State.TraceParent, _batchId, linkCurrent: true);
         // A mismatch is checked again with fresh credentials: a rotated auth token is picked up at once.
         var report = await ReadCallbackAsync(message, url, form, signature, fresh: false)
             ?? await ReadCallbackAsync(message, url, form, signature, fresh: true);
@@ -64,6 +67,7 @@ public sealed partial class SendBatchGrain
             return 0;
         }
 
+        using var span = OutboundTracing.StartUnder("outbound.status_report", state.State.TraceParent, _batchId, linkCurrent: true);
         var matched = 0;
         var changed = false;
         foreach (var report in reports)
@@ -123,9 +127,17 @@ public sealed partial class SendBatchGrain
 
         // A report's text comes from whoever holds the channel's callback secret: stored within bounds.
         errorCode = ErrorTexts.BoundCode(errorCode);
+        // WhatsApp may report read without delivered first: the message reached the customer all the same.
+        var delivered = next == MessageStatus.Delivered || (next == MessageStatus.Read && message.Status != MessageStatus.Delivered);
         message.MoveTo(next, time.GetUtcNow(), errorCode);
+        if (delivered)
+        {
+            metrics.Delivered(ProviderOf(message), state.State.ChannelType);
+        }
+
         if (next is MessageStatus.Failed or MessageStatus.Undelivered)
         {
+            metrics.Failed(ProviderOf(message), state.State.ChannelType);
             message.ErrorCode = errorCode;
             message.ErrorMessage = ErrorTexts.Bound(failureText);
         }

@@ -8,6 +8,7 @@ using Outbound.Grains.Contacts;
 using Outbound.Grains.Providers;
 using Outbound.Grains.QuietHours;
 using Outbound.Grains.Storage;
+using Outbound.Grains.Telemetry;
 using Outbound.Hosting;
 using Outbound.Orgs;
 using Outbound.Providers;
@@ -57,6 +58,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
     private readonly DeliveryTiming timing;
     private readonly IGrainStorageSerializer storageSerializer;
     private readonly ILogger<SendBatchGrain> logger;
+    private readonly OutboundMetrics metrics;
     private readonly CoalescingWriter _progressWriter;
 
     private Guid _orgId;
@@ -90,7 +92,8 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         MessageProviders providers,
         DeliveryTiming timing,
         IGrainStorageSerializer storageSerializer,
-        ILogger<SendBatchGrain> logger)
+        ILogger<SendBatchGrain> logger,
+        OutboundMetrics metrics)
     {
         this.storageSerializer = storageSerializer;
         this.state = state;
@@ -104,6 +107,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         this.providers = providers;
         this.timing = timing;
         this.logger = logger;
+        this.metrics = metrics;
         _progressWriter = new CoalescingWriter(StoreProgressAsync, time);
     }
 
@@ -163,6 +167,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             message.MoveTo(MessageStatus.Accepted, now, "interrupted");
 
             // Sent again while an earlier attempt was unsettled: the customer may get both.
+            CountAmbiguous(message, message.UnknownSince is not null);
             message.Ambiguous |= message.UnknownSince is not null;
             var startedAt = interrupted?.StartedAt is { } at && at != default ? at : message.UpdatedAt;
             message.UnknownSince = message.UnknownSince is { } earlier && earlier < startedAt ? earlier : startedAt;
@@ -244,6 +249,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             RequestHash = requestHash,
             ConfigurationId = request.ConfigurationId,
             CampaignId = request.Campaign?.CampaignId,
+            TraceParent = OutboundTracing.CurrentTraceParent(),
             Provider = channel.Provider,
             AcceptedAt = now,
             Deadline = now + allowance.Settings.DeliveryDeadline,
@@ -331,6 +337,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
 
         state.State = batch;
         await state.WriteStateAsync();
+        metrics.Accepted(batch.Provider, batch.ChannelType, batch.Messages.Count);
         if (!batch.Completed)
         {
             // Messages held for quiet hours join when they come due.
@@ -606,6 +613,17 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
             progress.State.Messages = [];
         }
     }
+
+    /// <summary>Counts a message that becomes ambiguous now (<paramref name="becomes"/>), once.</summary>
+    private void CountAmbiguous(OutboundMessage message, bool becomes = true)
+    {
+        if (becomes && !message.Ambiguous)
+        {
+            metrics.Ambiguous(ProviderOf(message), state.State.ChannelType);
+        }
+    }
+
+    private ProviderKind ProviderOf(OutboundMessage message) => message.FallbackProvider ?? state.State.Provider;
 
     private void JoinBacklog(IEnumerable<OutboundMessage> messages) => backlog.Add(_orgId, messages.Count(m => _inBacklog.Add(m.Index)));
 

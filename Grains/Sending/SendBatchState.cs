@@ -61,6 +61,9 @@ public sealed class SendBatchState
     /// <summary>The campaign that sent the request, if one did: its index row names it, so reports can filter by it.</summary>
     [Id(17)] public Guid? CampaignId { get; set; }
 
+    /// <summary>The accepting request's W3C trace context: delivery and status reports continue its trace. Null when it was not traced.</summary>
+    [Id(18)] public string? TraceParent { get; set; }
+
     /// <summary>When messages still waiting stop being retried and end failed (expired); counted from the latest quiet-hours hold, if any.</summary>
     public DateTimeOffset RetryUntil => Deadline ?? AcceptedAt + new OrgSettings().DeliveryDeadline;
 }

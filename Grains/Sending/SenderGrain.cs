@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Outbound.Channels;
 using Outbound.Grains.Providers;
+using Outbound.Grains.Telemetry;
 using Outbound.Providers;
 using Outbound.Sending;
 
@@ -14,7 +15,8 @@ namespace Outbound.Grains.Sending;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency concurrency, DeliveryTiming timing, TimeProvider time) : Grain, ISenderGrain
+public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency concurrency, DeliveryTiming timing, TimeProvider time, OutboundMetrics metrics)
+    : Grain, ISenderGrain
 {
     private static readonly SendOutcome NotStarted = SendOutcome.Deferred(
         SendOutcome.QueuedCode, "No connection to the provider was free within the round's time; nothing was sent.", TimeSpan.FromSeconds(1));
@@ -27,13 +29,26 @@ public sealed class SenderGrain(MessageProviders providers, ChannelConcurrency c
         if (provider is IBatchMessageProvider batches)
         {
             // A batch API groups the messages into few requests itself, and stops starting them when the budget ends.
-            return [.. await concurrency.RunAsync(channelId, () => batches.SendBatchAsync(messages, channel, budget.Token), [.. messages.Select(_ => NotStarted)], budget.Token)];
+            return [.. await concurrency.RunAsync(
+                channelId,
+                () => Timed(channel.Provider, () => batches.SendBatchAsync(messages, channel, budget.Token), o => o.Count > 0 ? o[0] : NotStarted),
+                [.. messages.Select(_ => NotStarted)],
+                budget.Token)];
         }
 
         // One request per message, side by side up to the channel's cap. A request under way is not cancelled:
         // cutting a Twilio create short would only make its outcome unknown.
         return [.. await Task.WhenAll(messages.Select(message =>
-            concurrency.RunAsync(channelId, () => provider.SendAsync(message, channel, CancellationToken.None), NotStarted, budget.Token)))];
+            concurrency.RunAsync(channelId, () => Timed(channel.Provider, () => provider.SendAsync(message, channel, CancellationToken.None), o => o), NotStarted, budget.Token)))];
+    }
+
+    /// <summary>A provider call, timed from when it got its connection slot (a wait for one is not the provider's time).</summary>
+    private async Task<T> Timed<T>(ProviderKind provider, Func<Task<T>> call, Func<T, SendOutcome> outcome)
+    {
+        var started = time.GetTimestamp();
+        var result = await call();
+        metrics.ProviderCall(provider, outcome(result).Status, time.GetElapsedTime(started));
+        return result;
     }
 
     public async Task<ImmutableArray<ReportedStatus?>> LookUpAsync(Guid channelId, Channel channel, ImmutableArray<string> providerMessageIds)

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Outbound.Hosting;
 
 /// <summary>The operator's admin key, from configuration (<c>ADMIN_KEY</c>).</summary>
-internal sealed class AdminKeyOptions : AuthenticationSchemeOptions
+public sealed class AdminKeyOptions : AuthenticationSchemeOptions
 {
     public string AdminKey { get; set; } = "";
 }
@@ -18,8 +18,7 @@ internal sealed class AdminKeyOptions : AuthenticationSchemeOptions
 /// Authenticates the operator by the admin key, sent as <c>Authorization: Bearer &lt;key&gt;</c> or, so a
 /// browser can open the dashboard, as HTTP Basic with any user name and the key as password.
 /// </summary>
-/// <remarks>Shared by the silo and the gateway as a linked source file.</remarks>
-internal sealed class AdminKeyAuthenticationHandler(IOptionsMonitor<AdminKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+public sealed class AdminKeyAuthenticationHandler(IOptionsMonitor<AdminKeyOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AdminKeyOptions>(options, logger, encoder)
 {
     public const string SchemeName = "AdminKey";

@@ -12,9 +12,8 @@ namespace Outbound.Hosting;
 /// <remarks>
 /// Peers dial pod IPs, which no certificate names, so the host name is not checked. A peer is trusted instead when
 /// its certificate chains to <c>ORLEANS_TLS_CA_FILE</c>, or, without a CA, when it is the cluster's own certificate.
-/// Shared by the silo and the gateway as a linked source file.
 /// </remarks>
-internal sealed class ClusterTls
+public sealed class ClusterTls
 {
     public const string CertificateFileKey = "ORLEANS_TLS_CERT_FILE";
     public const string KeyFileKey = "ORLEANS_TLS_KEY_FILE";
