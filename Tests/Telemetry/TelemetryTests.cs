@@ -25,6 +25,7 @@ public sealed class TracedSystem : OutboundSystem
         services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(Spans));
 }
 
+[Trait("Category", "Integration")]
 public sealed class TelemetryTests(TracedSystem system) : IClassFixture<TracedSystem>
 {
     [Fact]
