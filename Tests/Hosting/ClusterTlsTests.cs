@@ -69,6 +69,9 @@ public sealed class ClusterTlsTests(TlsSystem system) : IClassFixture<TlsSystem>
                 o.ServiceId = system.ServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(TestEnvironment.StorageConnectionString));
+            // One refusal is the answer: without these the client retries and waits minutes before it gives up.
+            client.UseConnectionRetryFilter((_, _) => Task.FromResult(false));
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
             if (overTlsWithAnotherCertificate)
             {
                 client.UseTls(X509Certificate2.CreateFromPemFile(certificate, key), o => o.AllowAnyRemoteCertificate());
