@@ -58,6 +58,7 @@ public static class Program
                 o.ServiceId = settings.ServiceId;
             });
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.GatewayListRefresh);
             if (ClusterTls.From(builder.Configuration) is { } tls)
             {
                 client.UseTls(tls.Certificate, tls.Configure);
