@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
+using Outbound.Gateway.Cluster;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Activities;
@@ -172,7 +173,10 @@ public static class SendApi
         var orgId = http.OrgId();
         var request = new SendRequest(configurationId, contacts);
         var batchId = idempotencyKey.Length > 0 ? BatchIdFor(orgId, idempotencyKey) : Guid.CreateVersion7(time.GetUtcNow());
-        var receipt = await AcceptAsync(grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)), request, Hash(request), time);
+        // The batch accepts a request at most once (it is keyed by it): handed again when a silo left mid-call.
+        var batch = grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId));
+        var hash = Hash(request);
+        var receipt = await SiloDepartures.CallAsync(() => batch.AcceptAsync(request, hash), idempotent: true, time, r => r.Status == ReceiptStatus.Unavailable);
 
         if (receipt.Quota is { } quota)
         {
@@ -222,48 +226,6 @@ public static class SendApi
     }
 
     /// <summary>Admission control refused the request: nothing was stored, so repeating it is always safe.</summary>
-    /// <summary>
-    /// Hands the request to its batch, and hands it again when a silo left the cluster in the middle of the call, as
-    /// a rolling restart or a crashed node does: the batch is the same grain (the same key), which accepts a request
-    /// at most once, so the repeat is what the client would otherwise have to make after a 503. Only a failure that
-    /// came back fast is repeated: a slow one is storage that does not answer, which a repeat at once would wait on again.
-    /// </summary>
-    private static async Task<SendReceipt> AcceptAsync(ISendBatchGrain batch, SendRequest request, string requestHash, TimeProvider time)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var started = time.GetTimestamp();
-            try
-            {
-                var receipt = await batch.AcceptAsync(request, requestHash);
-                if (receipt.Status != ReceiptStatus.Unavailable || !RepeatAfter(attempt, time.GetElapsedTime(started)))
-                {
-                    return receipt;
-                }
-            }
-            catch (Exception e) when (SiloLeft(e) && RepeatAfter(attempt, time.GetElapsedTime(started)))
-            {
-            }
-
-            // 0.25, 0.5, 1 and 2 s: together longer than the membership takes to declare a crashed silo dead.
-            await Task.Delay(SiloLeftRetryDelay * (1 << (attempt - 1)), time);
-        }
-    }
-
-    /// <summary>Repeats while the membership catches up with a departure, each a little later; a slow failure is not repeated.</summary>
-    private static bool RepeatAfter(int attempt, TimeSpan took) => attempt < 5 && took < FastFailure;
-
-    /// <summary>The call's silo (or the one it went through) left or could not be reached: the call never ran, or its batch can say.</summary>
-    private static bool SiloLeft(Exception exception) => exception switch
-    {
-        SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException or GatewayTooBusyException => true,
-        { InnerException: { } inner } => SiloLeft(inner),
-        _ => false,
-    };
-
-    private static readonly TimeSpan SiloLeftRetryDelay = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan FastFailure = TimeSpan.FromSeconds(3);
-
     private static IResult Busy(HttpContext http)
     {
         http.Response.Headers.RetryAfter = BusyRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
