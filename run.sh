@@ -356,26 +356,37 @@ $PROVIDERS_INFO
 EOF
 
 # --- 9. stay in the foreground ----------------------------------------------------------------
-# Returns when one of our processes dies (or on Ctrl-C, through the traps).
-watch_pids=("${SILO_PIDS[@]}" "${GATEWAY_PIDS[@]}")
-if [[ -n $FAKE_PID ]]; then
-    watch_pids+=("$FAKE_PID")
-fi
-if [[ -n $AZURITE_PID ]]; then
-    watch_pids+=("$AZURITE_PID")
-fi
-rc=0
-wait -n "${watch_pids[@]}" || rc=$?
+# Returns when one of our processes dies (or on Ctrl-C, through the traps). A cluster outlives one of its silos
+# (kill -9 one to watch the others take its grains over); a gateway, the last silo, storage or the fake ends the run.
 names=("${SILO_NAMES[@]}" "${GATEWAY_NAMES[@]}")
-for ((i = 0; i < ${#names[@]}; i++)); do
-    if ! pid_alive "${watch_pids[i]}"; then
-        fail_with_log "${names[i]} (pid ${watch_pids[i]}) exited unexpectedly (exit code $rc); stopping the rest" "$LOG_DIR/${names[i]}.log"
+pids=("${SILO_PIDS[@]}" "${GATEWAY_PIDS[@]}")
+while true; do
+    waiting=()
+    for pid in "${pids[@]}" "$FAKE_PID" "$AZURITE_PID"; do
+        if [[ -n $pid ]]; then waiting+=("$pid"); fi
+    done
+    rc=0
+    wait -n "${waiting[@]}" || rc=$?
+    silos_left=0 last_silo=""
+    for ((i = 0; i < ${#names[@]}; i++)); do
+        [[ -n ${pids[i]} ]] || continue
+        if pid_alive "${pids[i]}"; then
+            if ((i < SILOS)); then silos_left=$((silos_left + 1)); fi
+        elif ((i < SILOS && SILOS > 1)); then
+            log "${names[i]} (pid ${pids[i]}) exited (exit code $rc); the cluster goes on without it (log: $LOG_DIR/${names[i]}.log)"
+            pids[i]="" SILO_PIDS[i]="" last_silo=$i
+            rm -f "$RUN_DIR/${names[i]}.pid"
+        else
+            fail_with_log "${names[i]} (pid ${pids[i]}) exited unexpectedly (exit code $rc); stopping the rest" "$LOG_DIR/${names[i]}.log"
+        fi
+    done
+    if ((silos_left == 0)); then
+        fail_with_log "the last silo, ${names[last_silo]}, exited; stopping the rest" "$LOG_DIR/${names[last_silo]}.log"
+    fi
+    if [[ -n $AZURITE_PID ]] && ! pid_alive "$AZURITE_PID"; then
+        fail_with_log "azurite (pid $AZURITE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$AZURITE_LOG"
+    fi
+    if [[ -n $FAKE_PID ]] && ! pid_alive "$FAKE_PID"; then
+        fail_with_log "the provider fake (pid $FAKE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$FAKE_LOG"
     fi
 done
-if [[ -n $AZURITE_PID ]] && ! pid_alive "$AZURITE_PID"; then
-    fail_with_log "azurite (pid $AZURITE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$AZURITE_LOG"
-fi
-if [[ -n $FAKE_PID ]] && ! pid_alive "$FAKE_PID"; then
-    fail_with_log "the provider fake (pid $FAKE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$FAKE_LOG"
-fi
-exit "$rc"
