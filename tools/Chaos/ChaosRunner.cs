@@ -48,17 +48,23 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
                 new SendRetry(OnFailures: true, options.GiveUpAfter, options.AttemptTimeout, Pause: TimeSpan.FromSeconds(1)));
             var clock = new RunClock();
             var quota = new QuotaRunOut(gateways[0], targets[0].Tenant, options, clock, log);
-            var loadEnd = clock.StartedAt + options.Duration;
+            // Moved by the rolling restart's end while the load reads it: ticks, so it is read whole.
+            var loadEndTicks = (clock.StartedAt + options.Duration).UtcTicks;
+            DateTimeOffset LoadEnd() => new(Interlocked.Read(ref loadEndTicks), TimeSpan.Zero);
             var schedule = new FaultSchedule(options, stack, fake, log)
             {
                 // The load then goes on for the tail, in which the quota runs out.
                 RollingRestartEnded = async token =>
                 {
                     var end = DateTimeOffset.UtcNow + options.RollingTail;
-                    loadEnd = end < loadEnd ? end : loadEnd;
+                    if (end < LoadEnd())
+                    {
+                        Interlocked.Exchange(ref loadEndTicks, end.UtcTicks);
+                    }
+
                     if (options.QuotaRunsOut)
                     {
-                        await quota.SetAsync(loadEnd, token);
+                        await quota.SetAsync(LoadEnd(), token);
                     }
                 },
             };
@@ -69,8 +75,13 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
                 ["runner"] = Environment.ProcessId,
             }, load);
 
+            if (options.QuotaRunsOut)
+            {
+                await quota.BeginAsync(cancellationToken);
+            }
+
             log.WriteLine(Invariant($"  load: {options.Rate:0.##} requests/s of {options.ContactsPerRequest} contacts for {options.Duration.TotalSeconds:F0} s, over {targets.Count} configurations and {gateways.Count} gateways"));
-            await LoadUnderFaultsAsync(clock, load, schedule, fake, () => loadEnd, cancellationToken);
+            await LoadUnderFaultsAsync(clock, load, schedule, fake, LoadEnd, cancellationToken);
             if (options.RollingRestart.Enabled)
             {
                 await schedule.SnapshotActivationsAsync("at the end of the load", clock, cancellationToken);

@@ -20,6 +20,9 @@ public sealed class QuotaRunOut(HttpClient gateway, Tenant tenant, ChaosOptions 
     private double _setAt;
     private DateTimeOffset? _window;
 
+    /// <summary>Notes the quota's hour before the load: should the hour turn during the run, the count started again.</summary>
+    public async Task BeginAsync(CancellationToken cancellationToken) => _window = (await UsageAsync(cancellationToken)).WindowStart;
+
     public async Task SetAsync(DateTimeOffset loadEnd, CancellationToken cancellationToken)
     {
         var usage = await UsageAsync(cancellationToken);
@@ -28,7 +31,8 @@ public sealed class QuotaRunOut(HttpClient gateway, Tenant tenant, ChaosOptions 
         var api = new TenantApi(gateway, options.AdminKey);
         await api.CallAsync(HttpMethod.Put, $"/v1/orgs/{tenant.OrgId}/settings", options.AdminKey,
             new { maxContactsPerRequest = Math.Max(100, options.ContactsPerRequest), maxRequestsPerHour = limit }, cancellationToken);
-        (_limit, _setAt, _window) = (limit, clock.Seconds, usage.WindowStart);
+        (_limit, _setAt) = (limit, clock.Seconds);
+        _window ??= usage.WindowStart;
         log.WriteLine(Invariant($"  +{_setAt:F1}s quota: {usage.Used:N0} requests counted so far; the hourly limit is now {limit:N0} (about {toCome:F0} requests still to come)"));
     }
 
