@@ -53,6 +53,7 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             DateTimeOffset LoadEnd() => new(Interlocked.Read(ref loadEndTicks), TimeSpan.Zero);
             var schedule = new FaultSchedule(options, stack, fake, log)
             {
+                Org = targets[0].Tenant.OrgId,
                 // The load then goes on for the tail, in which the quota runs out.
                 RollingRestartEnded = async token =>
                 {

@@ -43,6 +43,12 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
     /// <summary>Activations per silo at the moments the rolling restart names (before it, after the graceful part...).</summary>
     public List<ActivationSnapshot> Activations { get; } = [];
 
+    /// <summary>The org the load sends for: whether its grain (the quota's count) lived on the killed silo is recorded.</summary>
+    public Guid? Org { get; init; }
+
+    /// <summary>Whether the org's grain was on the silo the rolling restart SIGKILLed; null when not known.</summary>
+    public bool? OrgGrainKilled { get; private set; }
+
     /// <summary>Called when the rolling restart is over, before the load ends (the runner makes the quota run out then).</summary>
     public Func<CancellationToken, Task>? RollingRestartEnded { get; init; }
 
@@ -186,6 +192,7 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
         await StepAsync(Kill, Invariant($"silo {killed}: SIGKILL, started again {options.RollingKillFor.TotalSeconds:0.#} s later, ready"), clock, async () =>
         {
             var address = await ActiveAddressAsync(killed, cancellationToken);
+            OrgGrainKilled = await HostsOrgGrainAsync(address, cancellationToken);
             var killedAt = clock.Seconds;
             stack.KillSilo(killed);
             var death = WaitForDeathAsync(address, clock, killedAt, cancellationToken);
@@ -232,6 +239,26 @@ public sealed class FaultSchedule(ChaosOptions options, ChaosStack stack, FakeCo
         {
             var hosts = await stack.Cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             return hosts.Keys.FirstOrDefault(a => a.Endpoint.Port == stack.SiloPort(number));
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether the silo hosts the org's grain: its count of the hour's requests, and the batches it counted lately.</summary>
+    private async Task<bool?> HostsOrgGrainAsync(SiloAddress? address, CancellationToken cancellationToken)
+    {
+        if (address is null || Org is not { } org)
+        {
+            return null;
+        }
+
+        try
+        {
+            var grains = await stack.Cluster.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics(null, [address]).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            return grains.Any(g => g.GrainType.Contains("OrgGrain", StringComparison.Ordinal)
+                && g.GrainId.ToString().Contains(org.ToString("N"), StringComparison.OrdinalIgnoreCase));
         }
         catch (Exception e) when (e is TimeoutException or OrleansException)
         {

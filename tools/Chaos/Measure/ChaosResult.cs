@@ -112,4 +112,11 @@ public sealed record RollingRestartResult(
 /// The org's hourly quota across both gateways and every restart: the limit set once the restarts were over, the
 /// requests accepted and refused with 429, and what the org's usage said at the end.
 /// </summary>
-public sealed record QuotaCheck(long Limit, double SetAtSeconds, long AcceptedRequests, long RefusedRequests, long? UsedAtEnd, bool HourTurned);
+public sealed record QuotaCheck(long Limit, double SetAtSeconds, long AcceptedRequests, long RefusedRequests, long? UsedAtEnd, bool HourTurned)
+{
+    /// <summary>
+    /// The org's grain (the count) was on the SIGKILLed silo: it remembers the batches it counted only in memory, so a
+    /// request counted just before the kill and repeated after it is counted twice, and fewer than the limit are accepted.
+    /// </summary>
+    public bool? OrgGrainKilled { get; init; }
+}

@@ -212,7 +212,10 @@ public static class ChaosReport
         {
             md.AppendLine();
             md.AppendLine(Invariant($"Quota: the org's hourly limit set to {q.Limit:N0} requests at +{q.SetAtSeconds:F1} s; {q.AcceptedRequests:N0} requests accepted, {q.RefusedRequests:N0} refused with 429; the org's usage at the end: {q.UsedAtEnd:N0}.")
-                + (q.HourTurned ? " The UTC hour turned during the run, so the count started again and the quota was not judged." : ""));
+                + (q.HourTurned ? " The UTC hour turned during the run, so the count started again and the quota was not judged." : "")
+                + (q.OrgGrainKilled == true
+                    ? " The org's grain was on the SIGKILLed silo: requests it counted just before the kill and counted again when repeated leave the accepted ones short of the limit (never above it)."
+                    : q.OrgGrainKilled == false ? " The org's grain was not on the SIGKILLed silo." : ""));
         }
     }
 
