@@ -3,11 +3,30 @@
 # silo and the HTTP gateway. Ctrl-C stops everything this script started. Data lives under
 # .data/ and survives restarts. Every port and the admin key can be changed through the
 # environment variables below, e.g. GATEWAY_PORT=9080 ./run.sh
+#
+#   ./run.sh [--silos N] [--gateways M]
+#
+# --silos/--gateways start a cluster on this machine (default 1 and 1): silo i listens on SILO_PORT+i-1,
+# SILO_GATEWAY_PORT+i-1 and SILO_HTTP_PORT+i-1, gateway j on GATEWAY_PORT+j-1 (with more than one gateway and no
+# SILO_HTTP_PORT given, the silos' HTTP ports start after the gateways'). Each process has its own log
+# (silo-i.log, gateway-j.log; silo.log and gateway.log when there is one of each).
 set -euo pipefail
 cd "$(dirname "$0")"
 # shellcheck source=tools/lib.sh
 source tools/lib.sh
 LOG_TAG=run
+
+SILOS=1 GATEWAYS=1
+while (($#)); do
+    case $1 in
+        --silos|--gateways)
+            [[ ${2:-} =~ ^[1-9][0-9]?$ ]] || { err "$1 takes a number from 1 to 99"; exit 2; }
+            if [[ $1 == --silos ]]; then SILOS=$2; else GATEWAYS=$2; fi
+            shift 2 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) err "unknown option $1 (./run.sh [--silos N] [--gateways M])"; exit 2 ;;
+    esac
+done
 
 # --- configuration: the C# side reads the exported variables ---------------------------
 AZURITE_BLOB_PORT=${AZURITE_BLOB_PORT:-10000}
@@ -16,7 +35,14 @@ AZURITE_TABLE_PORT=${AZURITE_TABLE_PORT:-10002}
 export GATEWAY_PORT=${GATEWAY_PORT:-8080}
 export SILO_PORT=${SILO_PORT:-11111}
 export SILO_GATEWAY_PORT=${SILO_GATEWAY_PORT:-30000}
-export SILO_HTTP_PORT=${SILO_HTTP_PORT:-8081}
+if [[ -z ${SILO_HTTP_PORT:-} ]]; then
+    SILO_HTTP_PORT=8081
+    # More gateways take the ports after GATEWAY_PORT: the silos' HTTP ports then follow theirs.
+    if ((SILO_HTTP_PORT >= GATEWAY_PORT && SILO_HTTP_PORT < GATEWAY_PORT + GATEWAYS)); then
+        SILO_HTTP_PORT=$((GATEWAY_PORT + GATEWAYS))
+    fi
+fi
+export SILO_HTTP_PORT
 # A development key only: set ADMIN_KEY to something secret anywhere that is not your laptop.
 export ADMIN_KEY=${ADMIN_KEY:-dev-admin-key}
 # The cluster's signing key(s): API keys and callback URLs carry a tag under it. A development key only;
@@ -52,9 +78,19 @@ RUN_DIR=.run
 if [[ -n ${RUN_DATA_DIR:-} ]]; then
     RUN_DIR=$DATA_DIR/run
 fi
-SILO_LOG=$LOG_DIR/silo.log
 FAKE_LOG=$LOG_DIR/provider-fake.log
-GATEWAY_LOG=$LOG_DIR/gateway.log
+# Each silo and gateway by name (silo, or silo-1...), with its ports: the names also name its log and pid files.
+SILO_NAMES=() SILO_PORTS=() SILO_GATEWAY_PORTS=() SILO_HTTP_PORTS=() GATEWAY_NAMES=() GATEWAY_PORTS=()
+for ((i = 0; i < SILOS; i++)); do
+    if ((SILOS > 1)); then SILO_NAMES+=("silo-$((i + 1))"); else SILO_NAMES+=(silo); fi
+    SILO_PORTS+=($((SILO_PORT + i)))
+    SILO_GATEWAY_PORTS+=($((SILO_GATEWAY_PORT + i)))
+    SILO_HTTP_PORTS+=($((SILO_HTTP_PORT + i)))
+done
+for ((i = 0; i < GATEWAYS; i++)); do
+    if ((GATEWAYS > 1)); then GATEWAY_NAMES+=("gateway-$((i + 1))"); else GATEWAY_NAMES+=(gateway); fi
+    GATEWAY_PORTS+=($((GATEWAY_PORT + i)))
+done
 AZURITE_LOG=$LOG_DIR/azurite.log
 BUILD_LOG=$LOG_DIR/build.log
 mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -65,9 +101,9 @@ export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 export DOTNET_ENVIRONMENT=${DOTNET_ENVIRONMENT:-Development}
 
 # --- cleanup: stop what we started, newest first ----------------------------------------
-# The gateway goes before the silo, and storage last, so the silo can still write its
+# The gateways go before the silos, and storage last, so a silo can still write its
 # "leaving the cluster" entry to the membership table while it shuts down.
-SILO_PID="" GATEWAY_PID="" AZURITE_PID="" FAKE_PID=""
+SILO_PIDS=() GATEWAY_PIDS=() AZURITE_PID="" FAKE_PID=""
 # shellcheck disable=SC2317 # called through the trap
 cleanup() {
     trap - EXIT
@@ -84,18 +120,22 @@ cleanup() {
         rm -f "$RUN_DIR/provider-fake.pid"
         stopped=1
     fi
-    if [[ -n $GATEWAY_PID ]]; then
-        log "Stopping gateway (pid $GATEWAY_PID)"
-        stop_pid "$GATEWAY_PID" 20
-        rm -f "$RUN_DIR/gateway.pid"
+    local i
+    for ((i = ${#GATEWAY_PIDS[@]} - 1; i >= 0; i--)); do
+        [[ -n ${GATEWAY_PIDS[i]} ]] || continue
+        log "Stopping ${GATEWAY_NAMES[i]} (pid ${GATEWAY_PIDS[i]})"
+        stop_pid "${GATEWAY_PIDS[i]}" 20
+        rm -f "$RUN_DIR/${GATEWAY_NAMES[i]}.pid"
         stopped=1
-    fi
-    if [[ -n $SILO_PID ]]; then
-        log "Stopping silo (pid $SILO_PID)"
-        stop_pid "$SILO_PID" 40
-        rm -f "$RUN_DIR/silo.pid"
+    done
+    # One silo at a time, as a scale-down would: each hands its grains over to silos that stay.
+    for ((i = ${#SILO_PIDS[@]} - 1; i >= 0; i--)); do
+        [[ -n ${SILO_PIDS[i]} ]] || continue
+        log "Stopping ${SILO_NAMES[i]} (pid ${SILO_PIDS[i]})"
+        stop_pid "${SILO_PIDS[i]}" 40
+        rm -f "$RUN_DIR/${SILO_NAMES[i]}.pid"
         stopped=1
-    fi
+    done
     if [[ -n $AZURITE_PID ]]; then
         log "Stopping Azurite (pid $AZURITE_PID)"
         stop_pid "$AZURITE_PID" 10
@@ -126,16 +166,34 @@ fail_with_log() {
 }
 
 # --- 1. ports: fail fast, before starting or building anything ---------------------------
-port_vars=(GATEWAY_PORT SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT)
-if [[ $USE_REAL_PROVIDERS != 1 ]]; then
-    port_vars+=(PROVIDER_FAKE_PORT)
-fi
-for var in "${port_vars[@]}"; do
-    if port_in_use "${!var}"; then
-        err "$(port_taken_message "${!var}" "$var")"
+# Every port with the variable that moves it (silo 2's SILO_PORT is SILO_PORT+1).
+offset_name() {
+    if (($2 > 0)); then echo "$1+$2"; else echo "$1"; fi
+}
+declare -A port_owner_var=()
+claim_port() {
+    local port=$1 var=$2
+    if [[ -n ${port_owner_var[$port]:-} ]]; then
+        err "port $port is wanted by both ${port_owner_var[$port]} and $var: move one of them."
         exit 1
     fi
+    port_owner_var[$port]=$var
+    if port_in_use "$port"; then
+        err "$(port_taken_message "$port" "$var")"
+        exit 1
+    fi
+}
+for ((i = 0; i < GATEWAYS; i++)); do
+    claim_port "${GATEWAY_PORTS[i]}" "$(offset_name GATEWAY_PORT "$i")"
 done
+for var in SILO_PORT SILO_GATEWAY_PORT SILO_HTTP_PORT; do
+    for ((i = 0; i < SILOS; i++)); do
+        claim_port $((${!var} + i)) "$(offset_name "$var" "$i")"
+    done
+done
+if [[ $USE_REAL_PROVIDERS != 1 ]]; then
+    claim_port "$PROVIDER_FAKE_PORT" PROVIDER_FAKE_PORT
+fi
 
 # --- 2. tools and storage ---------------------------------------------------------------
 command -v dotnet >/dev/null 2>&1 || { err "the .NET SDK (dotnet) is not on PATH"; exit 1; }
@@ -167,24 +225,41 @@ elif ! dotnet build Orleans.sln -c "$CONFIG" -nologo -v q -tl:off >"$BUILD_LOG" 
     exit 1
 fi
 
-# Starts one of our programs and waits until it answers.
-#   start_service NAME PID_VAR PROJECT_DIR ASSEMBLY LOG PIDFILE READY_URL TIMEOUT_S
-# PID_VAR is set before the wait, so cleanup stops the process even if it never becomes ready.
-# Started in its output folder: ASP.NET Core takes the working directory as content root,
-# which is where it looks for appsettings.json.
-start_service() {
-    local name=$1 pid_var=$2 dir=$3 assembly=$4 log_file=$5 pid_file=$6 url=$7 timeout=$8
+# Starts one of our programs without waiting for it.
+#   launch_service NAME PID_VAR PROJECT_DIR ASSEMBLY LOG PIDFILE
+# PID_VAR (a variable or an array element) is set at once, so cleanup stops the process even if it never becomes
+# ready. Started in its output folder: ASP.NET Core takes the working directory as content root, which is where it
+# looks for appsettings.json. The caller's per-process variables (SILO_PORT=... launch_service ...) reach it.
+launch_service() {
+    local name=$1 pid_var=$2 dir=$3 assembly=$4 log_file=$5 pid_file=$6
     log "Starting $name (log: $log_file)"
     echo "===== $(date '+%F %T') run.sh: $name starting =====" >>"$log_file"
     start_bg -C "$dir/bin/$CONFIG/net10.0" "$log_file" dotnet "$assembly"
     printf -v "$pid_var" '%s' "$BG_PID"
     echo "$BG_PID" >"$RUN_DIR/$pid_file"
-    wait_http "$url" "$timeout" "$BG_PID" ||
-        fail_with_log "the $name did not become ready on $url" "$log_file"
 }
 
-# --- 4. silo ------------------------------------------------------------------------------
-start_service silo SILO_PID Silo Silo.dll "$SILO_LOG" silo.pid "http://127.0.0.1:$SILO_HTTP_PORT/health/ready" 90
+# Waits until a started program answers: wait_service NAME PID URL TIMEOUT_S LOG
+wait_service() {
+    wait_http "$3" "$4" "$2" || fail_with_log "the $1 did not become ready on $3" "$5"
+}
+
+# Starts one of our programs and waits until it answers.
+#   start_service NAME PID_VAR PROJECT_DIR ASSEMBLY LOG PIDFILE READY_URL TIMEOUT_S
+start_service() {
+    launch_service "$1" "$2" "$3" "$4" "$5" "$6"
+    wait_service "$1" "${!2}" "$7" "$8" "$5"
+}
+
+# --- 4. silos -----------------------------------------------------------------------------
+# Side by side: each spends its start in the JIT and in storage round trips, and they join one cluster.
+for ((i = 0; i < SILOS; i++)); do
+    SILO_PORT=${SILO_PORTS[i]} SILO_GATEWAY_PORT=${SILO_GATEWAY_PORTS[i]} SILO_HTTP_PORT=${SILO_HTTP_PORTS[i]} \
+        launch_service "${SILO_NAMES[i]}" "SILO_PIDS[$i]" Silo Silo.dll "$LOG_DIR/${SILO_NAMES[i]}.log" "${SILO_NAMES[i]}.pid"
+done
+for ((i = 0; i < SILOS; i++)); do
+    wait_service "${SILO_NAMES[i]}" "${SILO_PIDS[i]}" "http://127.0.0.1:${SILO_HTTP_PORTS[i]}/health/ready" 90 "$LOG_DIR/${SILO_NAMES[i]}.log"
+done
 
 # --- 5. provider fake ---------------------------------------------------------------------
 # Up before the gateway, so nothing can be sent before the fake listens.
@@ -195,8 +270,16 @@ else
     log "USE_REAL_PROVIDERS=1: not starting the provider fake; messages go to the real Twilio and ACS"
 fi
 
-# --- 6. gateway ---------------------------------------------------------------------------
-start_service gateway GATEWAY_PID Gateway Gateway.dll "$GATEWAY_LOG" gateway.pid "http://127.0.0.1:$GATEWAY_PORT/health/ready" 90
+# --- 6. gateways --------------------------------------------------------------------------
+# Each finds every silo's gateway port in the membership table, as a gateway pod does.
+for ((i = 0; i < GATEWAYS; i++)); do
+    GATEWAY_PORT=${GATEWAY_PORTS[i]} launch_service "${GATEWAY_NAMES[i]}" "GATEWAY_PIDS[$i]" Gateway Gateway.dll \
+        "$LOG_DIR/${GATEWAY_NAMES[i]}.log" "${GATEWAY_NAMES[i]}.pid"
+done
+for ((i = 0; i < GATEWAYS; i++)); do
+    wait_service "${GATEWAY_NAMES[i]}" "${GATEWAY_PIDS[i]}" "http://127.0.0.1:${GATEWAY_PORTS[i]}/health/ready" 90 \
+        "$LOG_DIR/${GATEWAY_NAMES[i]}.log"
+done
 
 # --- 7. a development org, so the console can be used at once ------------------------------------
 # Made once per data folder with the operator key; its first admin key is kept beside the data (a development
@@ -231,19 +314,39 @@ if [[ -n $FAKE_PID ]]; then
 else
     PROVIDERS_INFO="  Providers    the real Twilio and ACS (USE_REAL_PROVIDERS=1)"
 fi
+# One line per gateway and per silo; the first of each is the line a single-process run prints.
+API_INFO="  API          http://127.0.0.1:$GATEWAY_PORT/v1/"
+for ((i = 1; i < GATEWAYS; i++)); do
+    API_INFO+="
+               http://127.0.0.1:${GATEWAY_PORTS[i]}/v1/   (${GATEWAY_NAMES[i]}: the same API, as behind a load balancer)"
+done
+DASHBOARD_INFO="  Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)"
+if ((SILOS > 1)); then
+    DASHBOARD_INFO+="
+  Silos        "
+    for ((i = 0; i < SILOS; i++)); do
+        ((i)) && DASHBOARD_INFO+="
+               "
+        DASHBOARD_INFO+="${SILO_NAMES[i]}  silo port ${SILO_PORTS[i]}, gateway port ${SILO_GATEWAY_PORTS[i]}, http://127.0.0.1:${SILO_HTTP_PORTS[i]}/health/ready"
+    done
+fi
+LOG_INFO=""
+for name in "${SILO_NAMES[@]}" "${GATEWAY_NAMES[@]}"; do
+    LOG_INFO+="${LOG_INFO:+
+               }$LOG_DIR/$name.log"
+done
 cat <<EOF
 
   Outbound messaging platform is running.
 
 $CONSOLE_INFO
-  API          http://127.0.0.1:$GATEWAY_PORT/v1/
+$API_INFO
   OpenAPI      http://127.0.0.1:$GATEWAY_PORT/openapi/v1.json
-  Dashboard    http://127.0.0.1:$SILO_HTTP_PORT/dashboard   (user: admin, password: the admin key)
+$DASHBOARD_INFO
   Admin key    $ADMIN_KEY   (a development key: never use it outside your machine)
 $PROVIDERS_INFO
 
-  Logs         $SILO_LOG
-               $GATEWAY_LOG
+  Logs         $LOG_INFO
                $AZURITE_LOG${FAKE_PID:+
                $FAKE_LOG}
   Data         $DATA_DIR/azurite (kept between runs)
@@ -253,24 +356,37 @@ $PROVIDERS_INFO
 EOF
 
 # --- 9. stay in the foreground ----------------------------------------------------------------
-# Returns when one of our processes dies (or on Ctrl-C, through the traps).
-watch_pids=("$SILO_PID" "$GATEWAY_PID")
-if [[ -n $FAKE_PID ]]; then
-    watch_pids+=("$FAKE_PID")
-fi
-if [[ -n $AZURITE_PID ]]; then
-    watch_pids+=("$AZURITE_PID")
-fi
-rc=0
-wait -n "${watch_pids[@]}" || rc=$?
-for name in silo gateway azurite; do
-    pid_var=${name^^}_PID
-    if [[ -n ${!pid_var} ]] && ! pid_alive "${!pid_var}"; then
-        log_file=$LOG_DIR/$name.log
-        fail_with_log "$name (pid ${!pid_var}) exited unexpectedly (exit code $rc); stopping the rest" "$log_file"
+# Returns when one of our processes dies (or on Ctrl-C, through the traps). A cluster outlives one of its silos
+# (kill -9 one to watch the others take its grains over); a gateway, the last silo, storage or the fake ends the run.
+names=("${SILO_NAMES[@]}" "${GATEWAY_NAMES[@]}")
+pids=("${SILO_PIDS[@]}" "${GATEWAY_PIDS[@]}")
+while true; do
+    waiting=()
+    for pid in "${pids[@]}" "$FAKE_PID" "$AZURITE_PID"; do
+        if [[ -n $pid ]]; then waiting+=("$pid"); fi
+    done
+    rc=0
+    wait -n "${waiting[@]}" || rc=$?
+    silos_left=0 last_silo=""
+    for ((i = 0; i < ${#names[@]}; i++)); do
+        [[ -n ${pids[i]} ]] || continue
+        if pid_alive "${pids[i]}"; then
+            if ((i < SILOS)); then silos_left=$((silos_left + 1)); fi
+        elif ((i < SILOS && SILOS > 1)); then
+            log "${names[i]} (pid ${pids[i]}) exited (exit code $rc); the cluster goes on without it (log: $LOG_DIR/${names[i]}.log)"
+            pids[i]="" SILO_PIDS[i]="" last_silo=$i
+            rm -f "$RUN_DIR/${names[i]}.pid"
+        else
+            fail_with_log "${names[i]} (pid ${pids[i]}) exited unexpectedly (exit code $rc); stopping the rest" "$LOG_DIR/${names[i]}.log"
+        fi
+    done
+    if ((silos_left == 0)); then
+        fail_with_log "the last silo, ${names[last_silo]}, exited; stopping the rest" "$LOG_DIR/${names[last_silo]}.log"
+    fi
+    if [[ -n $AZURITE_PID ]] && ! pid_alive "$AZURITE_PID"; then
+        fail_with_log "azurite (pid $AZURITE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$AZURITE_LOG"
+    fi
+    if [[ -n $FAKE_PID ]] && ! pid_alive "$FAKE_PID"; then
+        fail_with_log "the provider fake (pid $FAKE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$FAKE_LOG"
     fi
 done
-if [[ -n $FAKE_PID ]] && ! pid_alive "$FAKE_PID"; then
-    fail_with_log "the provider fake (pid $FAKE_PID) exited unexpectedly (exit code $rc); stopping the rest" "$FAKE_LOG"
-fi
-exit "$rc"

@@ -27,6 +27,14 @@ public sealed record GatewaySettings(
     /// </summary>
     public bool SessionCookieSecure { get; init; }
 
+    /// <summary>
+    /// <c>GATEWAY_LIST_REFRESH_SECONDS</c>: how often the gateway rereads which silos accept clients (Orleans' default is a
+    /// minute). A dropped connection takes a silo out at once; the reread is what brings a restarted one back in.
+    /// </summary>
+    public TimeSpan GatewayListRefresh { get; init; } = TimeSpan.FromSeconds(DefaultGatewayListRefreshSeconds);
+
+    public const int DefaultGatewayListRefreshSeconds = 10;
+
     public static GatewaySettings From(IConfiguration configuration) => new(
         StorageConnectionString: configuration["STORAGE_CONNECTION_STRING"] is { Length: > 0 } s ? s : "UseDevelopmentStorage=true",
         ClusterId: configuration["ORLEANS_CLUSTER_ID"] ?? "local",
@@ -39,6 +47,7 @@ public sealed record GatewaySettings(
         ReadRateLimitPerMinute = Positive(configuration, "READ_RATE_LIMIT_PER_MINUTE", DefaultReadRateLimitPerMinute),
         FailedAuthLimitPerMinute = Positive(configuration, "FAILED_AUTH_LIMIT_PER_MINUTE", DefaultFailedAuthLimitPerMinute),
         SessionCookieSecure = configuration.GetValue("SESSION_COOKIE_SECURE", false),
+        GatewayListRefresh = TimeSpan.FromSeconds(Positive(configuration, "GATEWAY_LIST_REFRESH_SECONDS", DefaultGatewayListRefreshSeconds)),
     };
 
     private static int Positive(IConfiguration configuration, string key, int defaultValue) =>

@@ -61,6 +61,7 @@ public static class Program
             client.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(settings.StorageConnectionString));
             // A request's trace context travels with its grain calls.
             client.AddActivityPropagation();
+            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = settings.GatewayListRefresh);
             if (ClusterTls.From(builder.Configuration) is { } tls)
             {
                 client.UseTls(tls.Certificate, tls.Configure);

@@ -110,6 +110,14 @@ public static class Program
         });
         silo.ConfigureEndpoints(settings.AdvertisedAddress, settings.SiloPort, settings.GatewayPort, settings.ListenOnAnyAddress);
         silo.UseAzureStorageClustering(o => o.TableServiceClient = tables);
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = settings.Membership.ProbeTimeout;
+            o.NumMissedProbesLimit = settings.Membership.MissedProbesLimit;
+            o.NumVotesForDeathDeclaration = settings.Membership.VotesForDeath;
+            o.TableRefreshTimeout = settings.Membership.TableRefresh;
+            o.IAmAliveTablePublishTimeout = settings.Membership.IAmAlivePublish;
+        });
         silo.AddAzureTableGrainStorage(StorageNames.Catalog, o =>
         {
             o.TableServiceClient = tables;

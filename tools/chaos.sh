@@ -4,13 +4,18 @@
 # its own on free ports (a private in-memory Azurite, the provider fake, 2 silo processes, 2 gateways), sends a
 # tagged load while it slows and breaks the provider, pauses storage and kills a silo, drains, and judges.
 #
-#   ./tools/chaos.sh [--short] [--report FILE] [options of tools/Chaos...]
+#   ./tools/chaos.sh [--scenario faults|rolling-restart] [--short] [--report FILE] [options of tools/Chaos...]
 #
 #   (no option)  the long run: 10 minutes at 2 requests/s of 100 contacts, every fault at full length
 #   --short      the test's short form (about 5,000 messages, every fault shortened; 2-3 minutes)
-#   --report F   also write the markdown to F (e.g. docs/reliability.md; its hand-written part is kept)
+#   --scenario rolling-restart
+#                3 silos, 2 gateways: each silo in turn SIGTERMed and started again, then one SIGKILLed, under
+#                load; the quota runs out near the end (with --short: the test's form, about 2 minutes)
+#   --report F   also write the markdown to F (e.g. docs/reliability.md; its hand-written part is kept, and the
+#                rolling restart writes only its own section)
 #
 # Examples: ./tools/chaos.sh --report docs/reliability.md
+#           ./tools/chaos.sh --scenario rolling-restart --report docs/reliability.md
 #           ./tools/chaos.sh --rate 1 --duration 200 --crash-at 15 --slow-at 30 --slow-for 40 \
 #               --outage-at 80 --outage-for 60 --stall-at 150 --stall-for 30     (about 20,000 messages)
 #           ./tools/chaos.sh --outage off --crash-at 30 --crash-for 10
@@ -27,7 +32,7 @@ PASS=()
 while (($#)); do
     case $1 in
         --report) REPORT=$2; shift 2 ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
         *) PASS+=("$1"); shift ;;
     esac
 done

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Outbound.Channels;
 using Outbound.Conversations;
+using Outbound.Gateway.Cluster;
 using Outbound.Gateway.Problems;
 using Outbound.Sending;
 
@@ -67,7 +68,7 @@ public static class AcsEventsApi
             var logger = loggers.CreateLogger(LoggerName);
             // Acknowledged only once both are stored: a failure answers 5xx, and Event Grid delivers again.
             await Task.WhenAll(
-                ApplyDeliveryReportsAsync(orgId, events.Where(e => e.Type == AcsEvents.SmsDeliveryReportReceived), grains, logger),
+                ApplyDeliveryReportsAsync(orgId, events.Where(e => e.Type == AcsEvents.SmsDeliveryReportReceived), grains, time, logger),
                 ReceiveMessagesAsync(orgId, channelId, events.Where(e => e.Type == AcsEvents.SmsReceived), grains, time, logger));
             // Other types are acknowledged: a non-2xx would only make Event Grid retry them for a day.
             return Results.NoContent();
@@ -130,7 +131,7 @@ public static class AcsEventsApi
     /// org's batches and no other's. Any channel of the org will do, since one subscription on an ACS resource
     /// carries the reports of every number on it.
     /// </summary>
-    private static async Task ApplyDeliveryReportsAsync(Guid orgId, IEnumerable<DeliveredEvent> events, IGrainFactory grains, ILogger logger)
+    private static async Task ApplyDeliveryReportsAsync(Guid orgId, IEnumerable<DeliveredEvent> events, IGrainFactory grains, TimeProvider time, ILogger logger)
     {
         var calls = new List<Task>();
         foreach (var batch in events.Select(AcsEvents.DeliveryReport).GroupBy(r => r.Tag))
@@ -150,7 +151,9 @@ public static class AcsEventsApi
 
         async Task ApplyAsync(Guid batchId, ImmutableArray<StatusReport> reports)
         {
-            var matched = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusReportsAsync(reports);
+            // Only a call that never ran is repeated (a silo left): Event Grid would deliver the reports again anyway.
+            var batch = grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId));
+            var matched = await SiloDepartures.CallAsync(() => batch.ApplyStatusReportsAsync(reports), idempotent: false, time);
             if (matched < reports.Length)
             {
                 logger.LogDebug("{Count} ACS delivery reports for batch {BatchId} name no message of it; ignored", reports.Length - matched, batchId);

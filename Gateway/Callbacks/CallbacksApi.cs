@@ -1,3 +1,4 @@
+using Outbound.Gateway.Cluster;
 using Outbound.Gateway.Problems;
 using Outbound.Security;
 using Outbound.Sending;
@@ -19,7 +20,7 @@ public static class CallbacksApi
         // The address providers use to reach us (behind an ingress, not our own); defaults to what the request says.
         var publicBaseUrl = configuration[PublicBaseUrlKey]?.TrimEnd('/');
 
-        v1.MapPost("/callbacks/twilio/status", async (HttpContext http, IGrainFactory grains, SigningKeys signingKeys) =>
+        v1.MapPost("/callbacks/twilio/status", async (HttpContext http, IGrainFactory grains, SigningKeys signingKeys, TimeProvider time) =>
         {
             if (!http.Request.HasFormContentType)
             {
@@ -43,11 +44,11 @@ public static class CallbacksApi
                 return Problem.Validation("body", "A Twilio status callback has at most a hundred short fields.");
             }
 
-            var valid = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).ApplyStatusCallbackAsync(
-                index,
-                TwilioWebhooks.SignedUrl(http, publicBaseUrl),
-                form,
-                http.Request.Headers[TwilioWebhooks.SignatureHeader].ToString());
+            var batch = grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId));
+            var signedUrl = TwilioWebhooks.SignedUrl(http, publicBaseUrl);
+            var signature = http.Request.Headers[TwilioWebhooks.SignatureHeader].ToString();
+            // Only a call that never ran is repeated: a status applied twice is not the grain's contract.
+            var valid = await SiloDepartures.CallAsync(() => batch.ApplyStatusCallbackAsync(index, signedUrl, form, signature), idempotent: false, time);
             return valid
                 ? Results.NoContent()
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "The X-Twilio-Signature is not valid for this URL and these parameters.");

@@ -8,7 +8,7 @@ namespace Outbound.Gateway.Problems;
 /// with Retry-After instead of a bare 500: the client learns to back off, and that a send may or may not have been
 /// accepted, which repeating it with the same Idempotency-Key settles without sending twice.
 /// </summary>
-public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+public sealed class OverloadExceptionHandler(IProblemDetailsService problems, ILogger<OverloadExceptionHandler> logger) : IExceptionHandler
 {
     public const int RetryAfterSeconds = 5;
 
@@ -19,6 +19,8 @@ public sealed class OverloadExceptionHandler(IProblemDetailsService problems) : 
             return false;
         }
 
+        // What made a client wait and repeat is worth a line: the type says whether storage or the cluster was at fault.
+        logger.LogWarning("Answered {Path} with 503: {ExceptionType}: {Message}", http.Request.Path, exception.GetType().Name, exception.Message);
         http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.TryWriteAsync(new ProblemDetailsContext

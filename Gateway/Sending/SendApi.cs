@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Outbound.Gateway.Auth;
 using Outbound.Gateway.Catalog;
+using Outbound.Gateway.Cluster;
 using Outbound.Gateway.Orgs;
 using Outbound.Gateway.Problems;
 using Outbound.Activities;
@@ -172,7 +173,10 @@ public static class SendApi
         var orgId = http.OrgId();
         var request = new SendRequest(configurationId, contacts);
         var batchId = idempotencyKey.Length > 0 ? BatchIdFor(orgId, idempotencyKey) : Guid.CreateVersion7(time.GetUtcNow());
-        var receipt = await grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId)).AcceptAsync(request, Hash(request));
+        // The batch accepts a request at most once (it is keyed by it): handed again when a silo left mid-call.
+        var batch = grains.GetGrain<ISendBatchGrain>(MessageIds.BatchKey(orgId, batchId));
+        var hash = Hash(request);
+        var receipt = await SiloDepartures.CallAsync(() => batch.AcceptAsync(request, hash), idempotent: true, time, r => r.Status == ReceiptStatus.Unavailable);
 
         if (receipt.Quota is { } quota)
         {

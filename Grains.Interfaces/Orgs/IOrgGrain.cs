@@ -81,7 +81,11 @@ public interface IOrgGrain : IGrainWithGuidKey
     /// Set for a campaign's request: it is also refused (<see cref="QuotaDecision.CampaignShareUsed"/>) once the
     /// org's campaign requests this hour, all campaigns together, reach <see cref="CampaignSend.HourlyLimit"/>.
     /// </param>
-    Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null);
+    /// <param name="batch">
+    /// The batch asking. A batch whose silo went away after its request was counted, before the batch was stored, asks
+    /// again when the request is repeated: counted once already, it is allowed without being counted again.
+    /// </param>
+    Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null, Guid? batch = null);
 }
 
 /// <summary>What an API key may do. Each scope reaches the endpoints of its own part of the API.</summary>

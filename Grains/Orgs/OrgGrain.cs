@@ -30,6 +30,15 @@ public sealed class OrgGrain : Grain, IOrgGrain
     private readonly ILogger<OrgGrain> _logger;
     private readonly OutboundMetrics? _metrics;
 
+    /// <summary>
+    /// The batches counted lately, in memory only: a repeat comes within the client's retries, seconds to minutes
+    /// later, and the org's own silo failing as well is rarer still than the batch's failing alone.
+    /// </summary>
+    private readonly RecentBatches _counted = new();
+
+    /// <summary>How long a counted batch is remembered for its repeat.</summary>
+    private static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(10);
+
     public OrgGrain(
         [PersistentState("org", StorageNames.Catalog)] IPersistentState<OrgState> profile,
         [PersistentState("quota", StorageNames.Catalog)] IPersistentState<QuotaState> quota,
@@ -235,7 +244,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         return true;
     }
 
-    public async Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null)
+    public async Task<QuotaDecision> TryAcquireSendAsync(CampaignSend? campaign = null, Guid? batch = null)
     {
         var limit = _profile.State.Settings.MaxRequestsPerHour;
         var window = CurrentWindow();
@@ -257,6 +266,15 @@ public sealed class OrgGrain : Grain, IOrgGrain
             _quota.State.WindowStart = window;
             _quota.State.Used = 0;
             _quota.State.CampaignUsed = 0;
+            _counted.Clear();
+        }
+
+        var now = _time.GetUtcNow();
+        _counted.Forget(now - RepeatWindow);
+        if (batch is { } repeated && _counted.Contains(repeated))
+        {
+            // Its silo went away after the count, before the batch was stored: the repeat is the same request.
+            return new QuotaDecision(true, limit, Math.Max(0, limit - _quota.State.Used), resetAt);
         }
 
         if (_quota.State.Used >= limit)
@@ -274,6 +292,10 @@ public sealed class OrgGrain : Grain, IOrgGrain
 
         var remaining = limit - ++_quota.State.Used;
         _metrics?.QuotaUsed();
+        if (batch is { } counted)
+        {
+            _counted.Add(counted, now);
+        }
         if (campaign is not null)
         {
             _quota.State.CampaignUsed++;
@@ -372,4 +394,35 @@ public sealed class QuotaState
 
     /// <summary>Of <see cref="Used"/>, the requests campaigns sent (all the org's campaigns together).</summary>
     [Id(2)] public int CampaignUsed { get; set; }
+}
+
+/// <summary>Batch ids with when they were added, oldest first, forgotten once older than a cut-off.</summary>
+internal sealed class RecentBatches
+{
+    private readonly HashSet<Guid> _ids = [];
+    private readonly Queue<(Guid Id, DateTimeOffset At)> _order = new();
+
+    public bool Contains(Guid id) => _ids.Contains(id);
+
+    public void Add(Guid id, DateTimeOffset at)
+    {
+        if (_ids.Add(id))
+        {
+            _order.Enqueue((id, at));
+        }
+    }
+
+    public void Forget(DateTimeOffset olderThan)
+    {
+        while (_order.TryPeek(out var oldest) && oldest.At < olderThan)
+        {
+            _ids.Remove(_order.Dequeue().Id);
+        }
+    }
+
+    public void Clear()
+    {
+        _ids.Clear();
+        _order.Clear();
+    }
 }

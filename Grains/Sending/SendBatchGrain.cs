@@ -280,7 +280,7 @@ public sealed partial class SendBatchGrain : Grain, ISendBatchGrain, IRemindable
         // The quota's write, the consent lookups (one call per suppression partition) and the delivery reminder's
         // write overlap: one storage round trip instead of two. The reminder goes first only while the org has
         // quota left, so an org over its quota costs no reminder writes; a refusal near the limit takes it back.
-        var quotaDecision = org.TryAcquireSendAsync(request.Campaign);
+        var quotaDecision = org.TryAcquireSendAsync(request.Campaign, _batchId);
         // The confirmation of an opt-out is the one message an opted-out customer still gets (carriers require it).
         var optedOutLookup = request.Direct?.Purpose == DirectPurpose.OptOutConfirmation
             ? Task.FromResult(new HashSet<string>())

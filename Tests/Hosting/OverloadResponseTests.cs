@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Outbound.Gateway.Problems;
 
 namespace Outbound.Tests.Hosting;
@@ -15,7 +16,7 @@ public sealed class OverloadResponseTests
         using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var http = new DefaultHttpContext { RequestServices = services };
         http.Response.Body = new MemoryStream();
-        var handler = new OverloadExceptionHandler(services.GetRequiredService<IProblemDetailsService>());
+        var handler = new OverloadExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<OverloadExceptionHandler>.Instance);
 
         var handled = await handler.TryHandleAsync(http, (Exception)Activator.CreateInstance(exceptionType)!, CancellationToken.None);
 
@@ -31,7 +32,7 @@ public sealed class OverloadResponseTests
         using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
         var http = new DefaultHttpContext { RequestServices = services };
 
-        Assert.False(await new OverloadExceptionHandler(services.GetRequiredService<IProblemDetailsService>())
+        Assert.False(await new OverloadExceptionHandler(services.GetRequiredService<IProblemDetailsService>(), NullLogger<OverloadExceptionHandler>.Instance)
             .TryHandleAsync(http, new InvalidOperationException(), CancellationToken.None));
     }
 }

@@ -112,6 +112,21 @@ public sealed class OrgQuotaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_that_asks_again_after_losing_its_silo_is_counted_once()
+    {
+        var org = await OrgWithLimitAsync(3);
+        var batch = Guid.NewGuid();
+
+        var first = await org.TryAcquireSendAsync(batch: batch);
+        var repeat = await org.TryAcquireSendAsync(batch: batch);
+        var other = await org.TryAcquireSendAsync(batch: Guid.NewGuid());
+
+        Assert.True(first.Allowed && repeat.Allowed);
+        Assert.Equal(2, (await org.GetQuotaUsageAsync())!.Used);
+        Assert.Equal(1, other.Remaining);
+    }
+
+    [Fact]
     public async Task An_org_that_does_not_exist_gets_no_quota()
     {
         var decision = await _cluster.Client.GetGrain<IOrgGrain>(Guid.NewGuid()).TryAcquireSendAsync();

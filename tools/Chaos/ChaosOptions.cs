@@ -50,6 +50,29 @@ public sealed record ChaosOptions
     /// <summary>Which silo the crash kills (1-based).</summary>
     public int CrashSilo { get; init; } = 2;
 
+    /// <summary>
+    /// A rolling restart from <see cref="FaultPlan.At"/>: each silo in turn gets SIGTERM, exits, is started again and
+    /// becomes ready, <see cref="FaultPlan.For"/> apart; then silo <see cref="CrashSilo"/> is SIGKILLed and started
+    /// again <see cref="RollingKillFor"/> later. Off unless <c>--scenario rolling-restart</c> or <c>--rolling-restart on</c>.
+    /// </summary>
+    public FaultPlan RollingRestart { get; init; } = new(false, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10));
+
+    /// <summary>How long the SIGKILLed silo stays down at the end of the rolling restart.</summary>
+    public TimeSpan RollingKillFor { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>After the rolling restart, the load goes on this long (within <see cref="Duration"/>): the quota runs out in it.</summary>
+    public TimeSpan RollingTail { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest a silo may take to leave the cluster and exit after SIGTERM (then it is SIGKILLed, and the run says so).</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The org's hourly request quota is made to run out during the load: once the rolling restart is over, the limit is
+    /// set to the requests counted so far plus about half of the load still to come, so some requests end in 429. The
+    /// verdict then wants exactly the limit accepted. Off: a quota the load never meets.
+    /// </summary>
+    public bool QuotaRunsOut { get; init; }
+
     /// <summary>The fake's FAKE_CALLBACK_DELAY_MS: from a send to its status callback or delivery report, and between those.</summary>
     public TimeSpan CallbackDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -126,9 +149,59 @@ public sealed record ChaosOptions
         DrainTimeout = TimeSpan.FromSeconds(100),
     };
 
+    /// <summary>
+    /// <c>--scenario rolling-restart</c>: three silos and two gateways, no provider or storage fault; while the load runs
+    /// each silo in turn is stopped with SIGTERM and started again, then silo 2 is SIGKILLed and started again, and the
+    /// org's quota runs out near the end. Sized to end about a minute after the rolling restart on a busy 2-core machine.
+    /// </summary>
+    public static ChaosOptions RollingRestartScenario { get; } = new()
+    {
+        Silos = 3,
+        Gateways = 2,
+        Rate = 2,
+        ContactsPerRequest = 50,
+        Duration = TimeSpan.FromSeconds(600),
+        AttemptTimeout = TimeSpan.FromSeconds(15),
+        GiveUpAfter = TimeSpan.FromSeconds(120),
+        Slow = new(false, TimeSpan.Zero, TimeSpan.Zero),
+        Outage = new(false, TimeSpan.Zero, TimeSpan.Zero),
+        Stall = new(false, TimeSpan.Zero, TimeSpan.Zero),
+        Crash = new(false, TimeSpan.Zero, TimeSpan.Zero),
+        RollingRestart = FaultPlan.Seconds(15, 15),
+        RollingKillFor = TimeSpan.FromSeconds(5),
+        QuotaRunsOut = true,
+        ReconcileAfter = TimeSpan.FromSeconds(60),
+        TrackingSweepInterval = TimeSpan.FromSeconds(5),
+        DrainTimeout = TimeSpan.FromSeconds(180),
+    };
+
+    /// <summary>The rolling restart's short form (<c>Tests/Reliability/RollingRestartTests.cs</c>, <c>--scenario rolling-restart --short</c>): steps 5 s apart.</summary>
+    public static ChaosOptions RollingRestartShort { get; } = RollingRestartScenario with
+    {
+        ContactsPerRequest = 20,
+        Duration = TimeSpan.FromSeconds(240),
+        RollingRestart = FaultPlan.Seconds(5, 5),
+        RollingKillFor = TimeSpan.FromSeconds(3),
+        RollingTail = TimeSpan.FromSeconds(20),
+        GiveUpAfter = TimeSpan.FromSeconds(90),
+        DrainTimeout = TimeSpan.FromSeconds(120),
+    };
+
     public static ChaosOptions Parse(IReadOnlyList<string> args)
     {
-        var o = args.Contains("--short") ? Short : new ChaosOptions();
+        var rolling = args.SkipWhile(a => a != "--scenario").Skip(1).FirstOrDefault() switch
+        {
+            null or "faults" => false,
+            "rolling-restart" => true,
+            var other => throw new ArgumentException($"--scenario is faults or rolling-restart, not '{other}'."),
+        };
+        var o = (rolling, args.Contains("--short")) switch
+        {
+            (true, true) => RollingRestartShort,
+            (true, false) => RollingRestartScenario,
+            (false, true) => Short,
+            _ => new ChaosOptions(),
+        };
         for (var i = 0; i < args.Count; i++)
         {
             var name = args[i];
@@ -136,6 +209,14 @@ public sealed record ChaosOptions
             o = name switch
             {
                 "--short" => o,
+                "--scenario" => Skip(Value(), o),
+                "--rolling-restart" => o with { RollingRestart = o.RollingRestart with { Enabled = OnOff(name, Value()) } },
+                "--rolling-restart-at" => o with { RollingRestart = o.RollingRestart with { At = Seconds(Value()) } },
+                "--rolling-restart-pause" => o with { RollingRestart = o.RollingRestart with { For = Seconds(Value()) } },
+                "--rolling-kill-for" => o with { RollingKillFor = Seconds(Value()) },
+                "--rolling-tail" => o with { RollingTail = Seconds(Value()) },
+                "--stop-timeout" => o with { StopTimeout = Seconds(Value()) },
+                "--quota-runs-out" => o with { QuotaRunsOut = OnOff(name, Value()) },
                 "--rate" => o with { Rate = Number(Value()) },
                 "--contacts-per-request" => o with { ContactsPerRequest = Int(Value()) },
                 "--duration" => o with { Duration = Seconds(Value()) },
@@ -191,12 +272,17 @@ public sealed record ChaosOptions
             throw new ArgumentException("--silos and --gateways are at least 1, --rate above 0, --contacts-per-request 1 to 100.");
         }
 
-        if (Crash.Enabled && (CrashSilo < 1 || CrashSilo > Silos))
+        if ((Crash.Enabled || RollingRestart.Enabled) && (CrashSilo < 1 || CrashSilo > Silos))
         {
             throw new ArgumentException($"--crash-silo names one of the {Silos} silos (1-based).");
         }
 
-        foreach (var (name, plan) in new[] { ("slow", Slow), ("outage", Outage), ("stall", Stall), ("crash", Crash) })
+        if (RollingRestart.Enabled && Silos < 2)
+        {
+            throw new ArgumentException("A rolling restart needs at least 2 silos: one must stay up while another restarts.");
+        }
+
+        foreach (var (name, plan) in new[] { ("slow", Slow), ("outage", Outage), ("stall", Stall), ("crash", Crash), ("rolling-restart", RollingRestart) })
         {
             // A fault after the load would break an idle system: it would judge nothing the fault could harm.
             if (plan.Enabled && plan.At >= Duration)
@@ -220,11 +306,18 @@ public sealed record ChaosOptions
         static string Plan(string name, FaultPlan p) => p.Enabled ? Invariant($"{name} {p.At.TotalSeconds:0.#}+{p.For.TotalSeconds:0.#}s") : $"{name} off";
         return Invariant($"rate={Rate:0.##} req/s × {ContactsPerRequest} contacts, duration={Duration.TotalSeconds:0}s, silos={Silos}, gateways={Gateways}; ")
             + $"{Plan("slow", Slow)} ({SlowShare.ToString("P0", CultureInfo.InvariantCulture)} held {SlowHold.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)}s), "
-            + $"{Plan("outage", Outage)}, {Plan("stall", Stall)}, {Plan("crash", Crash)}{(Crash.Enabled ? $" (silo {CrashSilo})" : "")}; "
+            + $"{Plan("outage", Outage)}, {Plan("stall", Stall)}, {Plan("crash", Crash)}{(Crash.Enabled ? $" (silo {CrashSilo})" : "")}"
+            + (RollingRestart.Enabled
+                ? Invariant($", rolling restart from {RollingRestart.At.TotalSeconds:0.#}s, steps {RollingRestart.For.TotalSeconds:0.#}s apart, then silo {CrashSilo} SIGKILLed for {RollingKillFor.TotalSeconds:0.#}s")
+                : "")
+            + (QuotaRunsOut ? ", the hourly quota runs out during the load" : "") + "; "
             + Invariant($"PROVIDER_TIMEOUT_SECONDS={ProviderTimeoutSeconds}, RECONCILE_AFTER={ReconcileAfter:c}, TRACKING_SWEEP_INTERVAL={TrackingSweepInterval:c}, ")
             + Invariant($"callbacks after {CallbackDelay.TotalMilliseconds:0} ms")
             + string.Concat(SiloEnvironment.Select(e => $", {e.Key}={e.Value}"));
     }
+
+    /// <summary>The scenario picked the starting values already (in <see cref="Parse"/>); here its value is only stepped over.</summary>
+    private static ChaosOptions Skip(string _, ChaosOptions options) => options;
 
     private static bool OnOff(string name, string value) => value switch
     {

@@ -46,7 +46,29 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
 
             var load = new SendLoad(gateways, [.. targets.Select(t => t.Tenant)], options.ContactsPerRequest, new ContactNumbers(), ChaosAnalysis.Phase,
                 new SendRetry(OnFailures: true, options.GiveUpAfter, options.AttemptTimeout, Pause: TimeSpan.FromSeconds(1)));
-            var schedule = new FaultSchedule(options, stack, fake, log);
+            var clock = new RunClock();
+            var quota = new QuotaRunOut(gateways[0], targets[0].Tenant, options, clock, log);
+            // Moved by the rolling restart's end while the load reads it: ticks, so it is read whole.
+            var loadEndTicks = (clock.StartedAt + options.Duration).UtcTicks;
+            DateTimeOffset LoadEnd() => new(Interlocked.Read(ref loadEndTicks), TimeSpan.Zero);
+            var schedule = new FaultSchedule(options, stack, fake, log)
+            {
+                Org = targets[0].Tenant.OrgId,
+                // The load then goes on for the tail, in which the quota runs out.
+                RollingRestartEnded = async token =>
+                {
+                    var end = DateTimeOffset.UtcNow + options.RollingTail;
+                    if (end < LoadEnd())
+                    {
+                        Interlocked.Exchange(ref loadEndTicks, end.UtcTicks);
+                    }
+
+                    if (options.QuotaRunsOut)
+                    {
+                        await quota.SetAsync(LoadEnd(), token);
+                    }
+                },
+            };
             stack.SiloStarted += (number, pid) => Sample(new() { [$"silo-{number} (restarted)"] = pid }, load);
             Sample(new Dictionary<string, int>(Enumerable.Range(1, options.Silos).Select(n => KeyValuePair.Create($"silo-{n}", stack.Silo(n)!.Pid)))
             {
@@ -54,9 +76,17 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
                 ["runner"] = Environment.ProcessId,
             }, load);
 
-            var clock = new RunClock();
+            if (options.QuotaRunsOut)
+            {
+                await quota.BeginAsync(cancellationToken);
+            }
+
             log.WriteLine(Invariant($"  load: {options.Rate:0.##} requests/s of {options.ContactsPerRequest} contacts for {options.Duration.TotalSeconds:F0} s, over {targets.Count} configurations and {gateways.Count} gateways"));
-            await LoadUnderFaultsAsync(clock, load, schedule, fake, cancellationToken);
+            await LoadUnderFaultsAsync(clock, load, schedule, fake, LoadEnd, cancellationToken);
+            if (options.RollingRestart.Enabled)
+            {
+                await schedule.SnapshotActivationsAsync("at the end of the load", clock, cancellationToken);
+            }
 
             log.WriteLine(Invariant($"  +{clock.Seconds:F1}s load over and faults cleared: {load.Log.AcceptedMessages:N0} messages accepted; draining"));
             var ledgerSeconds = await Drain.WaitAsync(fake, load.Log.AcceptedMessages, options.DrainTimeout, log, cancellationToken, LedgerStall);
@@ -71,6 +101,11 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
             }
 
             result = result with { Memory = [.. _samplers.SelectMany(s => s.Sampler.Summary())], CpuSeconds = CpuUsed(), Logs = stack.Logs };
+            if (options.RollingRestart.Enabled)
+            {
+                result = RollingRestartAnalysis.Judge(result, options, load.Log, clock, schedule, await quota.CheckAsync(load.Log, cancellationToken));
+            }
+
             Print(result);
             await WriteAsync(result, cancellationToken);
             return result;
@@ -90,14 +125,14 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
     }
 
     /// <summary>The load, with the faults on their schedule beside it; the faults are cleared however it ends.</summary>
-    private async Task LoadUnderFaultsAsync(RunClock clock, SendLoad load, FaultSchedule schedule, FakeControl fake, CancellationToken cancellationToken)
+    private async Task LoadUnderFaultsAsync(RunClock clock, SendLoad load, FaultSchedule schedule, FakeControl fake, Func<DateTimeOffset> loadEnd, CancellationToken cancellationToken)
     {
         using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var progress = ProgressAsync(clock, load, fake, stopFaults.Token);
         var faults = schedule.RunAsync(clock, stopFaults.Token);
         try
         {
-            await load.RunOpenAsync(options.Rate, TimeSpan.Zero, clock.StartedAt + options.Duration, options.MaxInFlight, cancellationToken);
+            await load.RunOpenAsync(options.Rate, TimeSpan.Zero, loadEnd, options.MaxInFlight, cancellationToken);
             await faults;
         }
         finally
@@ -168,7 +203,7 @@ public sealed class ChaosRunner(ChaosOptions options, TextWriter log)
 
         if (options.Markdown is { } markdown)
         {
-            await MarkdownReport.WriteKeepingAnalysisAsync(markdown, ChaosReport.Render(result, options.Command), cancellationToken);
+            await ChaosReport.WriteAsync(markdown, result, options.Command, cancellationToken);
         }
     }
 }

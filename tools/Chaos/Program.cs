@@ -34,7 +34,7 @@ if (args[0] == "report")
     var json = await File.ReadAllTextAsync(Arg("--result") ?? throw new ArgumentException("--result FILE is required."), cancel.Token);
     var result = JsonSerializer.Deserialize<ChaosResult>(json, ChaosRunner.Json) ?? throw new ArgumentException("The file holds no result.");
     var output = Arg("--out") ?? throw new ArgumentException("--out FILE is required.");
-    await MarkdownReport.WriteKeepingAnalysisAsync(output, ChaosReport.Render(result, Arg("--command") ?? "./tools/chaos.sh"), cancel.Token);
+    await ChaosReport.WriteAsync(output, result, Arg("--command") ?? "./tools/chaos.sh", cancel.Token);
     Console.WriteLine($"wrote {output}");
     return 0;
 }

@@ -46,7 +46,11 @@ public sealed class SendLoad(
     /// first second queues requests that the measured window would then pay for). Latency counts from each request's
     /// scheduled start, so a slow answer that delays the next request still shows (no coordinated omission).
     /// </summary>
-    public async Task RunOpenAsync(double rate, TimeSpan ramp, DateTimeOffset until, int maxInFlight, CancellationToken cancellationToken)
+    public Task RunOpenAsync(double rate, TimeSpan ramp, DateTimeOffset until, int maxInFlight, CancellationToken cancellationToken) =>
+        RunOpenAsync(rate, ramp, () => until, maxInFlight, cancellationToken);
+
+    /// <summary>As the other overload, with an end that may move while the load runs (read before each request).</summary>
+    public async Task RunOpenAsync(double rate, TimeSpan ramp, Func<DateTimeOffset> until, int maxInFlight, CancellationToken cancellationToken)
     {
         var rampSeconds = ramp.TotalSeconds;
         var rampRequests = rate * rampSeconds / 2;
@@ -56,7 +60,7 @@ public sealed class SendLoad(
         using var inFlight = new SemaphoreSlim(maxInFlight);
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>();
-        for (long i = 0; DateTimeOffset.UtcNow < until && !cancellationToken.IsCancellationRequested; i++)
+        for (long i = 0; DateTimeOffset.UtcNow < until() && !cancellationToken.IsCancellationRequested; i++)
         {
             var due = started + (long)(DueSeconds(i) * Stopwatch.Frequency);
             var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
@@ -100,7 +104,8 @@ public sealed class SendLoad(
         var giveUpAt = Stopwatch.GetTimestamp() + (retry.GiveUpAfter == Timeout.InfiniteTimeSpan ? long.MaxValue / 2 : (long)(retry.GiveUpAfter.TotalSeconds * Stopwatch.Frequency));
         for (var attempt = 0; ; attempt++)
         {
-            var gateway = gateways[((sequence / tenants.Count) + attempt) % gateways.Count];
+            var gatewayIndex = ((sequence / tenants.Count) + attempt) % gateways.Count;
+            var gateway = gateways[gatewayIndex];
             TimeSpan? wait;
             try
             {
@@ -126,6 +131,7 @@ public sealed class SendLoad(
                 // Read it so the connection can be reused.
                 await response.Content.ReadAsByteArrayAsync(attemptTimeout.Token);
                 var retryAfter = response.Headers.RetryAfter?.Delta;
+                Log.AddAttempt(new AttemptAnswer(DateTimeOffset.UtcNow, sequence, status, retryAfter is not null, gatewayIndex));
                 if (response.StatusCode == HttpStatusCode.ServiceUnavailable && retryAfter is not null)
                 {
                     // Admission control or a busy cluster: back off as told, then repeat (the latency includes the wait).
@@ -148,6 +154,7 @@ public sealed class SendLoad(
                 // may still show it: "unacknowledged").
                 status = 0;
                 failedAttempts++;
+                Log.AddAttempt(new AttemptAnswer(DateTimeOffset.UtcNow, sequence, 0, false, gatewayIndex));
                 if (!retry.OnFailures)
                 {
                     break;

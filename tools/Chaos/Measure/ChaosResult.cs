@@ -28,6 +28,12 @@ public sealed record ChaosResult(
     /// <summary>Where the processes' logs are.</summary>
     public string? Logs { get; init; }
 
+    /// <summary>What every attempt that was not accepted got back from the gateways.</summary>
+    public GatewayAnswers? Answers { get; init; }
+
+    /// <summary>The rolling restart's own findings; null when the run had none.</summary>
+    public RollingRestartResult? RollingRestart { get; init; }
+
     public ProviderCounts Total => ProviderCounts.Sum(Providers);
 }
 
@@ -78,3 +84,39 @@ public sealed record DrainTimes(double LedgerSeconds, double StatusSeconds);
 
 /// <summary>Whether the promise held, and if not, each way it did not.</summary>
 public sealed record Verdict(bool Passed, IReadOnlyList<string> Violations);
+
+/// <summary>Activations each live silo hosts at one moment of the run.</summary>
+public sealed record ActivationSnapshot(string Name, double AtSeconds, IReadOnlyDictionary<string, SiloActivations> Silos);
+
+/// <param name="Activations">Every grain activation on the silo.</param>
+/// <param name="SendBatches">Of which send batches: one per send request, so new ones show where placement puts new work.</param>
+public sealed record SiloActivations(long Activations, long SendBatches);
+
+/// <summary>
+/// The attempts that did not end in a 202, by what came back: <c>503 (Retry-After)</c>, another status, or
+/// <c>no answer</c> (a timeout or a broken connection); and every 5xx with its time and the step it fell in.
+/// </summary>
+public sealed record GatewayAnswers(IReadOnlyDictionary<string, long> ByAnswer, long ServerErrors, IReadOnlyList<ServerErrorAnswer> ServerErrorSample);
+
+/// <param name="Step">The fault or restart step running when it came back, or "between steps".</param>
+public sealed record ServerErrorAnswer(double AtSeconds, int Status, bool RetryAfter, int Gateway, string Step);
+
+/// <param name="DeathDeclaredAfterSeconds">From the SIGKILL to the killed silo's membership entry turning Dead.</param>
+/// <param name="SlowestAnswerAroundKillSeconds">The longest a send request answered in the 30 s after the SIGKILL took (its grains were on the killed silo, or not).</param>
+/// <param name="UngracefulStops">Silos that did not exit by themselves after SIGTERM within the stop timeout.</param>
+public sealed record RollingRestartResult(
+    double? EndedAtSeconds, double? DeathDeclaredAfterSeconds, double? SlowestAnswerAroundKillSeconds, int UngracefulStops,
+    IReadOnlyList<ActivationSnapshot> Activations, QuotaCheck? Quota, string Membership);
+
+/// <summary>
+/// The org's hourly quota across both gateways and every restart: the limit set once the restarts were over, the
+/// requests accepted and refused with 429, and what the org's usage said at the end.
+/// </summary>
+public sealed record QuotaCheck(long Limit, double SetAtSeconds, long AcceptedRequests, long RefusedRequests, long? UsedAtEnd, bool HourTurned)
+{
+    /// <summary>
+    /// The org's grain (the count) was on the SIGKILLed silo: it remembers the batches it counted only in memory, so a
+    /// request counted just before the kill and repeated after it is counted twice, and fewer than the limit are accepted.
+    /// </summary>
+    public bool? OrgGrainKilled { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.Text;
 using Outbound.Bench.Measure;
+using Outbound.Bench.Report;
 using Outbound.Chaos.Measure;
 using static System.FormattableString;
 
@@ -8,10 +9,56 @@ namespace Outbound.Chaos.Report;
 /// <summary>A chaos run as markdown: the verdict, what became of the messages per provider, and each fault's effect.</summary>
 public static class ChaosReport
 {
+    /// <summary>Where the rolling restart's report starts and ends in a file that also holds the faults run's.</summary>
+    public const string RollingRestartStart = "<!-- rolling-restart: written by tools/Chaos (--scenario rolling-restart) -->";
+    public const string RollingRestartEnd = "<!-- /rolling-restart -->";
+
+    /// <summary>
+    /// Writes the report into <paramref name="path"/>: a faults run replaces the report at the top (the hand-written
+    /// analysis and the rolling restart's section stay); a rolling restart replaces only its own section, which goes
+    /// before the analysis the first time.
+    /// </summary>
+    public static async Task WriteAsync(string path, ChaosResult result, string command, CancellationToken cancellationToken)
+    {
+        var previous = File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : "";
+        var start = previous.IndexOf(RollingRestartStart, StringComparison.Ordinal);
+        var end = previous.IndexOf(RollingRestartEnd, StringComparison.Ordinal);
+        var section = start >= 0 && end > start ? previous[start..(end + RollingRestartEnd.Length)] : "";
+        if (result.RollingRestart is null)
+        {
+            var rendered = Render(result, command);
+            if (section.Length > 0)
+            {
+                rendered = rendered.TrimEnd() + "\n\n" + section + "\n";
+            }
+
+            await MarkdownReport.WriteKeepingAnalysisAsync(path, rendered, cancellationToken);
+            return;
+        }
+
+        var mine = RollingRestartStart + "\n\n" + Demoted(Render(result, command)).TrimEnd() + "\n\n" + RollingRestartEnd;
+        string text;
+        if (section.Length > 0)
+        {
+            text = previous.Replace(section, mine, StringComparison.Ordinal);
+        }
+        else if (previous.IndexOf(MarkdownReport.AnalysisMarker, StringComparison.Ordinal) is var analysis and >= 0)
+        {
+            text = previous[..analysis].TrimEnd() + "\n\n" + mine + "\n\n" + previous[analysis..];
+        }
+        else
+        {
+            text = previous.Length == 0 ? mine + "\n" : previous.TrimEnd() + "\n\n" + mine + "\n";
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, text, cancellationToken);
+    }
+
     public static string Render(ChaosResult r, string command)
     {
         var md = new StringBuilder();
-        md.AppendLine("# Reliability under faults (chaos suite)");
+        md.AppendLine(r.RollingRestart is null ? "# Reliability under faults (chaos suite)" : "# Rolling restart under load (3 silos, 2 gateways)");
         md.AppendLine();
         md.AppendLine(Invariant($"Written by `tools/Chaos` on {r.StartedAt:yyyy-MM-dd HH:mm} UTC. Reproduce with:"));
         md.AppendLine();
@@ -26,12 +73,26 @@ public static class ChaosReport
         md.AppendLine("The promise: every message the API accepted reaches the provider exactly once, or ends in a recorded final state " +
             "(`failed`/`unknown` with a reason). How to read the tables: [tools/Chaos/README.md](../tools/Chaos/README.md#the-verdict).");
         md.AppendLine();
+        if (r.RollingRestart is not null)
+        {
+            md.AppendLine("And for the rolling restart: no 5xx from the gateways, every silo exits by itself on SIGTERM, every silo hosts new " +
+                "work once they are all back, and the org's hourly quota, counted across both gateways and every restart, accepts exactly its limit.");
+            md.AppendLine();
+        }
+
         md.AppendLine(r.Verdict.Passed
-            ? "**Verdict: passed.** Nothing lost, every message final, duplicates within the rules."
+            ? r.RollingRestart is null
+                ? "**Verdict: passed.** Nothing lost, every message final, duplicates within the rules."
+                : "**Verdict: passed.** Nothing lost or duplicated, every message final, no 5xx, work on every silo, the quota exact."
             : "**Verdict: failed.**");
         foreach (var violation in r.Verdict.Violations)
         {
             md.AppendLine($"- {violation}");
+        }
+
+        if (r.RollingRestart is { } rolling)
+        {
+            RollingRestart(md, r, rolling);
         }
 
         md.AppendLine();
@@ -99,6 +160,68 @@ public static class ChaosReport
 
         return md.ToString();
     }
+
+    private static void RollingRestart(StringBuilder md, ChaosResult r, RollingRestartResult rolling)
+    {
+        md.AppendLine();
+        md.AppendLine("## The restarts");
+        md.AppendLine();
+        md.AppendLine("| step | what | start | end | how it went |");
+        md.AppendLine("|---|---|---:|---:|---|");
+        foreach (var f in r.Faults.Select(f => f.Fault))
+        {
+            md.AppendLine(Invariant($"| {f.Name} | {f.Description} | {f.StartSeconds:F1} | {f.EndSeconds:F1} | {f.Note} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine($"Membership settings: {rolling.Membership}. " +
+            (rolling.DeathDeclaredAfterSeconds is { } dead ? Invariant($"The SIGKILLed silo was declared Dead **{dead:F1} s** after the kill") : "The SIGKILLed silo was not seen declared Dead") +
+            (rolling.SlowestAnswerAroundKillSeconds is { } slowest ? Invariant($"; the slowest send request answered in the 30 s after the kill took {slowest:F1} s.") : "."));
+        if (r.Answers is { } answers)
+        {
+            md.AppendLine();
+            md.AppendLine($"Gateway answers other than 202, per attempt: {Counts(answers.ByAnswer)}; 5xx: {answers.ServerErrors:N0}.");
+            if (answers.ServerErrorSample.Count > 0)
+            {
+                md.AppendLine();
+                md.AppendLine("| at (s) | status | Retry-After | gateway | during |");
+                md.AppendLine("|---:|---:|---|---:|---|");
+                foreach (var e in answers.ServerErrorSample.Take(30))
+                {
+                    md.AppendLine(Invariant($"| {e.AtSeconds:F1} | {e.Status} | {(e.RetryAfter ? "yes" : "no")} | {e.Gateway} | {e.Step} |"));
+                }
+            }
+        }
+
+        if (rolling.Activations.Count > 0)
+        {
+            var silos = rolling.Activations.SelectMany(a => a.Silos.Keys).Distinct().Order().ToList();
+            md.AppendLine();
+            md.AppendLine("Activations per silo (all grains / of which send batches, one per send request):");
+            md.AppendLine();
+            md.AppendLine("| when | at (s) | " + string.Join(" | ", silos) + " |");
+            md.AppendLine("|---|---:|" + string.Concat(silos.Select(_ => "---:|")));
+            foreach (var a in rolling.Activations)
+            {
+                md.AppendLine(Invariant($"| {a.Name} | {a.AtSeconds:F1} | ") + string.Join(" | ", silos.Select(s =>
+                    a.Silos.TryGetValue(s, out var c) ? Invariant($"{c.Activations:N0} / {c.SendBatches:N0}") : "–")) + " |");
+            }
+        }
+
+        if (rolling.Quota is { } q)
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"Quota: the org's hourly limit set to {q.Limit:N0} requests at +{q.SetAtSeconds:F1} s; {q.AcceptedRequests:N0} requests accepted, {q.RefusedRequests:N0} refused with 429; the org's usage at the end: {q.UsedAtEnd:N0}.")
+                + (q.HourTurned ? " The UTC hour turned during the run, so the count started again and the quota was not judged." : "")
+                + (q.OrgGrainKilled == true
+                    ? " The org's grain was on the SIGKILLed silo: requests it counted just before the kill and counted again when repeated leave the accepted ones short of the limit (never above it)."
+                    : q.OrgGrainKilled == false ? " The org's grain was not on the SIGKILLed silo." : ""));
+        }
+    }
+
+    /// <summary>Every heading one level down, for a section inside another report.</summary>
+    private static string Demoted(string markdown) =>
+        string.Join('\n', markdown.Split('\n').Select(line => line.StartsWith('#') ? "#" + line : line));
 
     private static void Samples(StringBuilder md, string title, IReadOnlyList<MessageSample> samples)
     {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Orleans;
 
 namespace Outbound.Chaos.Stack;
 
@@ -24,6 +26,7 @@ public sealed class ChaosStack : IAsyncDisposable
     private readonly string _signingKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly string _dataProtectionKek = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     private readonly List<WebApplication> _hosts = [];
+    private readonly List<WebApplication> _gateways = [];
     private readonly List<FileLoggerProvider> _loggers = [];
     private readonly SiloPorts[] _siloPorts;
     private readonly ChildProcess?[] _silos;
@@ -82,6 +85,26 @@ public sealed class ChaosStack : IAsyncDisposable
             await stack.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Gateway 1's cluster client, for the management grain (membership, activations per silo).</summary>
+    public IClusterClient Cluster => _gateways[0].Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>The silo's port (<c>SILO_PORT</c>): what its address in the cluster names.</summary>
+    public int SiloPort(int number) => _siloPorts[number - 1].Silo;
+
+    /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod in a rolling update, and waits until the silo has left the cluster and exited
+    /// (SIGKILL past <paramref name="timeout"/>). Returns whether it exited by itself.
+    /// </summary>
+    public async Task<bool> StopSiloAsync(int number, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var silo = _silos[number - 1] ?? throw new InvalidOperationException($"Silo {number} is not running.");
+        var graceful = await silo.TerminateAsync(timeout, cancellationToken);
+        _silos[number - 1] = null;
+        silo.Dispose();
+        WritePids();
+        return graceful;
     }
 
     /// <summary>SIGKILL, as the kernel's OOM killer or a node failure would end it.</summary>
@@ -215,6 +238,7 @@ public sealed class ChaosStack : IAsyncDisposable
         });
         await gateway.StartAsync(cancellationToken);
         _hosts.Add(gateway);
+        _gateways.Add(gateway);
         await WaitReadyAsync($"gateway {index + 1}", new Uri(url, "/health/ready"), null, cancellationToken);
     }
 

@@ -11,6 +11,7 @@ namespace Outbound.Chaos.Stack;
 public sealed partial class ChildProcess : IDisposable
 {
     private const int SigKill = 9;
+    private const int SigTerm = 15;
     private const int SigCont = 18;
     private const int SigStop = 19;
 
@@ -95,6 +96,32 @@ public sealed partial class ChildProcess : IDisposable
     public void Pause() => Signal(SigStop);
 
     public void Resume() => Signal(SigCont);
+
+    /// <summary>
+    /// SIGTERM, as Kubernetes stops a pod, then waits for the process to exit on its own; past <paramref name="timeout"/>
+    /// it is SIGKILLed. Returns whether it exited by itself.
+    /// </summary>
+    public async Task<bool> TerminateAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_process.HasExited)
+        {
+            return true;
+        }
+
+        Signal(SigTerm);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(limit.Token);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            Kill();
+            return false;
+        }
+    }
 
     /// <summary>SIGKILL of the process and its children: no shutdown, nothing flushed.</summary>
     public void Kill()
