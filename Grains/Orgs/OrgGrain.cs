@@ -273,8 +273,11 @@ public sealed class OrgGrain : Grain, IOrgGrain
         _counted.Forget(now - RepeatWindow);
         if (batch is { } repeated && _counted.Contains(repeated))
         {
-            // Its silo went away after the count, before the batch was stored: the repeat is the same request.
-            return new QuotaDecision(true, limit, Math.Max(0, limit - _quota.State.Used), resetAt);
+            // Its silo went away after the count, before the batch was stored: the repeat is the same request. Its
+            // count may still be on its way to storage, and the repeat must not be admitted before it is stored.
+            var left = Math.Max(0, limit - _quota.State.Used);
+            await _quotaWriter.WriteAsync();
+            return new QuotaDecision(true, limit, left, resetAt);
         }
 
         if (_quota.State.Used >= limit)
@@ -296,6 +299,7 @@ public sealed class OrgGrain : Grain, IOrgGrain
         {
             _counted.Add(counted, now);
         }
+
         if (campaign is not null)
         {
             _quota.State.CampaignUsed++;
