@@ -1,5 +1,4 @@
 using Outbound.Chaos;
-using Outbound.Chaos.Measure;
 using Xunit.Abstractions;
 
 namespace Outbound.Tests.Reliability;
@@ -18,20 +17,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     [Fact(Timeout = 270_000)]
     public async Task Every_accepted_message_reaches_the_provider_once_or_ends_recorded_whatever_the_faults()
     {
-        var logs = Directory.CreateTempSubdirectory("chaos-test-").FullName;
-        var log = new StringWriter();
-        // The runner's own timeouts end it well before this; this only guarantees the test cannot hang.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(260));
-        ChaosResult result;
-        try
-        {
-            result = await new ChaosRunner(ChaosOptions.Short with { Logs = logs }, TextWriter.Synchronized(log)).RunAsync(deadline.Token);
-        }
-        finally
-        {
-            output.WriteLine(log.ToString());
-        }
-
+        var (result, logs) = await ChaosRun.RunAsync(ChaosOptions.Short, output, TimeSpan.FromSeconds(260));
         var total = result.Total;
         Assert.True(total.Accepted > 1_000, $"Only {total.Accepted} messages were accepted: the run proves little.");
         Assert.True(result.Verdict.Passed,

@@ -1,5 +1,4 @@
 using Outbound.Chaos;
-using Outbound.Chaos.Measure;
 using Xunit.Abstractions;
 
 namespace Outbound.Tests.Reliability;
@@ -11,25 +10,13 @@ namespace Outbound.Tests.Reliability;
 /// end. An operator upgrading the cluster relies on all of it: nothing lost or sent twice, no 5xx, new work on every
 /// silo once they are back, and exactly the quota's requests accepted. The long run: tools/Chaos/README.md.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class RollingRestartTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 420_000)]
     public async Task A_rolling_restart_under_load_loses_nothing_answers_no_5xx_and_keeps_the_quota_exact()
     {
-        var logs = Directory.CreateTempSubdirectory("rolling-restart-test-").FullName;
-        var log = new StringWriter();
-        // The runner's own timeouts end it well before this; this only guarantees the test cannot hang.
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(400));
-        ChaosResult result;
-        try
-        {
-            result = await new ChaosRunner(ChaosOptions.RollingRestartShort with { Logs = logs }, TextWriter.Synchronized(log)).RunAsync(deadline.Token);
-        }
-        finally
-        {
-            output.WriteLine(log.ToString());
-        }
-
+        var (result, logs) = await ChaosRun.RunAsync(ChaosOptions.RollingRestartShort, output, TimeSpan.FromSeconds(400));
         var total = result.Total;
         var rolling = result.RollingRestart!;
         Assert.True(total.Accepted > 1_000, $"Only {total.Accepted} messages were accepted: the run proves little.");
