@@ -41,6 +41,9 @@ public sealed class InProcessSystem : IAsyncLifetime
 
     public IGrainFactory Grains => _cluster.Client;
 
+    /// <summary>The silo's services, for what a test reads beside the grains (its meters).</summary>
+    public IServiceProvider SiloServices => ((InProcessSiloHandle)_cluster.Silos[0]).SiloHost.Services;
+
     public async Task InitializeAsync()
     {
         var now = Clock.GetUtcNow();
