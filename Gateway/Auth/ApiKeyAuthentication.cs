@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Outbound.Gateway.Cluster;
 using Outbound.Gateway.Sessions;
 using Outbound.Orgs;
 using Outbound.Security;
@@ -84,7 +85,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var verdict = await grains.GetGrain<IOrgGrain>(orgId).VerifyApiKeyAsync(keyId, hash);
+        // Every request asks the org: a silo leaving under that call must not turn the request into a 503.
+        var org = grains.GetGrain<IOrgGrain>(orgId);
+        var verdict = await SiloDepartures.CallAsync(() => org.VerifyApiKeyAsync(keyId, hash), idempotent: true, time);
         switch (verdict.Outcome)
         {
             case ApiKeyOutcome.Valid:
